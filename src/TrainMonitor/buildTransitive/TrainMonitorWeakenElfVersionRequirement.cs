@@ -7,7 +7,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-public sealed class TrainMonitorWeakenElfVersionRequirement : Task
+public sealed class TrainMonitorWeakenElfVersionRequirement : Microsoft.Build.Utilities.Task
 {
     private const uint ShtGnuVerneed = 0x6ffffffe;
     private const ushort VerFlgWeak = 0x2;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Tests.Platform;
+namespace TrainMonitor.Tests.NativeLibrary;
 
 public sealed class TorchSharpLoadsTests
 {
