@@ -1,0 +1,99 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TrainMonitor.Errors;
+
+/// <summary>
+/// A named map from a model's output and the batch target to the per-example (or per-token, per-output)
+/// error vector <c>e</c> whose Jacobian defines the error operator <c>M = J Jᵀ / n</c>.
+/// </summary>
+/// <remarks>
+/// <see cref="Compute"/> validates its inputs and the delegate's result, so a mistake shows up as an
+/// <see cref="ArgumentException"/> naming the shapes, dtypes and devices involved rather than as a
+/// libtorch error deep inside a probe. The built-in functions live in <see cref="ErrorFunctions"/>.
+/// </remarks>
+public sealed class ErrorFunction
+{
+    private readonly Func<Tensor, Tensor, Tensor> _compute;
+    private readonly Action<ErrorFunction, Tensor, Tensor>? _validate;
+
+    /// <summary>Creates an error function from a delegate <c>(output, target) → e</c> returning a 1-D floating tensor.</summary>
+    /// <param name="name">Name used in messages and metrics, e.g. <c>"cross_entropy"</c>.</param>
+    /// <param name="compute">Returns the 1-D error vector, connected to the parameters through <c>output</c>.</param>
+    public ErrorFunction(string name, Func<Tensor, Tensor, Tensor> compute)
+        : this(name, compute, null)
+    {
+    }
+
+    internal ErrorFunction(string name, Func<Tensor, Tensor, Tensor> compute, Action<ErrorFunction, Tensor, Tensor>? validate)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(compute);
+        Name = name;
+        _compute = compute;
+        _validate = validate;
+    }
+
+    /// <summary>Name of the error function.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Computes the error vector for one batch after validating <paramref name="output"/> and <paramref name="target"/>.
+    /// </summary>
+    /// <param name="output">Model output; must be floating point.</param>
+    /// <param name="target">Batch target on the same device as <paramref name="output"/>.</param>
+    /// <returns>A 1-D floating tensor. When grad mode is enabled it is connected to the parameters (requires grad).</returns>
+    /// <exception cref="ArgumentException">
+    /// Wrong shapes, a non-floating output, a target dtype the function does not accept, tensors on different
+    /// devices, or a result that is not 1-D, not floating, or (with grad mode enabled) not connected to any
+    /// parameter.
+    /// </exception>
+    public Tensor Compute(Tensor output, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(target);
+        if (!output.is_floating_point())
+        {
+            throw new ArgumentException(
+                $"Error function '{Name}': the model output must be floating point; got {TensorDescription.Describe(output)}.", nameof(output));
+        }
+
+        if (!TensorDescription.SameDevice(output, target))
+        {
+            throw new ArgumentException(
+                $"Error function '{Name}': output and target must be on one device; output is {TensorDescription.Describe(output)}, target is {TensorDescription.Describe(target)}.",
+                nameof(target));
+        }
+
+        _validate?.Invoke(this, output, target);
+
+        var errors = _compute(output, target)
+            ?? throw new ArgumentException($"Error function '{Name}' returned null.", nameof(output));
+        if (errors.dim() != 1)
+        {
+            throw new ArgumentException(
+                $"Error function '{Name}' must return a 1-D error vector; got {TensorDescription.Describe(errors)} from output {TensorDescription.Describe(output)}.",
+                nameof(output));
+        }
+
+        if (!errors.is_floating_point())
+        {
+            throw new ArgumentException(
+                $"Error function '{Name}' must return a floating-point error vector; got {TensorDescription.Describe(errors)}.", nameof(output));
+        }
+
+        if (is_grad_enabled() && !errors.requires_grad)
+        {
+            throw new ArgumentException(
+                $"Error function '{Name}' returned {TensorDescription.Describe(errors)} that is not connected to any parameter (requires_grad is false). " +
+                $"The output ({TensorDescription.Describe(output)}) has requires_grad={output.requires_grad}: check that the forward pass ran with grad enabled, " +
+                "that the parameters require grad, and that the function does not detach.",
+                nameof(output));
+        }
+
+        return errors;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
