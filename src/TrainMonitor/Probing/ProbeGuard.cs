@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainMonitor.Operators;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Probing;
@@ -17,8 +18,8 @@ namespace TrainMonitor.Probing;
 /// <para>
 /// The flash SDPA kernel has no double backward on CPU in libtorch 2.10, and TorchSharp 0.107 turns that
 /// libtorch error into a process abort; with the flag off SDPA takes the math kernel. The flag is
-/// process-wide, grad mode is per thread: create and dispose the guard on one thread, and nest guards
-/// last-in-first-out.
+/// process-wide (overlapping guards and operator scopes are reference-counted: the last one out restores it);
+/// grad mode is per thread: create and dispose the guard on one thread, and nest guards last-in-first-out.
 /// </para>
 /// <para>The guard never touches parameters, gradients, buffers or random-number generators.</para>
 /// </remarks>
@@ -26,7 +27,7 @@ public sealed class ProbeGuard : IDisposable
 {
     private readonly List<(int Depth, nn.Module Module, bool Training)> _modules = [];
     private readonly IDisposable? _gradMode;
-    private readonly bool _flashWasEnabled;
+    private readonly FlashAttentionOff _flash;
     private readonly int _threadId;
     private bool _disposed;
 
@@ -51,10 +52,9 @@ public sealed class ProbeGuard : IDisposable
             }
         }
 
-        _flashWasEnabled = torch.backends.cuda.flash_sdp_enabled();
+        _flash = FlashAttentionOff.Enter();
         try
         {
-            torch.backends.cuda.enable_flash_sdp(false);
             _gradMode = manageGradMode ? enable_grad() : null;
             if (model is not null)
             {
@@ -76,8 +76,11 @@ public sealed class ProbeGuard : IDisposable
         }
     }
 
-    /// <summary>Whether the flash SDPA kernel was enabled when the guard was created (restored on dispose).</summary>
-    public bool FlashAttentionWasEnabled => _flashWasEnabled;
+    /// <summary>
+    /// Whether the flash SDPA kernel was enabled before probing began (restored when the last overlapping guard or
+    /// operator scope ends).
+    /// </summary>
+    public bool FlashAttentionWasEnabled => _flash.WasEnabled;
 
     /// <summary>Restores grad mode, every module's training flag and the flash-SDPA flag.</summary>
     /// <exception cref="InvalidOperationException">
@@ -106,7 +109,7 @@ public sealed class ProbeGuard : IDisposable
             }
         }
 
-        torch.backends.cuda.enable_flash_sdp(_flashWasEnabled);
+        _flash.Dispose();
         if (_gradMode is not null)
         {
             if (Environment.CurrentManagedThreadId != _threadId)

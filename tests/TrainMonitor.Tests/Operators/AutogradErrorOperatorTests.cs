@@ -19,6 +19,7 @@ namespace TrainMonitor.Tests.Operators;
 /// We assert 1e-11: two to three orders of headroom over the measured figures, and still eight orders below
 /// any genuine mistake (a wrong transpose, a missing 1/n or a dropped parameter block is an O(1) error).
 /// </remarks>
+[Collection(TorchGlobalStateCollection.Name)]
 public sealed class AutogradErrorOperatorTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-11;
