@@ -172,7 +172,7 @@ public static class FrontierFit
         var r2 = RSquared(freeRss, tss);
         if (!(r2 >= options.MinimumR2))
         {
-            return FrontierEstimate.Undetermined(Format($"fit R² {r2:0.00} below {options.MinimumR2:0.00}"), used, peakShell, r2);
+            return FrontierEstimate.Undetermined(Format($"fit R² {r2:0.0###} below {options.MinimumR2:0.0###}"), used, peakShell, r2);
         }
 
         return FrontierEstimate.Determined(Math.Exp(phi), freeS, freeA, r2, used, peakShell);
