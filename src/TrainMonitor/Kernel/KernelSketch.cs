@@ -72,49 +72,71 @@ public sealed class KernelSketch
         for (var b = 0; b < batches.Count; b++)
         {
             var op = batches[b] ?? throw new ArgumentException($"Batch operator {b} is null.", nameof(batches));
-            var n = op.Size;
-            if (n < 1)
-            {
-                throw new ArgumentException($"Batch operator {b} has size {n}; it must have at least one error entry.", nameof(batches));
-            }
-
-            sizes[b] = n;
-            var y = new double[checked(n * vectors)];
-            var rng = new SketchRandom(seed, b, n);
-            var z = new double[n];
-            for (var j = 0; j < vectors; j++)
-            {
-                ct.ThrowIfCancellationRequested();
-                for (var i = 0; i < n; i++)
-                {
-                    z[i] = rng.NextSign();
-                }
-
-                using var scope = NewDisposeScope();
-                var zt = torch.tensor(z, dtype: ScalarType.Float64, device: op.Device);
-                var mz = op.Apply(zt);
-                if (mz.dim() != 1 || mz.shape[0] != n)
-                {
-                    throw new InvalidOperationException(
-                        $"Batch operator {b} returned shape [{string.Join(", ", mz.shape)}] for a vector of length {n}.");
-                }
-
-                var host = mz.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-                for (var i = 0; i < n; i++)
-                {
-                    if (!double.IsFinite(host[i]))
-                    {
-                        throw new InvalidOperationException($"Batch operator {b} returned a non-finite entry ({host[i]}) at index {i}.");
-                    }
-                }
-
-                Array.Copy(host, 0, y, j * n, n);
-            }
-
-            columns[b] = y;
+            columns[b] = CaptureBatch(op, b, vectors, seed, ct);
+            sizes[b] = op.Size;
         }
 
         return new KernelSketch(vectors, seed, sizes, columns);
+    }
+
+    /// <summary>
+    /// Assembles a sketch from per-batch blocks captured one at a time with <see cref="CaptureBatch"/>, so a probe
+    /// never has to hold every batch's graph at once.
+    /// </summary>
+    internal static KernelSketch FromBatches(int vectors, int seed, IReadOnlyList<double[]> columns, IReadOnlyList<int> sizes)
+    {
+        if (columns.Count == 0 || columns.Count != sizes.Count)
+        {
+            throw new ArgumentException("One sketch block and one size per batch are needed.", nameof(columns));
+        }
+
+        return new KernelSketch(vectors, seed, [.. sizes], [.. columns]);
+    }
+
+    /// <summary><c>Y_b = M_b Z_b</c> of one batch, column-major: k operator applications.</summary>
+    internal static double[] CaptureBatch(IErrorOperator op, int batchIndex, int vectors, int seed, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vectors, 1);
+        var b = batchIndex;
+        var n = op.Size;
+        if (n < 1)
+        {
+            throw new ArgumentException($"Batch operator {b} has size {n}; it must have at least one error entry.", nameof(op));
+        }
+
+        var y = new double[checked(n * vectors)];
+        var rng = new SketchRandom(seed, b, n);
+        var z = new double[n];
+        for (var j = 0; j < vectors; j++)
+        {
+            ct.ThrowIfCancellationRequested();
+            for (var i = 0; i < n; i++)
+            {
+                z[i] = rng.NextSign();
+            }
+
+            using var scope = NewDisposeScope();
+            var zt = torch.tensor(z, dtype: ScalarType.Float64, device: op.Device);
+            var mz = op.Apply(zt);
+            if (mz.dim() != 1 || mz.shape[0] != n)
+            {
+                throw new InvalidOperationException(
+                    $"Batch operator {b} returned shape [{string.Join(", ", mz.shape)}] for a vector of length {n}.");
+            }
+
+            var host = mz.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            for (var i = 0; i < n; i++)
+            {
+                if (!double.IsFinite(host[i]))
+                {
+                    throw new InvalidOperationException($"Batch operator {b} returned a non-finite entry ({host[i]}) at index {i}.");
+                }
+            }
+
+            Array.Copy(host, 0, y, j * n, n);
+        }
+
+        return y;
     }
 
     /// <summary>
