@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Frontier;
+using TrainMonitor.Kernel;
+using TrainMonitor.Operators;
+using TrainMonitor.Spectral;
+using static TorchSharp.torch;
+
+namespace TrainMonitor.Probing;
+
+/// <summary>
+/// One probe of the error operator on a fixed probe set: per batch, Lanczos (or the exact matrix) and the kernel
+/// sketch; then the averaged spectral measure, the shell profile with certified bounds and the frontier fit.
+/// </summary>
+/// <remarks>
+/// Batches are processed one at a time and each batch's graph is freed before the next, so peak memory is that of
+/// one batch. The model is left as it was: parameters, gradients, <c>requires_grad</c> flags, module modes and the
+/// flash-attention switch (see <see cref="ProbeGuard"/>). Exceptions propagate; the monitor session decides what a
+/// failed probe means for the run.
+/// </remarks>
+public static class SpectralProbe
+{
+    /// <summary>Probes <paramref name="model"/> on <paramref name="batches"/> with errors from <paramref name="error"/>.</summary>
+    /// <exception cref="ArgumentException">No batches, or a batch the error function rejects.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
+    public static SpectralProbeResult Run(nn.Module<Tensor, Tensor> model, IReadOnlyList<ProbeBatch> batches, ErrorFunction error,
+        SpectralProbeOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(error);
+        options ??= new SpectralProbeOptions();
+        options.Validate();
+
+        var operatorOptions = new AutogradOperatorOptions { JvpMethod = options.JvpMethod };
+        var factories = batches.Select((batch, b) =>
+        {
+            if (batch is null)
+            {
+                throw new ArgumentException($"Probe batch {b} is null.", nameof(batches));
+            }
+
+            return (Func<IErrorOperator>)(() => options.Method == ProbeMethod.Exact
+                ? ExactErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.ExactMaxBatchSize)
+                : AutogradErrorOperator.ForModel(model, batch.Input, batch.Target, error, operatorOptions));
+        }).ToArray();
+
+        using var guard = new ProbeGuard(model);
+        return Run(factories, options, ct);
+    }
+
+    /// <summary>
+    /// Probes the operators that <paramref name="batchOperators"/> create, one batch at a time (each is disposed
+    /// before the next is created). The entry point for operators not built from a model, e.g. explicit matrices.
+    /// </summary>
+    public static SpectralProbeResult Run(IReadOnlyList<Func<IErrorOperator>> batchOperators, SpectralProbeOptions? options = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batchOperators);
+        if (batchOperators.Count == 0)
+        {
+            throw new ArgumentException("A probe needs at least one batch.", nameof(batchOperators));
+        }
+
+        options ??= new SpectralProbeOptions();
+        options.Validate();
+        var stopwatch = Stopwatch.StartNew();
+        var components = new List<JacobiMatrix>(batchOperators.Count);
+        var sketchBlocks = new List<double[]>(batchOperators.Count);
+        var sizes = new List<int>(batchOperators.Count);
+        long applications = 0;
+        for (var b = 0; b < batchOperators.Count; b++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            using var op = batchOperators[b]()
+                ?? throw new InvalidOperationException($"The operator factory of batch {b} returned null.");
+            var lanczos = new LanczosOptions
+            {
+                // The exact method runs Lanczos to breakdown on the explicit matrix: the measure is then exact.
+                Steps = op is MatrixErrorOperator ? Math.Max(1, op.Size) : options.LanczosSteps,
+                BreakdownTolerance = options.BreakdownTolerance,
+            };
+            components.Add(LanczosIteration.Run(op, lanczos, ct));
+            if (options.SketchVectors > 0)
+            {
+                sketchBlocks.Add(KernelSketch.CaptureBatch(op, b, options.SketchVectors, options.SketchSeed, ct));
+            }
+
+            sizes.Add(op.Size);
+            applications += op.Applications;
+        }
+
+        var measure = new SpectralMeasure(components);
+        var profile = ShellProfile.Compute(measure, new ShellGrid(options.ShellRatio), options.ResolveNullFloor());
+        var frontier = FitFrontier(profile, options.Frontier);
+        var sketch = options.SketchVectors > 0 ? KernelSketch.FromBatches(options.SketchVectors, options.SketchSeed, sketchBlocks, sizes) : null;
+        return new SpectralProbeResult(measure, profile, frontier, sketch, applications, sizes.Sum(), stopwatch.Elapsed);
+    }
+
+    /// <summary>Fits the amplitude–frontier model to the shell estimates of a profile.</summary>
+    public static FrontierEstimate FitFrontier(ShellProfile profile, FrontierFitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var shells = profile.Shells;
+        return FrontierFit.Fit(
+            shells.Select(s => s.Index).ToArray(),
+            shells.Select(s => profile.Grid.LogCentre(s.Index)).ToArray(),
+            shells.Select(s => s.Estimate).ToArray(),
+            options);
+    }
+}

@@ -1,0 +1,98 @@
+using TrainMonitor.Frontier;
+using TrainMonitor.Kernel;
+using TrainMonitor.Operators;
+using TrainMonitor.Spectral;
+
+namespace TrainMonitor.Probing;
+
+/// <summary>Settings of one spectral probe. Every setting has a documented default; <see cref="Validate"/> names the bad one.</summary>
+public sealed class SpectralProbeOptions
+{
+    /// <summary>Lanczos steps m per batch (default 64; at least 2). Quadrature is exact for polynomials of degree ≤ 2m−1.</summary>
+    public int LanczosSteps { get; set; } = LanczosOptions.DefaultSteps;
+
+    /// <summary>Relative breakdown tolerance of the Lanczos iteration (default 1e-12, in [0, 1)).</summary>
+    public double BreakdownTolerance { get; set; } = LanczosOptions.DefaultBreakdownTolerance;
+
+    /// <summary>Ratio q of the absolute logarithmic shell grid λ_α = q^α (default 2; must exceed 1).</summary>
+    public double ShellRatio { get; set; } = ShellGrid.DefaultRatio;
+
+    /// <summary>Null floor as a fraction of λ_max (default 1e-10); ignored when <see cref="NullFloorAbsolute"/> is set.</summary>
+    public double NullFloorFraction { get; set; } = NullFloor.DefaultFraction;
+
+    /// <summary>Absolute null floor; when set, energy at eigenvalues below it counts as null energy.</summary>
+    public double? NullFloorAbsolute { get; set; }
+
+    /// <summary>Kernel sketch vectors k per batch (default 8; 0 turns the kernel sketch off). Costs k operator applications per batch.</summary>
+    public int SketchVectors { get; set; } = KernelSketch.DefaultVectors;
+
+    /// <summary>Seed of the Rademacher sketch; keep it fixed for a run so probes are comparable.</summary>
+    public int SketchSeed { get; set; } = 20_201;
+
+    /// <summary>How Jacobian-vector products are computed (default double backward).</summary>
+    public JvpMethod JvpMethod { get; set; } = JvpMethod.DoubleBackward;
+
+    /// <summary>Matrix-free Lanczos (default) or the exact explicit matrix for small batches.</summary>
+    public ProbeMethod Method { get; set; } = ProbeMethod.Lanczos;
+
+    /// <summary>Largest batch (error entries) the exact method accepts (default 2048).</summary>
+    public int ExactMaxBatchSize { get; set; } = ExactErrorOperator.DefaultMaxSize;
+
+    /// <summary>Settings of the amplitude–frontier fit.</summary>
+    public FrontierFitOptions Frontier { get; set; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (LanczosSteps < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LanczosSteps), LanczosSteps, $"{nameof(LanczosSteps)} must be at least 2.");
+        }
+
+        if (!(BreakdownTolerance >= 0 && BreakdownTolerance < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BreakdownTolerance), BreakdownTolerance, $"{nameof(BreakdownTolerance)} must lie in [0, 1).");
+        }
+
+        if (!(ShellRatio > 1) || double.IsInfinity(ShellRatio))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShellRatio), ShellRatio, $"{nameof(ShellRatio)} must be a finite number greater than 1.");
+        }
+
+        if (!(NullFloorFraction >= 0 && NullFloorFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NullFloorFraction), NullFloorFraction, $"{nameof(NullFloorFraction)} must lie in [0, 1).");
+        }
+
+        if (NullFloorAbsolute is { } floor && !(floor >= 0 && double.IsFinite(floor)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NullFloorAbsolute), floor, $"{nameof(NullFloorAbsolute)} must be a finite number ≥ 0.");
+        }
+
+        if (SketchVectors < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SketchVectors), SketchVectors, $"{nameof(SketchVectors)} must be ≥ 0 (0 turns the kernel sketch off).");
+        }
+
+        if (!Enum.IsDefined(JvpMethod))
+        {
+            throw new ArgumentOutOfRangeException(nameof(JvpMethod), JvpMethod, $"{nameof(JvpMethod)} is not a known method.");
+        }
+
+        if (!Enum.IsDefined(Method))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Method), Method, $"{nameof(Method)} is not a known method.");
+        }
+
+        if (ExactMaxBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ExactMaxBatchSize), ExactMaxBatchSize, $"{nameof(ExactMaxBatchSize)} must be positive.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Frontier, nameof(Frontier));
+        Frontier.Validate();
+    }
+
+    internal NullFloor ResolveNullFloor() =>
+        NullFloorAbsolute is { } absolute ? NullFloor.Absolute(absolute) : NullFloor.Relative(NullFloorFraction);
+}

@@ -1,0 +1,51 @@
+using TrainMonitor.Frontier;
+using TrainMonitor.Kernel;
+using TrainMonitor.Spectral;
+
+namespace TrainMonitor.Probing;
+
+/// <summary>Everything one probe measured on the probe set. Immutable.</summary>
+public sealed class SpectralProbeResult
+{
+    internal SpectralProbeResult(SpectralMeasure measure, ShellProfile profile, FrontierEstimate frontier, KernelSketch? sketch,
+        long operatorApplications, int errorEntries, TimeSpan duration)
+    {
+        Measure = measure;
+        Profile = profile;
+        Frontier = frontier;
+        Sketch = sketch;
+        OperatorApplications = operatorApplications;
+        ErrorEntries = errorEntries;
+        Duration = duration;
+    }
+
+    /// <summary>The spectral measure μ_e of the error, averaged over the probe batches.</summary>
+    public SpectralMeasure Measure { get; }
+
+    /// <summary>Shell energies with certified bounds, and the null energy.</summary>
+    public ShellProfile Profile { get; }
+
+    /// <summary>The resolution frontier fitted to the shell profile (or why it is undetermined).</summary>
+    public FrontierEstimate Frontier { get; }
+
+    /// <summary>The kernel sketch Y = M Z, or null when <see cref="SpectralProbeOptions.SketchVectors"/> is 0.</summary>
+    public KernelSketch? Sketch { get; }
+
+    /// <summary>Error energy ‖e‖²/n averaged over batches (the total mass of the measure).</summary>
+    public double ErrorEnergy => Measure.TotalMass;
+
+    /// <summary>Largest eigenvalue seen (largest Ritz value; exact for the exact method).</summary>
+    public double LambdaMax => Measure.LambdaMax;
+
+    /// <summary>Spectral position α₁ = eᵀMe / eᵀe: where the loss is being reduced right now.</summary>
+    public double SpectralPosition => Measure.SpectralPosition;
+
+    /// <summary>Operator products <c>M v</c> this probe computed (Lanczos steps plus sketch vectors).</summary>
+    public long OperatorApplications { get; }
+
+    /// <summary>Error entries (examples, outputs or tokens) over all batches.</summary>
+    public int ErrorEntries { get; }
+
+    /// <summary>Wall time of the probe.</summary>
+    public TimeSpan Duration { get; }
+}
