@@ -1,0 +1,92 @@
+namespace TrainMonitor.Prometheus;
+
+/// <summary>
+/// The names of the metrics and labels <see cref="PrometheusSink"/> exports (DESIGN §3.2), for dashboards, alert
+/// rules and tests. Every metric carries the <see cref="RunLabel"/> label.
+/// </summary>
+public static class PrometheusMetricNames
+{
+    /// <summary>Prefix of every metric name.</summary>
+    public const string Prefix = "trainmonitor_";
+
+    /// <summary>Label naming the run; present on every series.</summary>
+    public const string RunLabel = "run";
+
+    /// <summary>Label of <see cref="ShellEnergy"/>: the shell index α as an invariant integer.</summary>
+    public const string ShellLabel = "shell";
+
+    /// <summary>Label of <see cref="ShellEnergy"/>: the shell's lower eigenvalue edge, invariant "G6".</summary>
+    public const string LambdaLowerLabel = "lambda_lower";
+
+    /// <summary>Label of <see cref="ShellEnergy"/>: <c>estimate</c>, <c>lower</c> or <c>upper</c>.</summary>
+    public const string BoundLabel = "bound";
+
+    /// <summary>Label of the <see cref="Regime"/> state set: the regime's wire name.</summary>
+    public const string RegimeLabel = "regime";
+
+    /// <summary>Gauge: energy in one eigenvalue shell (Gauss estimate and certified bounds).</summary>
+    public const string ShellEnergy = Prefix + "shell_energy";
+
+    /// <summary>Gauge: error energy ‖e‖²/n on the probe set.</summary>
+    public const string ErrorEnergy = Prefix + "error_energy";
+
+    /// <summary>Gauge: energy below the null floor.</summary>
+    public const string NullEnergy = Prefix + "null_energy";
+
+    /// <summary>Gauge: fitted resolution frontier λ_f.</summary>
+    public const string FrontierLambda = Prefix + "frontier_lambda";
+
+    /// <summary>Gauge: fitted tail exponent s.</summary>
+    public const string FrontierTailExponent = Prefix + "frontier_tail_exponent";
+
+    /// <summary>Gauge: R² of the frontier fit.</summary>
+    public const string FrontierFitR2 = Prefix + "frontier_fit_r2";
+
+    /// <summary>Gauge: frontier velocity c = −d ln λ_f / d ln t.</summary>
+    public const string FrontierVelocity = Prefix + "frontier_velocity";
+
+    /// <summary>Gauge: predicted loss exponent γ = c·s.</summary>
+    public const string PredictedLossExponent = Prefix + "predicted_loss_exponent";
+
+    /// <summary>Gauge: measured loss exponent.</summary>
+    public const string MeasuredLossExponent = Prefix + "measured_loss_exponent";
+
+    /// <summary>Gauge: spectral position α₁ = eᵀMe / eᵀe.</summary>
+    public const string SpectralPosition = Prefix + "spectral_position";
+
+    /// <summary>Gauge: largest eigenvalue seen.</summary>
+    public const string LambdaMax = Prefix + "lambda_max";
+
+    /// <summary>Gauge: stability margin η·λ_max.</summary>
+    public const string StabilityMargin = Prefix + "stability_margin";
+
+    /// <summary>Gauge: kernel distance to the previous probe.</summary>
+    public const string KernelDistance = Prefix + "kernel_distance";
+
+    /// <summary>Gauge: kernel velocity.</summary>
+    public const string KernelVelocity = Prefix + "kernel_velocity";
+
+    /// <summary>Gauge state set: 1 for the current regime, 0 for the others.</summary>
+    public const string Regime = Prefix + "regime";
+
+    /// <summary>Gauge: last optimiser step reported by the training loop.</summary>
+    public const string TrainingStep = Prefix + "training_step";
+
+    /// <summary>Counter: probes completed.</summary>
+    public const string ProbesTotal = Prefix + "probes_total";
+
+    /// <summary>Counter: probes failed.</summary>
+    public const string ProbeFailuresTotal = Prefix + "probe_failures_total";
+
+    /// <summary>Counter: probes due but skipped.</summary>
+    public const string ProbesSkippedTotal = Prefix + "probes_skipped_total";
+
+    /// <summary>Histogram: wall time of a probe, in seconds.</summary>
+    public const string ProbeDurationSeconds = Prefix + "probe_duration_seconds";
+
+    /// <summary>Counter: operator products M v computed.</summary>
+    public const string OperatorApplicationsTotal = Prefix + "operator_applications_total";
+
+    /// <summary>Gauge: probe wall time over training wall time.</summary>
+    public const string OverheadRatio = Prefix + "overhead_ratio";
+}
