@@ -1,0 +1,341 @@
+using System.Globalization;
+using Prometheus;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Prometheus.Tests;
+
+public sealed class PrometheusSinkTests
+{
+    /// <summary>DESIGN §3.2 plus the brief's additions, spelled out literally (not through PrometheusMetricNames) so a renamed constant fails here.</summary>
+    public static TheoryData<string, string> DesignNames => new()
+    {
+        { "trainmonitor_shell_energy", "gauge" },
+        { "trainmonitor_error_energy", "gauge" },
+        { "trainmonitor_null_energy", "gauge" },
+        { "trainmonitor_frontier_lambda", "gauge" },
+        { "trainmonitor_frontier_tail_exponent", "gauge" },
+        { "trainmonitor_frontier_fit_r2", "gauge" },
+        { "trainmonitor_frontier_velocity", "gauge" },
+        { "trainmonitor_predicted_loss_exponent", "gauge" },
+        { "trainmonitor_measured_loss_exponent", "gauge" },
+        { "trainmonitor_spectral_position", "gauge" },
+        { "trainmonitor_lambda_max", "gauge" },
+        { "trainmonitor_stability_margin", "gauge" },
+        { "trainmonitor_kernel_distance", "gauge" },
+        { "trainmonitor_kernel_velocity", "gauge" },
+        { "trainmonitor_regime", "gauge" },
+        { "trainmonitor_training_step", "gauge" },
+        { "trainmonitor_probes_total", "counter" },
+        { "trainmonitor_probe_failures_total", "counter" },
+        { "trainmonitor_probes_skipped_total", "counter" },
+        { "trainmonitor_probe_duration_seconds", "histogram" },
+        { "trainmonitor_operator_applications_total", "counter" },
+        { "trainmonitor_overhead_ratio", "gauge" },
+    };
+
+    private static (string, string) Run(string run) => ("run", run);
+
+    private static MonitorStatus Status(string run, long step, long probes = 0, long failures = 0, long skipped = 0, long applications = 0, double overhead = double.NaN) => new()
+    {
+        Run = run,
+        TrainingStep = step,
+        ProbesTotal = probes,
+        ProbeFailuresTotal = failures,
+        ProbesSkippedTotal = skipped,
+        OperatorApplicationsTotal = applications,
+        OverheadRatio = overhead,
+    };
+
+    [Theory]
+    [MemberData(nameof(DesignNames))]
+    public async Task EveryDesignName_IsExported_WithHelpTypeAndRunLabel(string name, string type)
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        sink.Track(() => Status("run-a", step: 120, probes: 1, failures: 1, skipped: 1, applications: 640, overhead: 0.1));
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe()), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        var family = text.Family(name);
+
+        Assert.False(string.IsNullOrWhiteSpace(family.Help), $"{name} has no HELP text.");
+        Assert.True(family.Help!.Length >= 20, $"{name} HELP is too terse to say what it is and its unit: '{family.Help}'.");
+        Assert.Equal(type, family.Type);
+        Assert.NotEmpty(family.Samples);
+        Assert.All(family.Samples, s => Assert.Equal("run-a", s.Label("run")));
+    }
+
+    [Fact]
+    public async Task ExportedNames_AreExactlyTheDesignNames()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        sink.Track(() => Status("run-a", step: 120, probes: 1));
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe()), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+
+        var expected = DesignNames.Select(row => (string)row[0]).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, text.Families.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task GaugeValues_EqualTheSnapshot()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var snapshot = Snapshots.Probe(step: 250);
+        await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        var a = Run("run-a");
+
+        Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", a));
+        Assert.Equal(snapshot.NullEnergy, text.Value("trainmonitor_null_energy", a));
+        Assert.Equal(snapshot.Frontier.Lambda, text.Value("trainmonitor_frontier_lambda", a));
+        Assert.Equal(snapshot.Frontier.TailExponent, text.Value("trainmonitor_frontier_tail_exponent", a));
+        Assert.Equal(snapshot.Frontier.R2, text.Value("trainmonitor_frontier_fit_r2", a));
+        Assert.Equal(snapshot.Assessment.FrontierVelocity, text.Value("trainmonitor_frontier_velocity", a));
+        Assert.Equal(snapshot.Assessment.PredictedLossExponent, text.Value("trainmonitor_predicted_loss_exponent", a));
+        Assert.Equal(snapshot.Assessment.MeasuredLossExponent, text.Value("trainmonitor_measured_loss_exponent", a));
+        Assert.Equal(snapshot.SpectralPosition, text.Value("trainmonitor_spectral_position", a));
+        Assert.Equal(snapshot.LambdaMax, text.Value("trainmonitor_lambda_max", a));
+        Assert.Equal(snapshot.Assessment.StabilityMargin, text.Value("trainmonitor_stability_margin", a));
+        Assert.Equal(snapshot.Assessment.KernelDistance, text.Value("trainmonitor_kernel_distance", a));
+        Assert.Equal(snapshot.Assessment.KernelVelocity, text.Value("trainmonitor_kernel_velocity", a));
+        Assert.Equal(snapshot.OverheadRatio, text.Value("trainmonitor_overhead_ratio", a));
+        Assert.Equal(250, text.Value("trainmonitor_training_step", a));
+
+        Assert.Equal(3 * snapshot.Shells.Count, text.Find("trainmonitor_shell_energy", a).Count);
+        foreach (var shell in snapshot.Shells)
+        {
+            var index = ("shell", shell.Index.ToString(CultureInfo.InvariantCulture));
+            var lower = ("lambda_lower", shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+            Assert.Equal(shell.Estimate, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "estimate")));
+            Assert.Equal(shell.Lower, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "lower")));
+            Assert.Equal(shell.Upper, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "upper")));
+        }
+    }
+
+    [Fact]
+    public async Task UnknownQuantities_AreExportedAsNaN()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var snapshot = Snapshots.Probe() with
+        {
+            Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, "too few shells"),
+            Assessment = new RegimeAssessment { Regime = TrainingRegime.WarmingUp, Reason = "first probe" },
+        };
+        await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+
+        foreach (var name in new[]
+                 {
+                     "trainmonitor_frontier_lambda", "trainmonitor_frontier_tail_exponent", "trainmonitor_frontier_fit_r2",
+                     "trainmonitor_frontier_velocity", "trainmonitor_predicted_loss_exponent", "trainmonitor_measured_loss_exponent",
+                     "trainmonitor_stability_margin", "trainmonitor_kernel_distance", "trainmonitor_kernel_velocity",
+                 })
+        {
+            Assert.True(double.IsNaN(text.Value(name, Run("run-a"))), $"{name} should be NaN.");
+        }
+
+        Assert.Contains("trainmonitor_frontier_lambda{run=\"run-a\"} NaN", text.Text);
+        Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", Run("run-a")));
+    }
+
+    [Fact]
+    public async Task RegimeStateSet_HasExactlyOneOne_ForTheCurrentRegime()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var sequence = new[] { TrainingRegime.WarmingUp, TrainingRegime.FeatureLearning, TrainingRegime.LazyProgressing, TrainingRegime.LazyStagnant, TrainingRegime.Unstable, TrainingRegime.FeatureLearning };
+
+        for (var i = 0; i < sequence.Length; i++)
+        {
+            await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 100 * (i + 1), probeIndex: i + 1, regime: sequence[i])), CancellationToken.None);
+            var samples = (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_regime", Run("run-a"));
+
+            Assert.Equal(TrainingRegimeNames.All.Select(r => r.ToWireName()).Order(), samples.Select(s => s.Label("regime")).Order());
+            var on = Assert.Single(samples, s => s.Value == 1);
+            Assert.Equal(sequence[i].ToWireName(), on.Label("regime"));
+            Assert.All(samples.Where(s => s != on), s => Assert.Equal(0, s.Value));
+        }
+    }
+
+    [Fact]
+    public async Task ShellSeries_OfDroppedShells_Disappear()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(shells: Snapshots.Shells(0, 6))), CancellationToken.None);
+
+        // Next probe: shells 0–1 fell below the floor, shell 6 appeared above, and the floor moved so every edge changed.
+        var next = Snapshots.Shells(2, 5, floor: 2e-6);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 200, probeIndex: 2, shells: next)), CancellationToken.None);
+
+        var samples = (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_energy", Run("run-a"));
+        var expected = next
+            .SelectMany(s => new[] { "estimate", "lower", "upper" }.Select(b => $"{s.Index}|{s.LambdaLower.ToString("G6", CultureInfo.InvariantCulture)}|{b}"))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, samples.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Label("bound")}").Order(StringComparer.Ordinal));
+
+        // A probe with no shells at all leaves none.
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 300, probeIndex: 3, shells: [])), CancellationToken.None);
+        Assert.Empty((await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_energy", Run("run-a")));
+    }
+
+    [Fact]
+    public async Task SecondRun_SeriesAreIndependent()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var a = Snapshots.Probe(run: "run-a", errorEnergy: 0.5, regime: TrainingRegime.LazyStagnant, shells: Snapshots.Shells(0, 4));
+        await sink.WriteAsync(new ProbeCompleted(a), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(run: "run-b", errorEnergy: 0.25, regime: TrainingRegime.FeatureLearning, shells: Snapshots.Shells(0, 8, scale: 2))), CancellationToken.None);
+        // run-b's next probe drops most of its shells; run-a's must stay.
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(run: "run-b", step: 200, probeIndex: 2, errorEnergy: 0.125, regime: TrainingRegime.Unstable, shells: Snapshots.Shells(6, 2, scale: 2))), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+
+        Assert.Equal(0.5, text.Value("trainmonitor_error_energy", Run("run-a")));
+        Assert.Equal(0.125, text.Value("trainmonitor_error_energy", Run("run-b")));
+        Assert.Equal(1, text.Value("trainmonitor_regime", Run("run-a"), ("regime", "lazy_stagnant")));
+        Assert.Equal(1, text.Value("trainmonitor_regime", Run("run-b"), ("regime", "unstable")));
+        Assert.Equal(0, text.Value("trainmonitor_regime", Run("run-b"), ("regime", "feature_learning")));
+        Assert.Equal(12, text.Find("trainmonitor_shell_energy", Run("run-a")).Count);
+        Assert.Equal(6, text.Find("trainmonitor_shell_energy", Run("run-b")).Count);
+        Assert.Equal(a.Shells[1].Upper, text.Value("trainmonitor_shell_energy", Run("run-a"), ("shell", "1"), ("bound", "upper")));
+        Assert.Equal(1, text.Value("trainmonitor_probe_duration_seconds_count", Run("run-a")));
+        Assert.Equal(2, text.Value("trainmonitor_probe_duration_seconds_count", Run("run-b")));
+    }
+
+    [Fact]
+    public async Task StatusCounters_FollowChangingStatus_BetweenScrapes()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var a = Status("run-a", step: 10);
+        var b = Status("run-b", step: 7, probes: 4);
+        sink.Track(() => Volatile.Read(ref a));
+        sink.Track(() => Volatile.Read(ref b));
+
+        var first = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(10, first.Value("trainmonitor_training_step", Run("run-a")));
+        Assert.Equal(0, first.Value("trainmonitor_probes_total", Run("run-a")));
+        Assert.True(double.IsNaN(first.Value("trainmonitor_overhead_ratio", Run("run-a"))));
+        Assert.Equal(4, first.Value("trainmonitor_probes_total", Run("run-b")));
+
+        // Training goes on between probes: no event reaches the sink, the scrape still sees the new step.
+        Volatile.Write(ref a, Status("run-a", step: 1_000, probes: 3, failures: 1, skipped: 2, applications: 1_920, overhead: 0.0625));
+        var second = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(1_000, second.Value("trainmonitor_training_step", Run("run-a")));
+        Assert.Equal(3, second.Value("trainmonitor_probes_total", Run("run-a")));
+        Assert.Equal(1, second.Value("trainmonitor_probe_failures_total", Run("run-a")));
+        Assert.Equal(2, second.Value("trainmonitor_probes_skipped_total", Run("run-a")));
+        Assert.Equal(1_920, second.Value("trainmonitor_operator_applications_total", Run("run-a")));
+        Assert.Equal(0.0625, second.Value("trainmonitor_overhead_ratio", Run("run-a")));
+        Assert.Equal(7, second.Value("trainmonitor_training_step", Run("run-b")));
+        Assert.Equal(4, second.Value("trainmonitor_probes_total", Run("run-b")));
+
+        // A probe for an older step (background probe finishing late) does not move the live step back.
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 900)), CancellationToken.None);
+        Assert.Equal(1_000, (await ExpositionText.ScrapeAsync(registry)).Value("trainmonitor_training_step", Run("run-a")));
+    }
+
+    [Fact]
+    public async Task Untracking_StopsReadingStatus_AndAThrowingProviderDoesNotBreakTheScrape()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var reads = 0;
+        var handle = sink.Track(() => { reads++; return Status("run-a", step: reads); });
+        sink.Track(() => throw new InvalidOperationException("monitor disposed"));
+
+        var first = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(1, first.Value("trainmonitor_training_step", Run("run-a")));
+
+        handle.Dispose();
+        handle.Dispose();
+        var second = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(1, reads);
+        Assert.Equal(1, second.Value("trainmonitor_training_step", Run("run-a")));
+    }
+
+    [Fact]
+    public async Task ProbeDurationHistogram_ObservesEachProbe()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(durationSeconds: 0.02)), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 200, probeIndex: 2, durationSeconds: 240)), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 300, probeIndex: 3, durationSeconds: double.NaN)), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        var a = Run("run-a");
+
+        Assert.Equal(2, text.Value("trainmonitor_probe_duration_seconds_count", a));
+        Assert.Equal(240.02, text.Value("trainmonitor_probe_duration_seconds_sum", a), 9);
+        Assert.Equal(0, text.Value("trainmonitor_probe_duration_seconds_bucket", a, ("le", "0.01")));
+        Assert.Equal(1, text.Value("trainmonitor_probe_duration_seconds_bucket", a, ("le", "0.025")));
+        Assert.Equal(1, text.Value("trainmonitor_probe_duration_seconds_bucket", a, ("le", "120")));
+        Assert.Equal(2, text.Value("trainmonitor_probe_duration_seconds_bucket", a, ("le", "300")));
+        Assert.Equal(2, text.Value("trainmonitor_probe_duration_seconds_bucket", a, ("le", "600")));
+        Assert.Equal(2, text.Value("trainmonitor_probe_duration_seconds_bucket", a, ("le", "+Inf")));
+    }
+
+    [Fact]
+    public async Task FailedSkippedAndRegimeChangedEvents_DoNotThrow_AndSetTheCountersTheyCarry()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var at = DateTimeOffset.UnixEpoch;
+
+        await sink.WriteAsync(new ProbeFailed("run-a", 10, at, "OutOfMemoryException", "no memory", FailuresTotal: 1), CancellationToken.None);
+        await sink.WriteAsync(new ProbeFailed("run-a", 20, at, "ArithmeticException", "NaN error", FailuresTotal: 2), CancellationToken.None);
+        await sink.WriteAsync(new ProbeSkipped("run-a", 30, at, "previous probe still running", SkippedTotal: 5), CancellationToken.None);
+        await sink.WriteAsync(new RegimeChanged("run-a", 40, at, TrainingRegime.WarmingUp, TrainingRegime.LazyStagnant, "frozen"), CancellationToken.None);
+        await sink.FlushAsync(CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(2, text.Value("trainmonitor_probe_failures_total", Run("run-a")));
+        Assert.Equal(5, text.Value("trainmonitor_probes_skipped_total", Run("run-a")));
+        // The regime state set comes from snapshots only.
+        Assert.Empty(text.Find("trainmonitor_regime"));
+    }
+
+    [Fact]
+    public async Task RemoveRun_RemovesEverySeriesOfThatRun_AndOnlyThatRun()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(run: "run-a")), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(run: "run-b")), CancellationToken.None);
+        await sink.WriteAsync(new ProbeFailed("run-a", 10, DateTimeOffset.UnixEpoch, "X", "x", 1), CancellationToken.None);
+        var tracking = sink.Track(() => Status("run-a", step: 500, probes: 1, applications: 640));
+        await ExpositionText.ScrapeAsync(registry);
+
+        tracking.Dispose();
+        sink.RemoveRun("run-a");
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        var samples = text.Families.Values.SelectMany(f => f.Samples).ToList();
+        Assert.DoesNotContain(samples, s => s.Labels.GetValueOrDefault("run") == "run-a");
+        Assert.Contains(samples, s => s.Labels.GetValueOrDefault("run") == "run-b" && s.Name == "trainmonitor_shell_energy");
+        Assert.Equal(0.4375, text.Value("trainmonitor_error_energy", Run("run-b")));
+    }
+
+    [Fact]
+    public async Task RunLabel_WithQuotesAndBackslashes_RoundTrips()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        const string run = "mlp \"wide\" C:\\runs";
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(run: run)), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(0.4375, text.Value("trainmonitor_error_energy", Run(run)));
+    }
+}

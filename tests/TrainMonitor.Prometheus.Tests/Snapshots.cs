@@ -1,0 +1,65 @@
+using TrainMonitor.Monitoring;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Prometheus.Tests;
+
+/// <summary>Hand-built probe snapshots with distinct, recognisable values.</summary>
+internal static class Snapshots
+{
+    /// <summary>Shells <paramref name="first"/>..<paramref name="first"/>+<paramref name="count"/>−1 on the grid floor·qᵅ.</summary>
+    public static IReadOnlyList<ShellSnapshot> Shells(int first, int count, double floor = 1e-6, double ratio = 4, double scale = 1)
+    {
+        var shells = new List<ShellSnapshot>();
+        for (var a = first; a < first + count; a++)
+        {
+            var lower = floor * Math.Pow(ratio, a);
+            var estimate = scale * (0.01 + 0.001 * a);
+            shells.Add(new ShellSnapshot(a, lower, lower * ratio, estimate, estimate * 0.5, estimate * 1.5));
+        }
+
+        return shells;
+    }
+
+    public static ProbeSnapshot Probe(
+        string run = "run-a",
+        long step = 100,
+        long probeIndex = 1,
+        TrainingRegime regime = TrainingRegime.FeatureLearning,
+        IReadOnlyList<ShellSnapshot>? shells = null,
+        double errorEnergy = 0.4375,
+        double stabilityMargin = 0.8125,
+        double durationSeconds = 1.5) => new()
+    {
+        Run = run,
+        Step = step,
+        Timestamp = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        ProbeIndex = probeIndex,
+        LearningRate = 0.01,
+        TrainingLoss = 0.5,
+        ErrorEnergy = errorEnergy,
+        NullEnergy = 0.0625,
+        NullFloor = 1e-6,
+        ShellRatio = 4,
+        Shells = shells ?? Shells(0, 5),
+        Frontier = new FrontierSnapshot(Lambda: 0.00390625, TailExponent: 1.25, Amplitude: 0.3, R2: 0.96875, ShellsUsed: 4, PeakShell: 2, Reason: null),
+        SpectralPosition = 12.5,
+        LambdaMax = 81.25,
+        Assessment = new RegimeAssessment
+        {
+            Regime = regime,
+            Reason = "hand-built",
+            KernelDistance = 0.03125,
+            KernelDistanceFromFirst = 0.25,
+            KernelVelocity = 0.046875,
+            FrontierVelocity = 0.875,
+            PredictedLossExponent = 1.09375,
+            MeasuredLossExponent = 1.015625,
+            StabilityMargin = stabilityMargin,
+        },
+        ProbeDurationSeconds = durationSeconds,
+        OperatorApplications = 640,
+        LanczosSteps = 64,
+        ErrorEntries = 512,
+        OverheadRatio = 0.125,
+    };
+}
