@@ -1,0 +1,402 @@
+using System.Globalization;
+using TrainMonitor.Kernel;
+
+namespace TrainMonitor.Regimes;
+
+/// <summary>
+/// Follows a training run probe by probe and tells its regime (DESIGN §1.4–1.5): kernel distance and velocity,
+/// frontier velocity c, predicted (c·s) and measured loss exponents, stability margin, and from them
+/// <see cref="TrainingRegime"/> with a reason in words.
+/// </summary>
+/// <remarks>
+/// <para><b>Figures.</b> Time is ln t, t the optimiser step. Over the last <see cref="RegimeThresholds.Window"/> probes
+/// (the current one included):</para>
+/// <list type="bullet">
+/// <item>kernel velocity = Σ S_i / Σ Δln t_i over the window's probes that have a kernel distance S_i to the sketched
+/// probe before them (a Δln t-weighted mean of the per-pair rates, robust to unevenly spaced probes);</item>
+/// <item>frontier velocity c = −slope of the least-squares line of ln λ_f against ln t, over the probes with a
+/// determined frontier (NaN with fewer than two);</item>
+/// <item>predicted loss exponent γ = c·s, s the latest determined tail exponent in the window;</item>
+/// <item>measured loss exponent = −slope of ln E_total against ln t, over the probes with finite positive energy;</item>
+/// <item>stability margin η·λ_max at the current probe, when the learning rate is known.</item>
+/// </list>
+/// <para><b>Kernel distances</b> are taken to the most recent earlier probe that carried a sketch (normally the
+/// previous probe) and to the first probe that carried one. Missing, all-zero or incompatible sketches (different
+/// seed, k or probe set) give NaN and a note in the reason; they never throw.</para>
+/// <para><b>Regime</b>, first rule that applies: <see cref="TrainingRegime.WarmingUp"/> while fewer than
+/// <see cref="RegimeThresholds.MinimumProbes"/> probes have been seen; <see cref="TrainingRegime.Unstable"/> when
+/// η·λ_max ≥ <see cref="RegimeThresholds.StabilityMarginLimit"/>, or the error energy is not finite, or it grew by
+/// more than <see cref="RegimeThresholds.EnergyGrowthTolerance"/> since the previous probe;
+/// <see cref="TrainingRegime.FeatureLearning"/> when the kernel velocity exceeds
+/// <see cref="RegimeThresholds.KernelVelocityThreshold"/>; <see cref="TrainingRegime.LazyStagnant"/> when the last
+/// <see cref="RegimeThresholds.StagnationProbes"/> probes were all stalled; otherwise
+/// <see cref="TrainingRegime.LazyProgressing"/>. A probe is stalled when the kernel is not moving (velocity at or below
+/// the threshold, or unknown for want of sketches — then the decision rests on the frontier and energy alone, and the
+/// reason says so) and the frontier is stalled: c &lt; <see cref="RegimeThresholds.FrontierStallVelocity"/>, or, when
+/// c is unknown because the frontier is undetermined, the measured loss exponent is below
+/// <see cref="RegimeThresholds.EnergyStallExponent"/>. Stalled probes are counted whatever the regime reported.</para>
+/// <para><b>Memory</b> is bounded: the tracker keeps a ring of <see cref="RegimeThresholds.Window"/> small records
+/// (step, energy, frontier, tail exponent, kernel distance) and two sketches (the first and the most recent), however
+/// long the run.</para>
+/// <para>Thread-safe: <see cref="Observe"/> calls are serialised and the properties may be read from any thread.</para>
+/// </remarks>
+public sealed class RegimeTracker
+{
+    private readonly RegimeThresholds _thresholds;
+    private readonly Lock _gate = new();
+    private readonly ProbeRecord[] _ring;
+    private int _ringStart;
+    private int _ringCount;
+    private long _lastStep;
+    private KernelSketch? _firstSketch;
+    private KernelSketch? _lastSketch;
+    private double _lastSketchLogStep;
+    private int _stalledProbes;
+    private int _probeCount;
+    private TrainingRegime _current = TrainingRegime.WarmingUp;
+
+    /// <summary>Creates a tracker with <paramref name="thresholds"/> (copied), or the defaults when null.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A threshold is out of range (see <see cref="RegimeThresholds.Validate"/>).</exception>
+    public RegimeTracker(RegimeThresholds? thresholds = null)
+    {
+        _thresholds = (thresholds ?? new RegimeThresholds()).Clone();
+        _thresholds.Validate();
+        _ring = new ProbeRecord[_thresholds.Window];
+    }
+
+    /// <summary>The regime at the latest probe (<see cref="TrainingRegime.WarmingUp"/> before the first).</summary>
+    public TrainingRegime Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>Number of probes observed so far.</summary>
+    public int ProbeCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _probeCount;
+            }
+        }
+    }
+
+    /// <summary>Number of probe records held (at most <see cref="RegimeThresholds.Window"/>): the bounded history.</summary>
+    internal int HistoryLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ringCount;
+            }
+        }
+    }
+
+    /// <summary>Number of kernel sketches held (0, 1 or 2: the first and the most recent).</summary>
+    internal int RetainedSketches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_firstSketch is null ? 0 : 1) + (_lastSketch is null || ReferenceEquals(_lastSketch, _firstSketch) ? 0 : 1);
+            }
+        }
+    }
+
+    /// <summary>Consecutive stalled probes up to and including the latest.</summary>
+    internal int StalledProbes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stalledProbes;
+            }
+        }
+    }
+
+    /// <summary>Adds one probe to the history and assesses the regime.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="observation"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The step is below 1, or the error energy is negative.</exception>
+    /// <exception cref="ArgumentException">The step does not exceed the previous probe's step.</exception>
+    /// <remarks>A rejected observation leaves the tracker unchanged.</remarks>
+    public RegimeAssessment Observe(RegimeObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        if (observation.Step < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(observation), observation.Step,
+                $"The step must be at least 1 (the tracker works in ln t); got {observation.Step}.");
+        }
+
+        if (observation.ErrorEnergy < 0.0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(observation), observation.ErrorEnergy,
+                $"The error energy ‖e‖²/n cannot be negative; got {observation.ErrorEnergy}.");
+        }
+
+        lock (_gate)
+        {
+            if (_probeCount > 0 && observation.Step <= _lastStep)
+            {
+                throw new ArgumentException(
+                    $"Probe steps must increase strictly: got step {observation.Step} after step {_lastStep}.", nameof(observation));
+            }
+
+            return ObserveLocked(observation);
+        }
+    }
+
+    private RegimeAssessment ObserveLocked(RegimeObservation o)
+    {
+        var t = _thresholds;
+        var logStep = Math.Log(o.Step);
+        var previousEnergy = _ringCount > 0 ? RecordAt(_ringCount - 1).Energy : double.NaN;
+
+        // Kernel distances: never throw for a sketch problem during a run, say why instead.
+        var distance = double.NaN;
+        var span = double.NaN;
+        var fromFirst = double.NaN;
+        string? kernelNote = null;
+        var sketch = o.Sketch;
+        if (sketch is null)
+        {
+            kernelNote = "no kernel sketch at this probe";
+        }
+        else
+        {
+            var first = _firstSketch ?? sketch;
+            fromFirst = SafeDistance(first, sketch, "the first sketch", out var firstNote);
+            if (_lastSketch is null)
+            {
+                kernelNote = "first sketched probe, no earlier sketch to compare with";
+            }
+            else
+            {
+                distance = SafeDistance(_lastSketch, sketch, "the previous sketch", out kernelNote);
+                span = logStep - _lastSketchLogStep;
+            }
+
+            kernelNote ??= firstNote;
+        }
+
+        // Commit the probe (everything below is arithmetic that cannot fail).
+        Push(new ProbeRecord(logStep, o.ErrorEnergy, o.FrontierLambda, o.TailExponent, distance, span));
+        _lastStep = o.Step;
+        _probeCount++;
+        if (sketch is not null)
+        {
+            _firstSketch ??= sketch;
+            _lastSketch = sketch;
+            _lastSketchLogStep = logStep;
+        }
+
+        var kernelVelocity = KernelVelocity();
+        var frontierVelocity = -Slope(static r => r.Frontier);
+        var tail = LatestTailExponent();
+        var predicted = frontierVelocity * tail;
+        var measured = -Slope(static r => r.Energy);
+        var margin = o.LearningRate is { } eta && double.IsFinite(eta) && double.IsFinite(o.LambdaMax) ? eta * o.LambdaMax : double.NaN;
+
+        var kernelMoving = kernelVelocity > t.KernelVelocityThreshold;
+        var frontierStalled = double.IsFinite(frontierVelocity)
+            ? frontierVelocity < t.FrontierStallVelocity
+            : measured < t.EnergyStallExponent;
+        var stalled = !kernelMoving && frontierStalled;
+        _stalledProbes = stalled ? _stalledProbes + 1 : 0;
+
+        var (regime, reason) = Decide(o, previousEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving);
+        _current = regime;
+        return new RegimeAssessment
+        {
+            Regime = regime,
+            Reason = reason,
+            KernelDistance = distance,
+            KernelDistanceFromFirst = fromFirst,
+            KernelVelocity = kernelVelocity,
+            FrontierVelocity = frontierVelocity,
+            PredictedLossExponent = predicted,
+            MeasuredLossExponent = measured,
+            StabilityMargin = margin,
+        };
+    }
+
+    private (TrainingRegime Regime, string Reason) Decide(
+        RegimeObservation o, double previousEnergy, double margin, double kernelVelocity, string? kernelNote,
+        double frontierVelocity, double measured, bool kernelMoving)
+    {
+        var t = _thresholds;
+        if (_probeCount < t.MinimumProbes)
+        {
+            return (TrainingRegime.WarmingUp, $"probe {_probeCount} of the {t.MinimumProbes} needed before the regime is judged");
+        }
+
+        var instability = new List<string>(3);
+        if (margin >= t.StabilityMarginLimit)
+        {
+            instability.Add($"stability margin η·λ_max = {F(margin)} ≥ {F(t.StabilityMarginLimit)}");
+        }
+
+        if (!double.IsFinite(o.ErrorEnergy))
+        {
+            instability.Add($"error energy is {F(o.ErrorEnergy)}");
+        }
+        else if (double.IsFinite(previousEnergy) && o.ErrorEnergy > previousEnergy * (1.0 + t.EnergyGrowthTolerance))
+        {
+            var growth = previousEnergy > 0.0 ? $"grew by {F(100.0 * (o.ErrorEnergy / previousEnergy - 1.0))} %" : "grew from 0";
+            instability.Add($"error energy {growth} since the previous probe (tolerance {F(100.0 * t.EnergyGrowthTolerance)} %)");
+        }
+
+        if (instability.Count > 0)
+        {
+            return (TrainingRegime.Unstable, string.Join("; ", instability));
+        }
+
+        if (kernelMoving)
+        {
+            return (TrainingRegime.FeatureLearning, $"kernel velocity {F(kernelVelocity)} > {F(t.KernelVelocityThreshold)} per unit ln t");
+        }
+
+        var kernel = double.IsFinite(kernelVelocity)
+            ? $"kernel velocity {F(kernelVelocity)} ≤ {F(t.KernelVelocityThreshold)}"
+            : $"kernel not judged ({kernelNote ?? "fewer than two sketched probes in the window"}), decided from frontier and energy alone";
+        var frontier = double.IsFinite(frontierVelocity)
+            ? $"frontier velocity {F(frontierVelocity)} {(frontierVelocity < t.FrontierStallVelocity ? "<" : "≥")} {F(t.FrontierStallVelocity)}"
+            : double.IsFinite(measured)
+                ? $"frontier undetermined and loss exponent {F(measured)} {(measured < t.EnergyStallExponent ? "<" : "≥")} {F(t.EnergyStallExponent)}"
+                : "frontier undetermined and loss exponent unknown";
+
+        if (_stalledProbes >= t.StagnationProbes)
+        {
+            return (TrainingRegime.LazyStagnant, $"{kernel} and {frontier} for {_stalledProbes} probes");
+        }
+
+        var progress = _stalledProbes > 0 ? $" (stalled for {_stalledProbes} of the {t.StagnationProbes} probes that raise lazy_stagnant)" : string.Empty;
+        return (TrainingRegime.LazyProgressing, $"{kernel} and {frontier}{progress}");
+    }
+
+    private static double SafeDistance(KernelSketch a, KernelSketch b, string what, out string? note)
+    {
+        note = null;
+        double s;
+        try
+        {
+            s = KernelSketch.Distance(a, b);
+        }
+        catch (ArgumentException ex)
+        {
+            note = $"sketch not comparable with {what}: {ex.Message}";
+            return double.NaN;
+        }
+
+        if (double.IsNaN(s))
+        {
+            note = $"all-zero sketch (M = 0 on the probe set), distance to {what} undefined";
+        }
+
+        return s;
+    }
+
+    /// <summary>Σ S / Σ Δln t over the window's probes that have a distance to an earlier sketch.</summary>
+    private double KernelVelocity()
+    {
+        double distance = 0.0, span = 0.0;
+        var pairs = 0;
+        for (var i = 0; i < _ringCount; i++)
+        {
+            var r = RecordAt(i);
+            if (double.IsFinite(r.KernelDistance) && r.KernelSpan > 0.0)
+            {
+                distance += r.KernelDistance;
+                span += r.KernelSpan;
+                pairs++;
+            }
+        }
+
+        return pairs > 0 ? distance / span : double.NaN;
+    }
+
+    /// <summary>Least-squares slope of ln y against ln t over the window's probes with finite y &gt; 0; NaN with fewer than two.</summary>
+    private double Slope(Func<ProbeRecord, double> select)
+    {
+        // Two passes with centred sums: exact for points on a line up to round-off.
+        double sx = 0.0, sy = 0.0;
+        var n = 0;
+        for (var i = 0; i < _ringCount; i++)
+        {
+            var r = RecordAt(i);
+            var y = select(r);
+            if (double.IsFinite(y) && y > 0.0)
+            {
+                sx += r.LogStep;
+                sy += Math.Log(y);
+                n++;
+            }
+        }
+
+        if (n < 2)
+        {
+            return double.NaN;
+        }
+
+        double mx = sx / n, my = sy / n, sxy = 0.0, sxx = 0.0;
+        for (var i = 0; i < _ringCount; i++)
+        {
+            var r = RecordAt(i);
+            var y = select(r);
+            if (double.IsFinite(y) && y > 0.0)
+            {
+                var dx = r.LogStep - mx;
+                sxy += dx * (Math.Log(y) - my);
+                sxx += dx * dx;
+            }
+        }
+
+        return sxx > 0.0 ? sxy / sxx : double.NaN;
+    }
+
+    private double LatestTailExponent()
+    {
+        for (var i = _ringCount - 1; i >= 0; i--)
+        {
+            var s = RecordAt(i).TailExponent;
+            if (double.IsFinite(s))
+            {
+                return s;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    private void Push(ProbeRecord record)
+    {
+        if (_ringCount < _ring.Length)
+        {
+            _ring[(_ringStart + _ringCount) % _ring.Length] = record;
+            _ringCount++;
+        }
+        else
+        {
+            _ring[_ringStart] = record;
+            _ringStart = (_ringStart + 1) % _ring.Length;
+        }
+    }
+
+    /// <summary>The i-th record of the window, oldest first.</summary>
+    private ProbeRecord RecordAt(int i) => _ring[(_ringStart + i) % _ring.Length];
+
+    private static string F(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
+
+    /// <summary>What the tracker keeps of one probe. KernelDistance is to the previous sketched probe, KernelSpan the Δln t to it.</summary>
+    private readonly record struct ProbeRecord(double LogStep, double Energy, double Frontier, double TailExponent, double KernelDistance, double KernelSpan);
+}
