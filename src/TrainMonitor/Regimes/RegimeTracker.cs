@@ -176,11 +176,7 @@ public sealed class RegimeTracker
         {
             var first = _firstSketch ?? sketch;
             fromFirst = SafeDistance(first, sketch, "the first sketch", out var firstNote);
-            if (_lastSketch is null)
-            {
-                kernelNote = "first sketched probe, no earlier sketch to compare with";
-            }
-            else
+            if (_lastSketch is not null)
             {
                 distance = SafeDistance(_lastSketch, sketch, "the previous sketch", out kernelNote);
                 span = logStep - _lastSketchLogStep;
@@ -201,10 +197,10 @@ public sealed class RegimeTracker
         }
 
         var kernelVelocity = KernelVelocity();
-        var frontierVelocity = -Slope(static r => r.Frontier);
+        var frontierVelocity = Negate(Slope(static r => r.Frontier));
         var tail = LatestTailExponent();
         var predicted = frontierVelocity * tail;
-        var measured = -Slope(static r => r.Energy);
+        var measured = Negate(Slope(static r => r.Energy));
         var margin = o.LearningRate is { } eta && double.IsFinite(eta) && double.IsFinite(o.LambdaMax) ? eta * o.LambdaMax : double.NaN;
 
         var kernelMoving = kernelVelocity > t.KernelVelocityThreshold;
@@ -215,6 +211,11 @@ public sealed class RegimeTracker
         _stalledProbes = stalled ? _stalledProbes + 1 : 0;
 
         var (regime, reason) = Decide(o, previousEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving);
+        if (kernelNote is not null && !reason.Contains(kernelNote, StringComparison.Ordinal))
+        {
+            reason = $"{reason} [{kernelNote}]";
+        }
+
         _current = regime;
         return new RegimeAssessment
         {
@@ -395,7 +396,10 @@ public sealed class RegimeTracker
     /// <summary>The i-th record of the window, oldest first.</summary>
     private ProbeRecord RecordAt(int i) => _ring[(_ringStart + i) % _ring.Length];
 
-    private static string F(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
+    /// <summary>−x, with −0 turned into +0 so that reasons never print "-0".</summary>
+    private static double Negate(double x) => 0.0 - x;
+
+    private static string F(double x) => (x == 0.0 ? 0.0 : x).ToString("G3", CultureInfo.InvariantCulture);
 
     /// <summary>What the tracker keeps of one probe. KernelDistance is to the previous sketched probe, KernelSpan the Δln t to it.</summary>
     private readonly record struct ProbeRecord(double LogStep, double Energy, double Frontier, double TailExponent, double KernelDistance, double KernelSpan);
