@@ -3,6 +3,7 @@ using TrainMonitor.Benchmarks;
 var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["operator"] = OperatorSuite.Run,
+    ["accuracy"] = AccuracySuite.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
