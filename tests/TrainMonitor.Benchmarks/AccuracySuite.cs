@@ -50,7 +50,9 @@ internal static class AccuracySuite
             Report(cases[^1], showShells);
         }
 
-        cases.Add(Timed(() => MlpCase(steps)));
+        cases.Add(Timed(() => MlpCase([16, 64, 64, 4], steps)));
+        Report(cases[^1], showShells);
+        cases.Add(Timed(() => MlpCase([16, 8, 4], steps)));
         Report(cases[^1], showShells);
         cases.Add(Timed(() => AttentionCase(steps)));
         Report(cases[^1], showShells);
@@ -103,15 +105,18 @@ internal static class AccuracySuite
         }
     }
 
-    /// <summary>MLP 16-64-64-4 with GELU, float64, cross-entropy on n = 256 random examples.</summary>
-    private static CaseAccuracy MlpCase(int steps)
+    /// <summary>
+    /// MLP with GELU, float64, cross-entropy on n = 256 random examples. 16-64-64-4 has P = 5508 &gt; n; 16-8-4 has
+    /// P = 172 &lt; n, so M has rank ≤ 172 and the error has a genuine null component for the null bounds to catch.
+    /// </summary>
+    private static CaseAccuracy MlpCase(int[] widths, int steps)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(101);
-        using var model = GeluMlp.Create([16, 64, 64, 4], generator, ScalarType.Float64);
-        var x = randn(new long[] { 256, 16 }, dtype: ScalarType.Float64, generator: generator);
-        var y = randint(0, 4, new long[] { 256 }, generator: generator);
-        return ModelCase("mlp 16-64-64-4 gelu ce", model, x, y, ErrorFunctions.CrossEntropy, steps);
+        using var model = GeluMlp.Create(widths, generator, ScalarType.Float64);
+        var x = randn(new long[] { 256, widths[0] }, dtype: ScalarType.Float64, generator: generator);
+        var y = randint(0, widths[^1], new long[] { 256 }, generator: generator);
+        return ModelCase($"mlp {string.Join("-", widths)} gelu ce", model, x, y, ErrorFunctions.CrossEntropy, steps);
     }
 
     /// <summary>
@@ -128,7 +133,12 @@ internal static class AccuracySuite
         var sequences = randint(0, vocabulary, new long[] { 12, length + 1 }, generator: generator);
         var input = sequences.narrow(1, 0, length);
         var target = sequences.narrow(1, 1, length);
-        return ModelCase("attention sdpa 1 layer per-token ce", model, input, target, ErrorFunctions.CrossEntropyPerToken, steps);
+        // The operators switch the process-wide flash SDPA flag off around each forward (DESIGN.md 4: its double
+        // backward aborts the process on CPU); check that they leave it as they found it.
+        var flashBefore = backends.cuda.flash_sdp_enabled();
+        var result = ModelCase("attention sdpa 1 layer per-token ce", model, input, target, ErrorFunctions.CrossEntropyPerToken, steps);
+        result.Note += Invariant($"; flash SDPA flag {flashBefore} before, {backends.cuda.flash_sdp_enabled()} after");
+        return result;
     }
 
     /// <summary>Lanczos through the matrix-free autograd operator; the reference is eigh of the explicit M.</summary>
