@@ -1,0 +1,321 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Monitoring.JsonLines;
+
+/// <summary>
+/// The JSON-lines wire format of a <see cref="ProbeSnapshot"/> (docs/snapshot-schema.md): one object per line, snake_case
+/// keys in a fixed order, <c>schema_version</c> first. JSON has no NaN or infinity, so a non-finite number is written as
+/// <c>null</c> and read back as NaN (or as <c>null</c> for the nullable learning rate and training loss).
+/// </summary>
+internal static class ProbeSnapshotJson
+{
+    /// <summary>The schema version this code writes and the newest it reads.</summary>
+    public const int SchemaVersion = 1;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = false,
+        // Reasons contain λ, η, ≥: keep them readable in the file. The output is never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = false,
+    };
+
+    /// <summary>The snapshot as one UTF-8 line, terminated by <c>\n</c>.</summary>
+    public static byte[] ToLine(ProbeSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(writer, snapshot);
+        }
+
+        var line = new byte[buffer.WrittenCount + 1];
+        buffer.WrittenSpan.CopyTo(line);
+        line[^1] = (byte)'\n';
+        return line;
+    }
+
+    /// <summary>Writes the snapshot as one JSON object.</summary>
+    public static void Write(Utf8JsonWriter writer, ProbeSnapshot s)
+    {
+        var a = s.Assessment;
+        var f = s.Frontier;
+        writer.WriteStartObject();
+        writer.WriteNumber("schema_version", SchemaVersion);
+        writer.WriteString("run", s.Run);
+        writer.WriteNumber("step", s.Step);
+        writer.WriteNumber("probe_index", s.ProbeIndex);
+        writer.WriteString("timestamp", s.Timestamp);
+        WriteNumber(writer, "learning_rate", s.LearningRate);
+        WriteNumber(writer, "training_loss", s.TrainingLoss);
+        WriteNumber(writer, "error_energy", s.ErrorEnergy);
+        WriteNumber(writer, "null_energy", s.NullEnergy);
+        WriteNumber(writer, "null_floor", s.NullFloor);
+        WriteNumber(writer, "shell_ratio", s.ShellRatio);
+
+        writer.WriteStartArray("shells");
+        foreach (var shell in s.Shells)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("index", shell.Index);
+            WriteNumber(writer, "lambda_lower", shell.LambdaLower);
+            WriteNumber(writer, "lambda_upper", shell.LambdaUpper);
+            WriteNumber(writer, "estimate", shell.Estimate);
+            WriteNumber(writer, "lower", shell.Lower);
+            WriteNumber(writer, "upper", shell.Upper);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+
+        writer.WriteStartObject("frontier");
+        WriteNumber(writer, "lambda", f.Lambda);
+        WriteNumber(writer, "tail_exponent", f.TailExponent);
+        WriteNumber(writer, "amplitude", f.Amplitude);
+        WriteNumber(writer, "r2", f.R2);
+        writer.WriteNumber("shells_used", f.ShellsUsed);
+        if (f.PeakShell is { } peak)
+        {
+            writer.WriteNumber("peak_shell", peak);
+        }
+        else
+        {
+            writer.WriteNull("peak_shell");
+        }
+
+        writer.WriteString("reason", f.Reason);
+        writer.WriteEndObject();
+
+        WriteNumber(writer, "spectral_position", s.SpectralPosition);
+        WriteNumber(writer, "lambda_max", s.LambdaMax);
+        writer.WriteString("regime", a.Regime.ToWireName());
+        writer.WriteString("regime_reason", a.Reason);
+        WriteNumber(writer, "kernel_distance", a.KernelDistance);
+        WriteNumber(writer, "kernel_distance_from_first", a.KernelDistanceFromFirst);
+        WriteNumber(writer, "kernel_velocity", a.KernelVelocity);
+        WriteNumber(writer, "frontier_velocity", a.FrontierVelocity);
+        WriteNumber(writer, "predicted_loss_exponent", a.PredictedLossExponent);
+        WriteNumber(writer, "measured_loss_exponent", a.MeasuredLossExponent);
+        WriteNumber(writer, "stability_margin", a.StabilityMargin);
+        WriteNumber(writer, "probe_duration_seconds", s.ProbeDurationSeconds);
+        writer.WriteNumber("operator_applications", s.OperatorApplications);
+        writer.WriteNumber("lanczos_steps", s.LanczosSteps);
+        writer.WriteNumber("error_entries", s.ErrorEntries);
+        WriteNumber(writer, "overhead_ratio", s.OverheadRatio);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Rebuilds a snapshot from one parsed line. Throws <see cref="FormatException"/> when a key is missing or has the wrong
+    /// type, and <see cref="NotSupportedException"/> when the line was written with a newer schema version. Keys this
+    /// version does not know are ignored, so later versions may add keys without breaking older readers of version 1.
+    /// </summary>
+    public static ProbeSnapshot Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"Expected a JSON object, found {root.ValueKind}.");
+        }
+
+        var version = GetInt64(root, "schema_version");
+        if (version > SchemaVersion)
+        {
+            throw new NotSupportedException(
+                $"schema_version {version} was written by a newer TrainMonitor; this reader understands schema_version {SchemaVersion}. Update TrainMonitor to read this file.");
+        }
+
+        if (version < 1)
+        {
+            throw new FormatException($"schema_version {version} is not a valid version (versions start at 1).");
+        }
+
+        var frontier = GetObject(root, "frontier");
+        var shells = Get(root, "shells", JsonValueKind.Array);
+        var shellList = new List<ShellSnapshot>(shells.GetArrayLength());
+        foreach (var shell in shells.EnumerateArray())
+        {
+            if (shell.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"'shells' must hold objects, found {shell.ValueKind}.");
+            }
+
+            shellList.Add(new ShellSnapshot(
+                GetInt32(shell, "index"),
+                GetDouble(shell, "lambda_lower"),
+                GetDouble(shell, "lambda_upper"),
+                GetDouble(shell, "estimate"),
+                GetDouble(shell, "lower"),
+                GetDouble(shell, "upper")));
+        }
+
+        return new ProbeSnapshot
+        {
+            Run = GetString(root, "run"),
+            Step = GetInt64(root, "step"),
+            ProbeIndex = GetInt64(root, "probe_index"),
+            Timestamp = GetTimestamp(root, "timestamp"),
+            LearningRate = GetNullableDouble(root, "learning_rate"),
+            TrainingLoss = GetNullableDouble(root, "training_loss"),
+            ErrorEnergy = GetDouble(root, "error_energy"),
+            NullEnergy = GetDouble(root, "null_energy"),
+            NullFloor = GetDouble(root, "null_floor"),
+            ShellRatio = GetDouble(root, "shell_ratio"),
+            Shells = shellList,
+            Frontier = new FrontierSnapshot(
+                GetDouble(frontier, "lambda"),
+                GetDouble(frontier, "tail_exponent"),
+                GetDouble(frontier, "amplitude"),
+                GetDouble(frontier, "r2"),
+                GetInt32(frontier, "shells_used"),
+                GetNullableInt32(frontier, "peak_shell"),
+                GetNullableString(frontier, "reason")),
+            SpectralPosition = GetDouble(root, "spectral_position"),
+            LambdaMax = GetDouble(root, "lambda_max"),
+            Assessment = new RegimeAssessment
+            {
+                Regime = TrainingRegimeNames.Parse(GetString(root, "regime")),
+                Reason = GetString(root, "regime_reason"),
+                KernelDistance = GetDouble(root, "kernel_distance"),
+                KernelDistanceFromFirst = GetDouble(root, "kernel_distance_from_first"),
+                KernelVelocity = GetDouble(root, "kernel_velocity"),
+                FrontierVelocity = GetDouble(root, "frontier_velocity"),
+                PredictedLossExponent = GetDouble(root, "predicted_loss_exponent"),
+                MeasuredLossExponent = GetDouble(root, "measured_loss_exponent"),
+                StabilityMargin = GetDouble(root, "stability_margin"),
+            },
+            ProbeDurationSeconds = GetDouble(root, "probe_duration_seconds"),
+            OperatorApplications = GetInt64(root, "operator_applications"),
+            LanczosSteps = GetInt32(root, "lanczos_steps"),
+            ErrorEntries = GetInt32(root, "error_entries"),
+            OverheadRatio = GetDouble(root, "overhead_ratio"),
+        };
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string key, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(key, value);
+        }
+        else
+        {
+            writer.WriteNull(key);
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            writer.WriteNumber(key, v);
+        }
+        else
+        {
+            writer.WriteNull(key);
+        }
+    }
+
+    private static JsonElement Get(JsonElement obj, string key)
+    {
+        if (!obj.TryGetProperty(key, out var value))
+        {
+            throw new FormatException($"Missing key '{key}'.");
+        }
+
+        return value;
+    }
+
+    private static JsonElement Get(JsonElement obj, string key, JsonValueKind kind)
+    {
+        var value = Get(obj, key);
+        if (value.ValueKind != kind)
+        {
+            throw new FormatException($"Key '{key}' must be {Describe(kind)}, found {Describe(value.ValueKind)}.");
+        }
+
+        return value;
+    }
+
+    private static JsonElement GetObject(JsonElement obj, string key) => Get(obj, key, JsonValueKind.Object);
+
+    private static string GetString(JsonElement obj, string key) => Get(obj, key, JsonValueKind.String).GetString()!;
+
+    private static string? GetNullableString(JsonElement obj, string key)
+    {
+        var value = Get(obj, key);
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.String => value.GetString(),
+            _ => throw new FormatException($"Key '{key}' must be a string or null, found {Describe(value.ValueKind)}."),
+        };
+    }
+
+    private static DateTimeOffset GetTimestamp(JsonElement obj, string key)
+    {
+        var value = Get(obj, key, JsonValueKind.String);
+        if (!value.TryGetDateTimeOffset(out var timestamp))
+        {
+            throw new FormatException($"Key '{key}' must be an ISO 8601 date and time, found \"{value.GetString()}\".");
+        }
+
+        return timestamp;
+    }
+
+    private static double GetDouble(JsonElement obj, string key) => GetNullableDouble(obj, key) ?? double.NaN;
+
+    private static double? GetNullableDouble(JsonElement obj, string key)
+    {
+        var value = Get(obj, key);
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.Number when value.TryGetDouble(out var d) && double.IsFinite(d) => d,
+            JsonValueKind.Number => throw new FormatException($"Key '{key}' holds {value.GetRawText()}, which is out of the range of a double."),
+            _ => throw new FormatException($"Key '{key}' must be a number or null, found {Describe(value.ValueKind)}."),
+        };
+    }
+
+    private static long GetInt64(JsonElement obj, string key)
+    {
+        var value = Get(obj, key, JsonValueKind.Number);
+        if (!value.TryGetInt64(out var result))
+        {
+            throw new FormatException($"Key '{key}' must be an integer, found {value.GetRawText()}.");
+        }
+
+        return result;
+    }
+
+    private static int GetInt32(JsonElement obj, string key)
+    {
+        var value = Get(obj, key, JsonValueKind.Number);
+        if (!value.TryGetInt32(out var result))
+        {
+            throw new FormatException($"Key '{key}' must be a 32-bit integer, found {value.GetRawText()}.");
+        }
+
+        return result;
+    }
+
+    private static int? GetNullableInt32(JsonElement obj, string key)
+    {
+        var value = Get(obj, key);
+        return value.ValueKind == JsonValueKind.Null ? null : GetInt32(obj, key);
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+}
