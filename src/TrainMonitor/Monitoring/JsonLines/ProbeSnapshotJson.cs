@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TrainMonitor.Regimes;
@@ -195,28 +196,27 @@ internal static class ProbeSnapshotJson
         };
     }
 
-    private static void WriteNumber(Utf8JsonWriter writer, string key, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(key, value);
-        }
-        else
-        {
-            writer.WriteNull(key);
-        }
-    }
-
     private static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
     {
-        if (value is { } v && double.IsFinite(v))
-        {
-            writer.WriteNumber(key, v);
-        }
-        else
+        if (value is not { } v || !double.IsFinite(v))
         {
             writer.WriteNull(key);
+            return;
         }
+
+        // The shortest round-trip form, checked: .NET's shortest formatting gives a string that parses to the neighbouring
+        // double for some exact powers of two (2^-25 prints as 2.980232238769531E-08; dotnet/runtime#131131), and the
+        // shell edges of a ratio-2 grid are exact powers of two. Fall back to 17 significant digits, which always round-trip.
+        Span<byte> text = stackalloc byte[32];
+        if (!v.TryFormat(text, out var length, "R", CultureInfo.InvariantCulture)
+            || !double.TryParse(text[..length], NumberStyles.Float, CultureInfo.InvariantCulture, out var back)
+            || back != v)
+        {
+            v.TryFormat(text, out length, "G17", CultureInfo.InvariantCulture);
+        }
+
+        writer.WritePropertyName(key);
+        writer.WriteRawValue(text[..length], skipInputValidation: false);
     }
 
     private static JsonElement Get(JsonElement obj, string key)

@@ -1,0 +1,187 @@
+using System.Text;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Monitoring.JsonLines;
+
+namespace TrainMonitor.Tests.JsonLines;
+
+public sealed class JsonLinesReaderTests : IDisposable
+{
+    private readonly TemporaryDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Line(ProbeSnapshot s) => Encoding.UTF8.GetString(ProbeSnapshotJson.ToLine(s));
+
+    private async Task<string> FileWith(string content)
+    {
+        var path = _dir.File("run.jsonl");
+        await File.WriteAllTextAsync(path, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        return path;
+    }
+
+    [Fact]
+    public async Task ATruncatedLastLineWithoutNewlineIsIgnored()
+    {
+        var third = Line(SampleSnapshots.Complete(3));
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + Line(SampleSnapshots.Complete(2)) + third[..(third.Length / 2)]);
+
+        var read = await JsonLinesReader.ReadAllAsync(path);
+
+        Assert.Equal([1L, 2L], read.Select(s => s.ProbeIndex));
+    }
+
+    [Fact]
+    public async Task ACompleteLastLineWithoutNewlineIsRead()
+    {
+        var second = Line(SampleSnapshots.Complete(2));
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + second[..^1]);
+
+        Assert.Equal([1L, 2L], (await JsonLinesReader.ReadAllAsync(path)).Select(s => s.ProbeIndex));
+    }
+
+    [Fact]
+    public async Task AMalformedMiddleLineThrowsFormatExceptionNamingTheLine()
+    {
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + Line(SampleSnapshots.Complete(2)) + "{\"schema_version\": 1, oops}\n" + Line(SampleSnapshots.Complete(4)));
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Contains("line 3", ex.Message);
+        Assert.Contains(path, ex.Message);
+    }
+
+    [Fact]
+    public async Task ALineWithAMissingKeyThrowsFormatExceptionNamingTheLineAndTheKey()
+    {
+        var broken = Line(SampleSnapshots.Complete(2)).Replace("\"lambda_max\":", "\"lambda_maximum\":", StringComparison.Ordinal);
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + broken);
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Contains("line 2", ex.Message);
+        Assert.Contains("'lambda_max'", ex.Message);
+    }
+
+    [Fact]
+    public async Task AValueOfTheWrongTypeThrowsFormatException()
+    {
+        var broken = Line(SampleSnapshots.Complete(1)).Replace("\"step\":400", "\"step\":\"400\"", StringComparison.Ordinal);
+        var path = await FileWith(broken);
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Contains("line 1", ex.Message);
+        Assert.Contains("'step'", ex.Message);
+    }
+
+    [Fact]
+    public async Task AnUnknownRegimeThrowsFormatException()
+    {
+        var broken = Line(SampleSnapshots.Complete(1)).Replace("\"feature_learning\"", "\"galloping\"", StringComparison.Ordinal);
+        var path = await FileWith(broken);
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Contains("galloping", ex.Message);
+    }
+
+    [Fact]
+    public async Task ATornLineThatAResumedSinkTerminatedIsSkipped()
+    {
+        var torn = Line(SampleSnapshots.Complete(2))[..57];
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + torn + "\n" + Line(SampleSnapshots.Complete(3)));
+
+        Assert.Equal([1L, 3L], (await JsonLinesReader.ReadAllAsync(path)).Select(s => s.ProbeIndex));
+    }
+
+    [Fact]
+    public async Task AFutureSchemaVersionThrowsNotSupportedException()
+    {
+        var future = Line(SampleSnapshots.Complete(2)).Replace("{\"schema_version\":1,", "{\"schema_version\":2,", StringComparison.Ordinal);
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + future);
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Contains("line 2", ex.Message);
+        Assert.Contains("schema_version 2", ex.Message);
+    }
+
+    [Fact]
+    public async Task UnknownKeysAreIgnoredAndBlankLinesCrlfAndABomAreAccepted()
+    {
+        var extended = Line(SampleSnapshots.Complete(1)).Replace("\"run\":", "\"added_later\":{\"x\":[1,2]},\"run\":", StringComparison.Ordinal);
+        var path = _dir.File("run.jsonl");
+        await File.WriteAllTextAsync(path, extended.TrimEnd('\n') + "\r\n\n  \n" + Line(SampleSnapshots.Complete(2)), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var read = await JsonLinesReader.ReadAllAsync(path);
+
+        Assert.Equal(2, read.Count);
+        SampleSnapshots.AssertEqual(SampleSnapshots.Complete(1), read[0]);
+    }
+
+    [Fact]
+    public async Task LinesLongerThanTheReadBufferAreRead()
+    {
+        var many = SampleSnapshots.Complete(1) with
+        {
+            Shells = Enumerable.Range(-600, 1200).Select(i => new ShellSnapshot(i, Math.Pow(2, i / 8.0), Math.Pow(2, (i + 1) / 8.0), 1.0 / 3, 0.1, 0.9)).ToArray(),
+        };
+        var path = await FileWith(string.Concat(Enumerable.Range(0, 3).Select(_ => Line(many))));
+        Assert.True(new FileInfo(path).Length > 3 * 64 * 1024 / 2);
+
+        var read = await JsonLinesReader.ReadAllAsync(path);
+
+        Assert.Equal(3, read.Count);
+        SampleSnapshots.AssertEqual(many, read[2]);
+    }
+
+    [Fact]
+    public async Task AnEmptyFileHoldsNoSnapshots()
+    {
+        var path = await FileWith("");
+
+        Assert.Empty(await JsonLinesReader.ReadAllAsync(path));
+    }
+
+    [Fact]
+    public async Task ReadAsyncStreamsAndHonoursCancellation()
+    {
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + Line(SampleSnapshots.Complete(2)));
+        using var cts = new CancellationTokenSource();
+
+        var seen = new List<long>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var s in JsonLinesReader.ReadAsync(path, cts.Token))
+            {
+                seen.Add(s.ProbeIndex);
+                await cts.CancelAsync();
+            }
+        });
+
+        // Both lines arrive in the first chunk, so cancellation is observed at the next read.
+        Assert.Equal([1L, 2L], seen);
+    }
+
+    [Fact]
+    public async Task EveryPowerOfTwoAndRandomDoublesRoundTripBitForBit()
+    {
+        // Shell edges of a ratio-2 grid are exact powers of two, where .NET's shortest formatting can fail to round-trip.
+        var random = new Random(20_250_314);
+        var values = Enumerable.Range(-1074, 2098).Select(e => Math.ScaleB(1.0, e))
+            .Concat(Enumerable.Range(0, 4000).Select(_ => BitConverter.Int64BitsToDouble(random.NextInt64())).Where(double.IsFinite))
+            .ToArray();
+        var shells = values.Select((v, i) => new ShellSnapshot(i, v, -v, v / 3, v, v)).ToArray();
+        var path = await FileWith(Line(SampleSnapshots.Complete(1) with { Shells = shells }));
+
+        var read = Assert.Single(await JsonLinesReader.ReadAllAsync(path));
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            var (expected, actual) = (shells[i], read.Shells[i]);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.LambdaLower), BitConverter.DoubleToInt64Bits(actual.LambdaLower));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.LambdaUpper), BitConverter.DoubleToInt64Bits(actual.LambdaUpper));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Estimate), BitConverter.DoubleToInt64Bits(actual.Estimate));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using TrainMonitor.Monitoring;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Tests.JsonLines;
+
+/// <summary>Snapshots that exercise every corner of the wire format, and a field-by-field comparison.</summary>
+internal static class SampleSnapshots
+{
+    private static readonly IReadOnlyList<ShellSnapshot> NoShells = [];
+
+    /// <summary>A determined frontier, every number finite, a learning rate and loss given, non-ASCII in the reasons.</summary>
+    public static ProbeSnapshot Complete(long probeIndex = 3, string run = "mnist-mlp") => new()
+    {
+        Run = run,
+        Step = 400 * probeIndex,
+        Timestamp = new DateTimeOffset(2025, 3, 14, 9, 26, 53, TimeSpan.FromHours(1)).AddTicks(5_897_932),
+        ProbeIndex = probeIndex,
+        LearningRate = 0.05,
+        TrainingLoss = 0.31830988618379069,
+        ErrorEnergy = 0.4123456789012345,
+        NullEnergy = 1.25e-7,
+        NullFloor = 3.0517578125e-10,
+        ShellRatio = 2,
+        Shells =
+        [
+            new ShellSnapshot(-8, 0.00390625, 0.0078125, 0.01, 0.0, 0.021),
+            new ShellSnapshot(-7, 0.0078125, 0.015625, 0.1 + 0.2, 0.25, 0.3500000000000001),
+            new ShellSnapshot(-6, 0.015625, 0.03125, 5e-324, 0, 1.7976931348623157e308),
+        ],
+        Frontier = new FrontierSnapshot(0.0123, 0.75, -1.5, 0.987, 9, -7, null),
+        SpectralPosition = 0.0456,
+        LambdaMax = 3.14159,
+        Assessment = new RegimeAssessment
+        {
+            Regime = TrainingRegime.FeatureLearning,
+            Reason = "kernel velocity 0.21 ≥ 0.05 per unit ln t; η·λ_max = 0.157",
+            KernelDistance = 0.012,
+            KernelDistanceFromFirst = 0.3,
+            KernelVelocity = 0.21,
+            FrontierVelocity = 0.93,
+            PredictedLossExponent = 0.6975,
+            MeasuredLossExponent = 0.71,
+            StabilityMargin = 0.157,
+        },
+        ProbeDurationSeconds = 1.875,
+        OperatorApplications = 1_024,
+        LanczosSteps = 64,
+        ErrorEntries = 2_048,
+        OverheadRatio = 0.042,
+    };
+
+    /// <summary>
+    /// The awkward one: no learning rate, NaN loss, an undetermined frontier with a reason, no shells, NaN and infinite
+    /// history figures, a lone quote and newline in the reason.
+    /// </summary>
+    public static ProbeSnapshot Degenerate(long probeIndex = 1) => new()
+    {
+        Run = "run \"quoted\"\nnext line",
+        Step = 1,
+        Timestamp = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        ProbeIndex = probeIndex,
+        LearningRate = null,
+        TrainingLoss = null,
+        ErrorEnergy = 2.5,
+        NullEnergy = 0,
+        NullFloor = 1e-12,
+        ShellRatio = 1.5,
+        Shells = NoShells,
+        Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, "profile has fewer than 4 shells"),
+        SpectralPosition = double.NaN,
+        LambdaMax = double.NaN,
+        Assessment = new RegimeAssessment { Regime = TrainingRegime.WarmingUp, Reason = "1 probe of 3 needed" },
+        ProbeDurationSeconds = 0.25,
+        OperatorApplications = 0,
+        LanczosSteps = 64,
+        ErrorEntries = 10,
+    };
+
+    /// <summary>Shells holding NaN and infinities, an infinite loss, a NaN learning rate, infinite history figures.</summary>
+    public static ProbeSnapshot NonFinite(long probeIndex = 2) => Complete(probeIndex) with
+    {
+        LearningRate = double.NaN,
+        TrainingLoss = double.PositiveInfinity,
+        Shells = [new ShellSnapshot(0, 1, 2, double.NaN, double.NegativeInfinity, double.PositiveInfinity)],
+        Frontier = new FrontierSnapshot(double.NaN, 1.0, double.NegativeInfinity, 0.2, 5, 0, "fit R² 0.20 < 0.90"),
+        Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.PositiveInfinity },
+        OverheadRatio = double.NaN,
+    };
+
+    /// <summary>
+    /// <see cref="NonFinite"/> as it reads back: every non-finite number was written as null and reads back as NaN, or as
+    /// null where the field is nullable.
+    /// </summary>
+    public static ProbeSnapshot NonFiniteReadBack(long probeIndex = 2) => NonFinite(probeIndex) with
+    {
+        LearningRate = null,
+        TrainingLoss = null,
+        Shells = [new ShellSnapshot(0, 1, 2, double.NaN, double.NaN, double.NaN)],
+        Frontier = new FrontierSnapshot(double.NaN, 1.0, double.NaN, 0.2, 5, 0, "fit R² 0.20 < 0.90"),
+        Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.NaN },
+    };
+
+    /// <summary>Asserts that two snapshots agree in every field, the shell list element by element, NaN equal to NaN.</summary>
+    public static void AssertEqual(ProbeSnapshot expected, ProbeSnapshot actual)
+    {
+        Assert.Equal(expected.Shells.Count, actual.Shells.Count);
+        for (var i = 0; i < expected.Shells.Count; i++)
+        {
+            Assert.Equal(expected.Shells[i], actual.Shells[i]); // record equality: double.Equals treats NaN as equal to NaN
+        }
+
+        Assert.Equal(expected.Frontier, actual.Frontier);
+        Assert.Equal(expected.Assessment, actual.Assessment);
+        Assert.Equal(expected.Timestamp.Offset, actual.Timestamp.Offset);
+        Assert.Equal(expected.Timestamp.Ticks, actual.Timestamp.Ticks);
+
+        // Everything else: record equality once the list (compared by reference) is the same instance.
+        Assert.Equal(expected with { Shells = NoShells }, actual with { Shells = NoShells });
+    }
+}
