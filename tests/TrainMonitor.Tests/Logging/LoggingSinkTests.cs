@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Monitoring.Logging;
+using TrainMonitor.Regimes;
+using TrainMonitor.Tests.JsonLines;
+
+namespace TrainMonitor.Tests.Logging;
+
+public sealed class LoggingSinkTests
+{
+    private static readonly DateTimeOffset T = new(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
+
+    private static async Task<CapturedLogEvent> LogOne(MonitorEvent e)
+    {
+        var logger = new CapturingLogger<LoggingSink>();
+        var sink = new LoggingSink(logger);
+        await sink.WriteAsync(e, default);
+        return Assert.Single(logger.Events);
+    }
+
+    [Fact]
+    public async Task ACompletedProbeIsOneInformationEventWithTheSnapshotFiguresAsProperties()
+    {
+        var s = SampleSnapshots.Complete(7);
+
+        var e = await LogOne(new ProbeCompleted(s));
+
+        Assert.Equal(LogLevel.Information, e.Level);
+        Assert.Equal(new EventId(4100, "ProbeCompleted"), e.EventId);
+        Assert.Equal("ProbeCompleted", e.EventId.Name);
+        Assert.Equal(
+            [
+                "ProbeIndex", "Run", "Step", "ErrorEnergy", "NullEnergy", "FrontierLambda", "TailExponent", "FrontierR2", "FrontierStatus",
+                "FrontierVelocity", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "Regime",
+                "OperatorApplications", "ProbeDurationSeconds",
+            ],
+            e.PropertyNames.OrderBy(TemplateOrder(e.Template)));
+        Assert.Equal(s.Run, e["Run"]);
+        Assert.Equal(s.Step, e["Step"]);
+        Assert.Equal(s.ProbeIndex, e["ProbeIndex"]);
+        Assert.Equal(s.ErrorEnergy, e["ErrorEnergy"]);
+        Assert.Equal(s.NullEnergy, e["NullEnergy"]);
+        Assert.Equal(s.Frontier.Lambda, e["FrontierLambda"]);
+        Assert.Equal(s.Frontier.TailExponent, e["TailExponent"]);
+        Assert.Equal(s.Frontier.R2, e["FrontierR2"]);
+        Assert.Equal("determined", e["FrontierStatus"]);
+        Assert.Equal(s.Assessment.FrontierVelocity, e["FrontierVelocity"]);
+        Assert.Equal(s.Assessment.PredictedLossExponent, e["PredictedLossExponent"]);
+        Assert.Equal(s.LambdaMax, e["LambdaMax"]);
+        Assert.Equal(s.Assessment.StabilityMargin, e["StabilityMargin"]);
+        Assert.Equal(s.SpectralPosition, e["SpectralPosition"]);
+        Assert.Equal(s.Assessment.KernelDistance, e["KernelDistance"]);
+        Assert.Equal("feature_learning", e["Regime"]);
+        Assert.Equal(s.OperatorApplications, e["OperatorApplications"]);
+        Assert.Equal(s.ProbeDurationSeconds, e["ProbeDurationSeconds"]);
+        Assert.StartsWith("Probe {ProbeIndex} of {Run} at step {Step}: error energy {ErrorEnergy:G4}", e.Template);
+        Assert.StartsWith("Probe 7 of mnist-mlp at step 2800: error energy 0.4123, null energy 1.25E-07, frontier 0.0123 (", e.Message);
+        Assert.Contains("regime feature_learning;", e.Message);
+        Assert.EndsWith("1024 operator applications in 1.875 s", e.Message);
+    }
+
+    /// <summary>Orders property names as their placeholders appear in the template.</summary>
+    private static Func<string, int> TemplateOrder(string template) => name => template.IndexOf("{" + name, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task AnUndeterminedFrontierLogsItsReasonAndNaN()
+    {
+        var e = await LogOne(new ProbeCompleted(SampleSnapshots.Degenerate()));
+
+        Assert.Equal("profile has fewer than 4 shells", e["FrontierStatus"]);
+        Assert.Equal(double.NaN, e["FrontierLambda"]);
+        Assert.Equal("warming_up", e["Regime"]);
+        Assert.Contains("frontier NaN (", e.Message);
+    }
+
+    [Theory]
+    [InlineData(TrainingRegime.LazyStagnant, LogLevel.Warning)]
+    [InlineData(TrainingRegime.Unstable, LogLevel.Warning)]
+    [InlineData(TrainingRegime.FeatureLearning, LogLevel.Information)]
+    [InlineData(TrainingRegime.LazyProgressing, LogLevel.Information)]
+    [InlineData(TrainingRegime.WarmingUp, LogLevel.Information)]
+    public async Task ARegimeChangeIsWarningOnlyWhenTheNewRegimeNeedsAttention(TrainingRegime current, LogLevel expected)
+    {
+        var e = await LogOne(new RegimeChanged("mnist", 1200, T, TrainingRegime.LazyProgressing, current, "frontier stalled for 4 probes"));
+
+        Assert.Equal(expected, e.Level);
+        Assert.Equal(new EventId(4101, "RegimeChanged"), e.EventId);
+        Assert.Equal("RegimeChanged", e.EventId.Name);
+        Assert.Equal(["Run", "Step", "PreviousRegime", "Regime", "Reason"], e.PropertyNames);
+        Assert.Equal("mnist", e["Run"]);
+        Assert.Equal(1200L, e["Step"]);
+        Assert.Equal("lazy_progressing", e["PreviousRegime"]);
+        Assert.Equal(current.ToWireName(), e["Regime"]);
+        Assert.Equal("frontier stalled for 4 probes", e["Reason"]);
+        Assert.Equal($"Regime of mnist changed at step 1200 from lazy_progressing to {current.ToWireName()}: frontier stalled for 4 probes", e.Message);
+    }
+
+    [Fact]
+    public async Task AFailedProbeIsAWarningWithErrorTypeAndMessage()
+    {
+        var e = await LogOne(new ProbeFailed("mnist", 800, T, "OutOfMemoryException", "CUDA out of memory", 3));
+
+        Assert.Equal(LogLevel.Warning, e.Level);
+        Assert.Equal(new EventId(4102, "ProbeFailed"), e.EventId);
+        Assert.Equal("ProbeFailed", e.EventId.Name);
+        Assert.Equal(["Run", "Step", "ErrorType", "Message", "FailuresTotal"], e.PropertyNames);
+        Assert.Equal("OutOfMemoryException", e["ErrorType"]);
+        Assert.Equal("CUDA out of memory", e["Message"]);
+        Assert.Equal(3L, e["FailuresTotal"]);
+        Assert.Equal(800L, e["Step"]);
+        Assert.Equal("Probe of mnist at step 800 failed with OutOfMemoryException: CUDA out of memory (3 failures so far); training goes on", e.Message);
+    }
+
+    [Fact]
+    public async Task ASkippedProbeIsADebugEvent()
+    {
+        var e = await LogOne(new ProbeSkipped("mnist", 900, T, "previous probe still running", 2));
+
+        Assert.Equal(LogLevel.Debug, e.Level);
+        Assert.Equal(new EventId(4103, "ProbeSkipped"), e.EventId);
+        Assert.Equal("ProbeSkipped", e.EventId.Name);
+        Assert.Equal(["Run", "Step", "Reason", "SkippedTotal"], e.PropertyNames);
+        Assert.Equal("previous probe still running", e["Reason"]);
+        Assert.Equal(2L, e["SkippedTotal"]);
+        Assert.Equal("Probe of mnist due at step 900 skipped: previous probe still running (2 skipped so far)", e.Message);
+    }
+
+    [Fact]
+    public async Task FlushIsANoOpAndNothingIsLoggedForIt()
+    {
+        var logger = new CapturingLogger<LoggingSink>();
+        var sink = new LoggingSink(logger);
+
+        await sink.FlushAsync(default);
+
+        Assert.Empty(logger.Events);
+    }
+}
