@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace TrainMonitor.Monitoring;
+
+/// <summary>The monitor's log messages (source-generated: no allocation when the level is off).</summary>
+internal static partial class MonitorLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
+        Message = "Run {Run}: probe {ProbeIndex} at step {Step}: error energy {ErrorEnergy}, λ_max {LambdaMax}, regime {Regime}, {DurationSeconds} s")]
+    public static partial void ProbeCompleted(ILogger logger, string run, long probeIndex, long step, double errorEnergy, double lambdaMax,
+        string regime, double durationSeconds);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "Run {Run}: probe at step {Step} failed ({ErrorType}: {ErrorMessage}); training goes on ({FailuresTotal} failures so far)")]
+    public static partial void ProbeFailed(ILogger logger, Exception exception, string run, long step, string errorType, string errorMessage,
+        long failuresTotal);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information,
+        Message = "Run {Run}: probe due at step {Step} skipped: {Reason} ({SkippedTotal} skipped so far)")]
+    public static partial void ProbeSkipped(ILogger logger, string run, long step, string reason, long skippedTotal);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
+        Message = "Run {Run}: regime changed from {Previous} to {Current} at step {Step}: {Reason}")]
+    public static partial void RegimeChanged(ILogger logger, string run, long step, string previous, string current, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
+        Message = "Run {Run}: sink {Sink} failed to write {EventType} of step {Step}; other sinks and training are unaffected")]
+    public static partial void SinkWriteFailed(ILogger logger, Exception exception, string run, string sink, string eventType, long step);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning,
+        Message = "Run {Run}: sink {Sink} failed to flush; other sinks and training are unaffected")]
+    public static partial void SinkFlushFailed(ILogger logger, Exception exception, string run, string sink);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error,
+        Message = "Run {Run}: unexpected monitor error at step {Step}; training goes on")]
+    public static partial void MonitorError(ILogger logger, Exception exception, string run, long step);
+}

@@ -1,0 +1,552 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
+using static TorchSharp.torch;
+
+namespace TrainMonitor.Monitoring;
+
+/// <summary>
+/// The monitor session a training loop attaches: it probes the model on a fixed probe set at the steps its schedule
+/// picks, tracks the regime, keeps the history and sends events to its sinks.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It never harms the training run (DESIGN §3.1): a failing probe (exception from user code, non-finite errors, out of
+/// memory) or a failing sink is caught, logged and counted, and <see cref="OnStep"/> never throws. Probes leave
+/// parameters, gradients, optimiser state, <c>requires_grad</c> flags, module modes and the global random stream as
+/// they were, and every tensor a probe creates is disposed before the probe ends.
+/// </para>
+/// <para>
+/// Threading: call <see cref="OnStep"/> from one thread at a time (the training thread), and dispose after the last
+/// call. <see cref="Status"/>, <see cref="History"/> and <see cref="Regime"/> may be read from any thread. Events
+/// reach the sinks in order on one dispatch task; the training thread never waits on sink I/O. Sinks are flushed but
+/// not disposed: whoever created them disposes them after the monitor.
+/// </para>
+/// <para>
+/// Time accounting: training time is the wall time since attach not spent inside <see cref="OnStep"/>; probe time is
+/// the wall time of the probes (in background mode including the weight copy, which runs in <see cref="OnStep"/>,
+/// and the probe on the worker, which competes with training for the CPU).
+/// </para>
+/// </remarks>
+public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly ProbeSet _probe;
+    private readonly ProbeSet? _ownedProbe;
+    private readonly ErrorFunction _error;
+    private readonly SpectralProbeOptions _probeOptions;
+    private readonly string _run;
+    private readonly bool _enabled;
+    private readonly ExecutionMode _mode;
+    private readonly IProbeSchedule _schedule;
+    private readonly IMonitorSink[] _sinks;
+    private readonly ILogger _logger;
+    private readonly RegimeTracker _tracker;
+    private readonly ShadowModel? _shadow;
+    private readonly Channel<DispatchItem> _queue;
+    private readonly Task _dispatcher;
+    private readonly Lock _gate = new();
+
+    // Guarded by _gate.
+    private long _trainingStep;
+    private long _probesTotal;
+    private long _failuresTotal;
+    private long _skippedTotal;
+    private long _applicationsTotal;
+    private long _trainingTicks;
+    private long _probeTicks;
+    private long _lastProbeTicks = -1;
+    private long _lastProbeStep = -1;
+    private ImmutableList<ProbeSnapshot> _history = [];
+    private TrainingRegime _regime = TrainingRegime.WarmingUp;
+    private Task? _disposal;
+
+    // Training thread only.
+    private long _lastExitTimestamp;
+
+    // Background mode.
+    private Task? _running;
+    private int _busy;
+    private long _runningStep;
+    private volatile bool _closed;
+
+    private TrainingMonitor(nn.Module<Tensor, Tensor> model, ProbeSet probe, ProbeSet? ownedProbe, ErrorFunction error, MonitorOptions options,
+        IProbeSchedule schedule, IMonitorSink[] sinks, ShadowModel? shadow, ILogger logger)
+    {
+        _model = model;
+        _probe = probe;
+        _ownedProbe = ownedProbe;
+        _error = error;
+        _probeOptions = options.Probe;
+        _run = options.RunName;
+        _enabled = options.Enabled;
+        _mode = options.Mode;
+        _schedule = schedule;
+        _sinks = sinks;
+        _shadow = shadow;
+        _logger = logger;
+        _tracker = new RegimeTracker(options.Regime);
+        _queue = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        _dispatcher = Task.Run(DispatchAsync);
+        _lastExitTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Live counters (a consistent copy; thread-safe).</summary>
+    public MonitorStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new MonitorStatus
+                {
+                    Run = _run,
+                    TrainingStep = _trainingStep,
+                    ProbesTotal = _probesTotal,
+                    ProbeFailuresTotal = _failuresTotal,
+                    ProbesSkippedTotal = _skippedTotal,
+                    OperatorApplicationsTotal = _applicationsTotal,
+                    OverheadRatio = OverheadRatioLocked(),
+                    Enabled = _enabled,
+                };
+            }
+        }
+    }
+
+    /// <summary>The snapshots of the completed probes so far, oldest first (an immutable copy; thread-safe).</summary>
+    public IReadOnlyList<ProbeSnapshot> History
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _history;
+            }
+        }
+    }
+
+    /// <summary>The regime at the last completed probe (<see cref="TrainingRegime.WarmingUp"/> before the first).</summary>
+    public TrainingRegime Regime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _regime;
+            }
+        }
+    }
+
+    /// <summary>Attaches a monitor to a training run.</summary>
+    /// <param name="model">The model being trained. Only read: probes run on it in inline mode, and it is copied from in background mode.</param>
+    /// <param name="probe">The fixed held-out probe set; keep it alive until the monitor is disposed. Copied to the model's device if it lives elsewhere.</param>
+    /// <param name="error">The error function defining the error vector.</param>
+    /// <param name="options">Settings (defaults when null); validated here.</param>
+    /// <param name="sinks">Receivers of the monitor's events, in order (flushed, not disposed, by the monitor).</param>
+    /// <param name="modelFactory">Builds a second instance of the model's architecture; required in background mode. Called once, here; the global CPU random stream is restored after it.</param>
+    /// <param name="logger">Logger for probe failures, skips, regime changes and sink failures.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="probe"/> or <paramref name="error"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// A setting is invalid (the exception names it), the model has no parameters, a sink is null, background mode without
+    /// <paramref name="modelFactory"/>, or the factory builds a different architecture.
+    /// </exception>
+    public static TrainingMonitor Attach(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error, MonitorOptions? options = null,
+        IEnumerable<IMonitorSink>? sinks = null, Func<nn.Module<Tensor, Tensor>>? modelFactory = null, ILogger<TrainingMonitor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(error);
+        options ??= new MonitorOptions();
+        options.Validate();
+        var schedule = options.Schedule.Build();
+        var sinkArray = sinks?.ToArray() ?? [];
+        if (sinkArray.Any(s => s is null))
+        {
+            throw new ArgumentException("A sink is null.", nameof(sinks));
+        }
+
+        if (options.Mode == ExecutionMode.Background && modelFactory is null)
+        {
+            throw new ArgumentException(
+                $"{nameof(ExecutionMode)}.{nameof(ExecutionMode.Background)} needs {nameof(modelFactory)}: a function that builds a second instance of the model to probe on.",
+                nameof(modelFactory));
+        }
+
+        var first = model.parameters().FirstOrDefault()
+            ?? throw new ArgumentException("The model has no parameters to probe.", nameof(model));
+        var device = first.device;
+        var probeBatches = probe.Batches; // throws if the set was disposed
+        ProbeSet? owned = null;
+        ShadowModel? shadow = null;
+        try
+        {
+            if (probeBatches.Count > 0 && (probe.Device.type != device.type || probe.Device.index != device.index))
+            {
+                owned = probe.To(device);
+            }
+
+            if (options.Mode == ExecutionMode.Background)
+            {
+                shadow = ShadowModel.Create(model, modelFactory!);
+            }
+
+            return new TrainingMonitor(model, owned ?? probe, owned, error, options, schedule, sinkArray, shadow,
+                (ILogger?)logger ?? NullLogger.Instance);
+        }
+        catch
+        {
+            shadow?.Dispose();
+            owned?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Tells the monitor that optimiser step <paramref name="step"/> is done. Probes if the schedule says so (inline:
+    /// here and now; background: copies the weights and returns). Cheap when no probe is due. Never throws.
+    /// </summary>
+    /// <param name="step">The optimiser step just completed (probes happen only at steps ≥ 1).</param>
+    /// <param name="learningRate">The learning rate of the step, if known (for the stability margin).</param>
+    /// <param name="loss">The training loss of the step, if known (recorded in the snapshot).</param>
+    public void OnStep(long step, double? learningRate = null, double? loss = null)
+    {
+        var entered = Stopwatch.GetTimestamp();
+        if (_closed)
+        {
+            return;
+        }
+
+        ScheduleContext context;
+        lock (_gate)
+        {
+            _trainingStep = step;
+            if (!_enabled)
+            {
+                return;
+            }
+
+            _trainingTicks += entered - _lastExitTimestamp;
+            context = ContextLocked();
+        }
+
+        try
+        {
+            if (_schedule.IsDue(step, context))
+            {
+                ProbeDue(step, learningRate, loss);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log(() => MonitorLog.MonitorError(_logger, ex, _run, step));
+        }
+        finally
+        {
+            _lastExitTimestamp = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>
+    /// Waits for a running background probe and for every event so far to reach the sinks, then flushes the sinks.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken ct = default)
+    {
+        if (Volatile.Read(ref _running) is { } running)
+        {
+            await running.WaitAsync(ct).ConfigureAwait(false);
+        }
+
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_queue.Writer.TryWrite(new DispatchItem(null, flushed)))
+        {
+            await flushed.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            // Closed: the disposal drains and flushes.
+            await (Volatile.Read(ref _disposal) ?? Task.CompletedTask).WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stops probing, waits for a running probe, delivers every queued event, flushes the sinks, and frees the monitor's
+    /// tensors (the background model copy and any probe-set copy). Idempotent.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _disposal ??= DisposeCoreAsync();
+            return new ValueTask(_disposal);
+        }
+    }
+
+    /// <summary>Like <see cref="DisposeAsync"/>, blocking until done.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task DisposeCoreAsync()
+    {
+        await Task.Yield();
+        if (Volatile.Read(ref _running) is { } running)
+        {
+            await running.ConfigureAwait(false);
+        }
+
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Writer.TryWrite(new DispatchItem(null, flushed));
+        _queue.Writer.TryComplete();
+        await _dispatcher.ConfigureAwait(false);
+        _shadow?.Dispose();
+        _ownedProbe?.Dispose();
+    }
+
+    private void ProbeDue(long step, double? learningRate, double? loss)
+    {
+        if (_mode == ExecutionMode.Inline)
+        {
+            lock (_gate)
+            {
+                _lastProbeStep = step;
+            }
+
+            RunProbe(_model, step, learningRate, loss, extraTicks: 0);
+            return;
+        }
+
+        if (Volatile.Read(ref _busy) != 0)
+        {
+            long skipped;
+            lock (_gate)
+            {
+                _lastProbeStep = step;
+                skipped = ++_skippedTotal;
+            }
+
+            var reason = $"the probe started at step {Volatile.Read(ref _runningStep)} is still running";
+            Log(() => MonitorLog.ProbeSkipped(_logger, _run, step, reason, skipped));
+            Enqueue(new ProbeSkipped(_run, step, DateTimeOffset.UtcNow, reason, skipped));
+            return;
+        }
+
+        lock (_gate)
+        {
+            _lastProbeStep = step;
+        }
+
+        var copyStart = Stopwatch.GetTimestamp();
+        try
+        {
+            _shadow!.CopyFrom(_model);
+        }
+        catch (Exception ex)
+        {
+            RecordProbeTime(Stopwatch.GetTimestamp() - copyStart);
+            Fail(step, ex);
+            return;
+        }
+
+        var copyTicks = Stopwatch.GetTimestamp() - copyStart;
+        Volatile.Write(ref _busy, 1);
+        Volatile.Write(ref _runningStep, step);
+        var shadowModel = _shadow.Model;
+        var task = Task.Factory.StartNew(() =>
+            {
+                try
+                {
+                    RunProbe(shadowModel, step, learningRate, loss, copyTicks);
+                }
+                finally
+                {
+                    Volatile.Write(ref _busy, 0);
+                }
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        Volatile.Write(ref _running, task);
+    }
+
+    /// <summary>Runs one probe on <paramref name="model"/> on the current thread and reports it. Never throws.</summary>
+    private void RunProbe(nn.Module<Tensor, Tensor> model, long step, double? learningRate, double? loss, long extraTicks)
+    {
+        var start = Stopwatch.GetTimestamp();
+        SpectralProbeResult result;
+        try
+        {
+            // Every tensor the probe creates on this thread dies with this scope (dispose scopes are per thread).
+            using var scope = NewDisposeScope();
+            result = SpectralProbe.Run(model, _probe.Batches, _error, _probeOptions);
+            if (!double.IsFinite(result.ErrorEnergy))
+            {
+                throw new ArithmeticException($"The probe's error energy is {result.ErrorEnergy}.");
+            }
+        }
+        catch (Exception ex)
+        {
+            RecordProbeTime(Stopwatch.GetTimestamp() - start + extraTicks);
+            Fail(step, ex);
+            return;
+        }
+
+        var elapsed = Stopwatch.GetTimestamp() - start + extraTicks;
+        RecordProbeTime(elapsed);
+        try
+        {
+            Complete(step, learningRate, loss, result, elapsed);
+        }
+        catch (Exception ex)
+        {
+            Fail(step, ex);
+        }
+    }
+
+    private void Complete(long step, double? learningRate, double? loss, SpectralProbeResult result, long elapsedTicks)
+    {
+        var frontier = result.Frontier;
+        var assessment = _tracker.Observe(new RegimeObservation(step, learningRate, result.ErrorEnergy,
+            frontier.IsDetermined ? frontier.Lambda : double.NaN, frontier.IsDetermined ? frontier.TailExponent : double.NaN,
+            result.LambdaMax, result.Sketch));
+        var profile = result.Profile;
+        var shells = profile.Shells.Select(s => new ShellSnapshot(s.Index, s.LambdaLower, s.LambdaUpper, s.Estimate, s.Lower, s.Upper)).ToArray();
+        var frontierSnapshot = new FrontierSnapshot(frontier.Lambda, frontier.TailExponent, frontier.Amplitude, frontier.R2, frontier.ShellsUsed,
+            frontier.PeakShellIndex, frontier.Reason);
+        var timestamp = DateTimeOffset.UtcNow;
+        ProbeSnapshot snapshot;
+        TrainingRegime previous;
+        lock (_gate)
+        {
+            snapshot = new ProbeSnapshot
+            {
+                Run = _run,
+                Step = step,
+                Timestamp = timestamp,
+                ProbeIndex = _probesTotal + 1,
+                LearningRate = learningRate,
+                TrainingLoss = loss,
+                ErrorEnergy = result.ErrorEnergy,
+                NullEnergy = profile.NullEnergy.Estimate,
+                NullFloor = profile.NullEnergy.Floor,
+                ShellRatio = profile.Grid.Ratio,
+                Shells = Array.AsReadOnly(shells),
+                Frontier = frontierSnapshot,
+                SpectralPosition = result.SpectralPosition,
+                LambdaMax = result.LambdaMax,
+                Assessment = assessment,
+                ProbeDurationSeconds = Seconds(elapsedTicks),
+                OperatorApplications = result.OperatorApplications,
+                LanczosSteps = _probeOptions.LanczosSteps,
+                ErrorEntries = result.ErrorEntries,
+                OverheadRatio = OverheadRatioLocked(),
+            };
+            _probesTotal++;
+            _applicationsTotal += result.OperatorApplications;
+            _history = _history.Add(snapshot);
+            previous = _regime;
+            _regime = assessment.Regime;
+        }
+
+        Log(() => MonitorLog.ProbeCompleted(_logger, _run, snapshot.ProbeIndex, step, snapshot.ErrorEnergy, snapshot.LambdaMax,
+            assessment.Regime.ToWireName(), snapshot.ProbeDurationSeconds));
+        Enqueue(new ProbeCompleted(snapshot));
+        if (assessment.Regime != previous)
+        {
+            Log(() => MonitorLog.RegimeChanged(_logger, _run, step, previous.ToWireName(), assessment.Regime.ToWireName(), assessment.Reason));
+            Enqueue(new RegimeChanged(_run, step, timestamp, previous, assessment.Regime, assessment.Reason));
+        }
+    }
+
+    private void Fail(long step, Exception exception)
+    {
+        long failures;
+        lock (_gate)
+        {
+            failures = ++_failuresTotal;
+        }
+
+        var type = exception.GetType().Name;
+        var message = exception.Message;
+        Log(() => MonitorLog.ProbeFailed(_logger, exception, _run, step, type, message, failures));
+        Enqueue(new ProbeFailed(_run, step, DateTimeOffset.UtcNow, type, message, failures));
+    }
+
+    private void RecordProbeTime(long ticks)
+    {
+        lock (_gate)
+        {
+            _probeTicks += ticks;
+            _lastProbeTicks = ticks;
+        }
+    }
+
+    private void Enqueue(MonitorEvent monitorEvent)
+    {
+        // Unbounded: never blocks the caller. Fails only after disposal closed the queue, when nothing runs any more.
+        _queue.Writer.TryWrite(new DispatchItem(monitorEvent, null));
+    }
+
+    private async Task DispatchAsync()
+    {
+        await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (item.Event is { } monitorEvent)
+            {
+                foreach (var sink in _sinks)
+                {
+                    try
+                    {
+                        await sink.WriteAsync(monitorEvent, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log(() => MonitorLog.SinkWriteFailed(_logger, ex, _run, sink.GetType().Name, monitorEvent.GetType().Name, monitorEvent.Step));
+                    }
+                }
+            }
+
+            if (item.Flush is { } flush)
+            {
+                foreach (var sink in _sinks)
+                {
+                    try
+                    {
+                        await sink.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log(() => MonitorLog.SinkFlushFailed(_logger, ex, _run, sink.GetType().Name));
+                    }
+                }
+
+                flush.TrySetResult();
+            }
+        }
+    }
+
+    private ScheduleContext ContextLocked() => new(
+        _lastProbeStep < 0 ? null : _lastProbeStep,
+        Seconds(_trainingTicks),
+        Seconds(_probeTicks),
+        _lastProbeTicks < 0 ? null : Seconds(_lastProbeTicks));
+
+    private double OverheadRatioLocked() => _trainingTicks > 0 ? (double)_probeTicks / _trainingTicks : double.NaN;
+
+    private static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+
+    /// <summary>A logger that throws must not take the run down with it.</summary>
+    private static void Log(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch
+        {
+            // Nothing sensible is left to report to.
+        }
+    }
+}
