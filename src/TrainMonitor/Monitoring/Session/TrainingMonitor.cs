@@ -75,6 +75,8 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private int _busy;
     private long _runningStep;
     private volatile bool _closed;
+    private long _probeThreadLiveDelta;
+    private int _released;
 
     private TrainingMonitor(nn.Module<Tensor, Tensor> model, ProbeSet probe, ProbeSet? ownedProbe, ErrorFunction error, MonitorOptions options,
         IProbeSchedule schedule, IMonitorSink[] sinks, ShadowModel? shadow, ILogger logger)
@@ -142,6 +144,12 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Tensors the probes left alive on the threads they ran on (created minus disposed, summed over probes): 0 unless a
+    /// probe leaks. A diagnostic for tests, since in background mode those threads are not the training thread.
+    /// </summary>
+    internal long ProbeThreadLiveTensorDelta => Interlocked.Read(ref _probeThreadLiveDelta);
 
     /// <summary>Attaches a monitor to a training run.</summary>
     /// <param name="model">The model being trained. Only read: probes run on it in inline mode, and it is copied from in background mode.</param>
@@ -244,13 +252,16 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Log(() => MonitorLog.MonitorError(_logger, ex, _run, step));
+            ReportMonitorError(ex, step);
         }
         finally
         {
             _lastExitTimestamp = Stopwatch.GetTimestamp();
         }
     }
+
+    // A separate method: a lambda capturing OnStep's parameters would allocate its closure at every call.
+    private void ReportMonitorError(Exception exception, long step) => Log(() => MonitorLog.MonitorError(_logger, exception, _run, step));
 
     /// <summary>
     /// Waits for a running background probe and for every event so far to reach the sinks, then flushes the sinks.
@@ -278,20 +289,32 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     /// Stops probing, waits for a running probe, delivers every queued event, flushes the sinks, and frees the monitor's
     /// tensors (the background model copy and any probe-set copy). Idempotent.
     /// </summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
+    {
+        await Drain().ConfigureAwait(false);
+        ReleaseTensors();
+    }
+
+    /// <summary>
+    /// Like <see cref="DisposeAsync"/>, blocking until done. The monitor's tensors are released on the calling thread, so
+    /// that thread's dispose-scope statistics balance.
+    /// </summary>
+    public void Dispose()
+    {
+        Drain().GetAwaiter().GetResult();
+        ReleaseTensors();
+    }
+
+    private Task Drain()
     {
         lock (_gate)
         {
             _closed = true;
-            _disposal ??= DisposeCoreAsync();
-            return new ValueTask(_disposal);
+            return _disposal ??= DrainCoreAsync();
         }
     }
 
-    /// <summary>Like <see cref="DisposeAsync"/>, blocking until done.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private async Task DisposeCoreAsync()
+    private async Task DrainCoreAsync()
     {
         await Task.Yield();
         if (Volatile.Read(ref _running) is { } running)
@@ -303,8 +326,15 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _queue.Writer.TryWrite(new DispatchItem(null, flushed));
         _queue.Writer.TryComplete();
         await _dispatcher.ConfigureAwait(false);
-        _shadow?.Dispose();
-        _ownedProbe?.Dispose();
+    }
+
+    private void ReleaseTensors()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _shadow?.Dispose();
+            _ownedProbe?.Dispose();
+        }
     }
 
     private void ProbeDue(long step, double? learningRate, double? loss)
@@ -375,7 +405,9 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private void RunProbe(nn.Module<Tensor, Tensor> model, long step, double? learningRate, double? loss, long extraTicks)
     {
         var start = Stopwatch.GetTimestamp();
-        SpectralProbeResult result;
+        var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        SpectralProbeResult? result = null;
+        Exception? failure = null;
         try
         {
             // Every tensor the probe creates on this thread dies with this scope (dispose scopes are per thread).
@@ -388,8 +420,19 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         }
         catch (Exception ex)
         {
+            failure = ex;
+        }
+
+        var liveDelta = DisposeScopeManager.Statistics.ThreadTotalLiveCount - liveBefore;
+        if (liveDelta != 0)
+        {
+            Interlocked.Add(ref _probeThreadLiveDelta, liveDelta);
+        }
+
+        if (failure is not null || result is null)
+        {
             RecordProbeTime(Stopwatch.GetTimestamp() - start + extraTicks);
-            Fail(step, ex);
+            Fail(step, failure ?? new InvalidOperationException("The probe returned no result."));
             return;
         }
 
