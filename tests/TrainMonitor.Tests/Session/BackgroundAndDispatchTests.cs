@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Regimes;
+using TrainMonitor.Tests.Operators;
+using static TorchSharp.torch;
+
+namespace TrainMonitor.Tests.Session;
+
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class BackgroundAndDispatchTests
+{
+    [Fact]
+    public async Task ADueProbeWhileOneIsRunningIsSkippedAndReported()
+    {
+        manual_seed(21);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe();
+        // Slow probes: 150 ms per batch forward, 2 batches.
+        var slow = ErrorFunctions.Custom("slow", (o, t) =>
+        {
+            Thread.Sleep(150);
+            return (o - t).reshape(-1);
+        });
+        var sink = new RecordingSink();
+        var monitor = TrainingMonitor.Attach(model, probe, slow, SessionFixtures.EveryN(1, ExecutionMode.Background), [sink],
+            modelFactory: SessionFixtures.Model);
+        var onStep = Stopwatch.StartNew();
+        for (var step = 1; step <= 40; step++)
+        {
+            monitor.OnStep(step);
+            Thread.Sleep(5);
+        }
+
+        onStep.Stop();
+        await monitor.DisposeAsync();
+        var status = monitor.Status;
+        Assert.True(status.ProbesTotal >= 1, "no probe ran");
+        Assert.True(status.ProbesSkippedTotal >= 20, $"only {status.ProbesSkippedTotal} skipped");
+        Assert.Equal(40, status.ProbesTotal + status.ProbesSkippedTotal + status.ProbeFailuresTotal);
+        var skipped = sink.Of<ProbeSkipped>();
+        Assert.Equal(status.ProbesSkippedTotal, skipped.Length);
+        Assert.Equal(Enumerable.Range(1, skipped.Length).Select(i => (long)i).ToArray(), skipped.Select(s => s.SkippedTotal).ToArray());
+        Assert.All(skipped, s => Assert.Contains("still running", s.Reason));
+        Assert.Equal(status.ProbesTotal, sink.Of<ProbeCompleted>().Length);
+        // OnStep returned at once: 40 steps of 5 ms, not 40 probes of 300 ms.
+        Assert.True(onStep.Elapsed < TimeSpan.FromSeconds(3), $"the training loop took {onStep.Elapsed}");
+    }
+
+    [Fact]
+    public async Task DisposeDeliversEveryEventThroughASlowSinkAndAThrowingSinkDoesNotStopTheOthers()
+    {
+        manual_seed(22);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe();
+        using var gate = new SemaphoreSlim(0);
+        var throwing = new ThrowingSink();
+        var gated = new RecordingSink(gate);
+        var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, SessionFixtures.EveryN(5), [throwing, gated]);
+        for (var step = 1; step <= 60; step++)
+        {
+            monitor.OnStep(step, learningRate: 0.1, loss: 1.0 / step);
+        }
+
+        // The training loop finished although the sink has not written a single event: it never waited on sink I/O.
+        Assert.Empty(gated.Events);
+        Assert.Equal(12, monitor.Status.ProbesTotal);
+
+        gate.Release();
+        await monitor.DisposeAsync();
+        var completed = gated.Of<ProbeCompleted>();
+        Assert.Equal(monitor.Status.ProbesTotal, completed.Length);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => 5L * i).ToArray(), completed.Select(c => c.Step).ToArray());
+        Assert.True(gated.Flushes >= 1, "sinks were not flushed");
+        Assert.Equal(gated.Events.Count, throwing.Attempts);
+        monitor.OnStep(61); // after disposal: ignored, no exception
+        Assert.Equal(12, monitor.Status.ProbesTotal);
+    }
+
+    [Fact]
+    public async Task SnapshotsCarryTheProbeAndTheRunsFigures()
+    {
+        manual_seed(23);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe(count: 24, batchSize: 16);
+        var sink = new RecordingSink();
+        var options = SessionFixtures.EveryN(4);
+        await using var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, options, [sink]);
+        for (var step = 1; step <= 8; step++)
+        {
+            Thread.Sleep(2);
+            monitor.OnStep(step, learningRate: 0.05, loss: 0.25);
+        }
+
+        var early = monitor.History;
+        await monitor.FlushAsync();
+        Assert.Equal(2, sink.Of<ProbeCompleted>().Length);
+        var snapshot = monitor.History[^1];
+        Assert.Equal(("test", 8L, 2L, 0.05, 0.25), (snapshot.Run, snapshot.Step, snapshot.ProbeIndex, snapshot.LearningRate, snapshot.TrainingLoss));
+        Assert.Equal(24 * SessionFixtures.Outputs, snapshot.ErrorEntries);
+        Assert.Equal(6, snapshot.LanczosSteps);
+        Assert.Equal(2.0, snapshot.ShellRatio);
+        Assert.True(snapshot.ErrorEnergy > 0 && snapshot.LambdaMax > 0 && snapshot.SpectralPosition > 0);
+        Assert.NotEmpty(snapshot.Shells);
+        Assert.All(snapshot.Shells, s => Assert.True(s.Lower <= s.Estimate + 1e-12 && s.Estimate <= s.Upper + 1e-12));
+        var shellSum = snapshot.Shells.Sum(s => s.Estimate) + snapshot.NullEnergy;
+        Assert.Equal(snapshot.ErrorEnergy, shellSum, 1e-9 * snapshot.ErrorEnergy);
+        Assert.True(snapshot.NullFloor > 0);
+        Assert.Equal(TrainingRegime.WarmingUp, snapshot.Assessment.Regime);
+        Assert.True(snapshot.ProbeDurationSeconds > 0);
+        Assert.True(snapshot.OverheadRatio > 0 && double.IsFinite(snapshot.OverheadRatio));
+        Assert.True(snapshot.OperatorApplications >= 2 * (6 + 2) - 4, $"{snapshot.OperatorApplications} operator applications");
+        Assert.Equal(monitor.History.Sum(s => s.OperatorApplications), monitor.Status.OperatorApplicationsTotal);
+        Assert.True(double.IsFinite(monitor.Status.OverheadRatio));
+        // History is an immutable copy: the list taken after the first probes did not grow.
+        Assert.Equal(2, early.Count);
+        monitor.OnStep(12);
+        Assert.Equal(2, early.Count);
+        Assert.Equal(3, monitor.History.Count);
+    }
+}

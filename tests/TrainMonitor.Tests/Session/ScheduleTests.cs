@@ -1,0 +1,152 @@
+using TrainMonitor.Monitoring;
+
+namespace TrainMonitor.Tests.Session;
+
+public sealed class ScheduleTests
+{
+    /// <summary>Feeds the steps to the schedule as the monitor does (last probe step advances when due) and returns the due steps.</summary>
+    private static long[] DueSteps(IProbeSchedule schedule, IEnumerable<long> steps)
+    {
+        long? last = null;
+        var due = new List<long>();
+        foreach (var step in steps)
+        {
+            if (schedule.IsDue(step, new ScheduleContext(last, 0, 0, null)))
+            {
+                due.Add(step);
+                last = step;
+            }
+        }
+
+        return [.. due];
+    }
+
+    private static IEnumerable<long> Range(long from, long to)
+    {
+        for (var s = from; s <= to; s++)
+        {
+            yield return s;
+        }
+    }
+
+    [Fact]
+    public void EveryNStepsIsDueAtTheMultiples()
+    {
+        Assert.Equal([5, 10, 15, 20, 25], DueSteps(new EveryNSteps(5), Range(0, 27)));
+        Assert.Equal(Range(1, 6).ToArray(), DueSteps(new EveryNSteps(1), Range(-3, 6)));
+    }
+
+    [Fact]
+    public void EveryNStepsCatchesUpOnceAfterSkippedSteps()
+    {
+        // 5 is passed at 7, 10 at 13, 15 and 20 together at 21 (one probe), 25 at 25.
+        Assert.Equal([7, 13, 21, 25], DueSteps(new EveryNSteps(5), [3, 7, 13, 14, 21, 22, 25]));
+    }
+
+    [Fact]
+    public void LogSpacedIsDueAtPowersOfTheFactor()
+    {
+        Assert.Equal([1, 2, 4, 8, 16, 32], DueSteps(new LogSpacedSchedule(), Range(0, 63)));
+        Assert.Equal([3, 6, 12, 24, 48], DueSteps(new LogSpacedSchedule(firstStep: 3, factor: 2), Range(1, 95)));
+        Assert.Equal([10, 100, 1000], DueSteps(new LogSpacedSchedule(firstStep: 10, factor: 10), Range(1, 9999)));
+        // Non-integer points are taken at the first step at or after them: 1, 1.5, 2.25, 3.375, 5.06, 7.59, 11.4, 17.1.
+        Assert.Equal([1, 2, 3, 4, 6, 8, 12, 18], DueSteps(new LogSpacedSchedule(1, 1.5), Range(1, 20)));
+    }
+
+    [Fact]
+    public void LogSpacedTakesAPassedPointAtTheFirstStepAfterIt()
+    {
+        // Points 1, 2, 4, 8, 16, 32: 2 is passed at 3, 4 and 8 together at 9, 16 at 17, 32 at 40.
+        Assert.Equal([1, 3, 9, 17, 40], DueSteps(new LogSpacedSchedule(), [1, 3, 9, 10, 15, 17, 31, 40, 41]));
+    }
+
+    [Fact]
+    public void LogSpacedNextPointIsExactFarOut()
+    {
+        var schedule = new LogSpacedSchedule();
+        Assert.Equal(Math.Pow(2, 41), schedule.NextPointAfter((1L << 41) - 1));
+        Assert.Equal(Math.Pow(2, 42), schedule.NextPointAfter(1L << 41));
+        Assert.Equal(1, schedule.NextPointAfter(null));
+        Assert.Equal(1000, new LogSpacedSchedule(10, 10).NextPointAfter(100));
+    }
+
+    [Fact]
+    public void BudgetPostponesUntilTrainingTimeCoversTheExpectedProbe()
+    {
+        var schedule = new OverheadBudgetSchedule(new EveryNSteps(1), 0.05);
+        // No cost estimate yet: the first probe is never postponed.
+        Assert.True(schedule.IsDue(1, new ScheduleContext(null, 0.001, 0, null)));
+        // 1 s probed so far, the next costs 1 s: needs 2 / 0.05 = 40 s of training.
+        Assert.False(schedule.IsDue(2, new ScheduleContext(1, 39.9, 1, 1)));
+        Assert.True(schedule.IsDue(2, new ScheduleContext(1, 40, 1, 1)));
+        // Not due in the inner schedule: the budget does not create probes.
+        Assert.False(new OverheadBudgetSchedule(new EveryNSteps(10), 0.05).IsDue(5, new ScheduleContext(null, 1000, 0, null)));
+    }
+
+    [Fact]
+    public void BudgetedScheduleKeepsTheOverheadAndNeverStarves()
+    {
+        // Fake clock: every step trains for 1 s, every probe takes 3 s; budget 10 %, inner schedule every step.
+        var schedule = new OverheadBudgetSchedule(new EveryNSteps(1), 0.10);
+        long? last = null;
+        double training = 0, probing = 0;
+        double? lastDuration = null;
+        var probes = new List<long>();
+        for (long step = 1; step <= 3000; step++)
+        {
+            training += 1;
+            if (schedule.IsDue(step, new ScheduleContext(last, training, probing, lastDuration)))
+            {
+                probes.Add(step);
+                last = step;
+                probing += 3;
+                lastDuration = 3;
+                Assert.True(probing <= 0.10 * training + 3, $"overhead {probing / training:P} after step {step}");
+            }
+        }
+
+        // 3000 s of training allow 300 s of probes, i.e. 100 probes of 3 s; the first is free of the budget check.
+        Assert.InRange(probes.Count, 99, 101);
+        Assert.InRange(probing / training, 0.09, 0.1001);
+        // After probe k the next waits exactly until 30(k+1) s of training: steps 1, 60, 90, …, 3000.
+        var gaps = probes.Zip(probes.Skip(1), (a, b) => b - a).ToArray();
+        Assert.Equal(59, gaps[0]);
+        Assert.All(gaps.Skip(1), gap => Assert.InRange(gap, 29, 31));
+    }
+
+    [Fact]
+    public void BudgetPostponesALogSpacedPointWithoutDroppingIt()
+    {
+        var schedule = new OverheadBudgetSchedule(new LogSpacedSchedule(), 0.5);
+        // Probed at step 4 (cost 10 s); point 8 is due from step 8 but the budget allows it only once training reaches 40 s.
+        Assert.False(schedule.IsDue(8, new ScheduleContext(4, 20, 10, 10)));
+        Assert.False(schedule.IsDue(12, new ScheduleContext(4, 39, 10, 10)));
+        Assert.True(schedule.IsDue(13, new ScheduleContext(4, 40, 10, 10)));
+    }
+
+    [Fact]
+    public void ParametersAreValidatedByName()
+    {
+        Assert.Equal("interval", Assert.Throws<ArgumentOutOfRangeException>(() => new EveryNSteps(0)).ParamName);
+        Assert.Equal("firstStep", Assert.Throws<ArgumentOutOfRangeException>(() => new LogSpacedSchedule(0)).ParamName);
+        Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => new LogSpacedSchedule(1, 1.0)).ParamName);
+        Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => new LogSpacedSchedule(1, double.NaN)).ParamName);
+        Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => new LogSpacedSchedule(1, double.PositiveInfinity)).ParamName);
+        Assert.Equal("fraction", Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1), 0)).ParamName);
+        Assert.Equal("fraction", Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1), double.NaN)).ParamName);
+        Assert.Equal("inner", Assert.Throws<ArgumentNullException>(() => new OverheadBudgetSchedule(null!, 0.1)).ParamName);
+        Assert.Contains("greater than 1", Assert.Throws<ArgumentOutOfRangeException>(() => new LogSpacedSchedule(1, 0.5)).Message);
+    }
+
+    [Fact]
+    public void OptionsBuildTheDefaultLogSpacedScheduleWithinTheBudget()
+    {
+        var built = Assert.IsType<OverheadBudgetSchedule>(new ScheduleOptions().Build());
+        Assert.Equal(0.05, built.Fraction);
+        var inner = Assert.IsType<LogSpacedSchedule>(built.Inner);
+        Assert.Equal((1L, 2.0), (inner.FirstStep, inner.Factor));
+
+        var every = new ScheduleOptions { Kind = ScheduleKind.EveryNSteps, ProbeInterval = 7, OverheadBudget = 0 }.Build();
+        Assert.Equal(7, Assert.IsType<EveryNSteps>(every).Interval);
+    }
+}
