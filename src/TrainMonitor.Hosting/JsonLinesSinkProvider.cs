@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Options;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Monitoring.JsonLines;
+
+namespace TrainMonitor.Hosting;
+
+internal sealed class JsonLinesSinkProvider(IOptions<JsonLinesOptions> options) : IMonitorSinkProvider
+{
+    public IMonitorSink Create(MonitorSinkContext context) => new JsonLinesSink(options.Value.PathFor(context.RunName));
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TrainMonitor.Hosting;
+using TrainMonitor.Monitoring;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers TrainMonitor in a host.</summary>
+public static class TrainMonitorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds TrainMonitor with <see cref="MonitorOptions"/> bound from <paramref name="configuration"/> (typically the
+    /// <c>TrainMonitor</c> section) and validated when the host starts. Resolve <see cref="ITrainingMonitorFactory"/>
+    /// to attach a monitor to a model.
+    /// </summary>
+    public static ITrainMonitorBuilder AddTrainMonitor(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MonitorOptions>().Bind(configuration);
+        return AddCore(services, configuration);
+    }
+
+    /// <summary>Adds TrainMonitor with options set in code.</summary>
+    public static ITrainMonitorBuilder AddTrainMonitor(this IServiceCollection services, Action<MonitorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<MonitorOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        return AddCore(services, configuration: null);
+    }
+
+    /// <summary>
+    /// Writes one JSON-lines file per run into <paramref name="outputDirectory"/> (or, when null, the
+    /// <c>OutputDirectory</c> key of the monitor's configuration section, default <c>runs</c>). The directory is
+    /// checked for writing when the host starts.
+    /// </summary>
+    public static ITrainMonitorBuilder AddJsonLines(this ITrainMonitorBuilder builder, string? outputDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<JsonLinesOptions>();
+        if (builder.Configuration is not null)
+        {
+            options.Bind(builder.Configuration);
+        }
+
+        if (outputDirectory is not null)
+        {
+            options.Configure(o => o.OutputDirectory = outputDirectory);
+        }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JsonLinesOptions>, JsonLinesOptionsValidation>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IMonitorSinkProvider, JsonLinesSinkProvider>());
+        return builder;
+    }
+
+    private static TrainMonitorBuilder AddCore(IServiceCollection services, IConfiguration? configuration)
+    {
+        services.AddOptions<MonitorOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitorOptions>, MonitorOptionsValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMonitorSinkProvider, LoggingSinkProvider>());
+        services.TryAddSingleton<TrainMonitorHostedService>();
+        services.TryAddSingleton<ITrainingMonitorFactory>(sp => sp.GetRequiredService<TrainMonitorHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrainMonitorHostedService>(sp => sp.GetRequiredService<TrainMonitorHostedService>()));
+        return new TrainMonitorBuilder(services, configuration);
+    }
+}

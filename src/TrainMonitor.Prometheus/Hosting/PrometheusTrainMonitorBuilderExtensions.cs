@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using TrainMonitor.Hosting;
+using TrainMonitor.Prometheus;
+using TrainMonitor.Prometheus.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the Prometheus exporter to a hosted TrainMonitor.</summary>
+public static class PrometheusTrainMonitorBuilderExtensions
+{
+    /// <summary>
+    /// Exports every attached run's probes as <c>trainmonitor_*</c> metrics in <paramref name="registry"/> (default
+    /// <see cref="Metrics.DefaultRegistry"/>, which an ASP.NET app can serve with <c>app.MapMetrics()</c>) and serves
+    /// them on a standalone endpoint, <c>http://127.0.0.1:9464/metrics</c> by default. Settings bind from the
+    /// <c>Prometheus</c> key of the monitor's section and are validated at start (a taken port fails start-up).
+    /// </summary>
+    public static ITrainMonitorBuilder AddPrometheusExporter(this ITrainMonitorBuilder builder, Action<PrometheusExporterOptions>? configure = null,
+        CollectorRegistry? registry = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<PrometheusExporterOptions>();
+        if (builder.Configuration is not null)
+        {
+            options.Bind(builder.Configuration.GetSection("Prometheus"));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrometheusExporterOptions>, PrometheusExporterOptionsValidation>());
+        builder.Services.TryAddSingleton(_ => new PrometheusSink(registry ?? Metrics.DefaultRegistry));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IMonitorSinkProvider, PrometheusSinkProvider>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PrometheusEndpointService>());
+        return builder;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Hosting;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Probing;
+using static TorchSharp.torch;
+
+namespace TrainMonitor.Hosting.Tests;
+
+/// <summary>TrainMonitor inside a real generic host: configuration, validation at start, DI attach, drain on shutdown.</summary>
+public sealed class HostedMonitorTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("trainmonitor-hosting-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData("TrainMonitor:Schedule:ProbeInterval", "-5", "TrainMonitor:Schedule:ProbeInterval")]
+    [InlineData("TrainMonitor:Probe:ShellRatio", "1", "TrainMonitor:Probe:ShellRatio")]
+    [InlineData("TrainMonitor:Probe:LanczosSteps", "1", "TrainMonitor:Probe:LanczosSteps")]
+    [InlineData("TrainMonitor:Regime:Window", "0", "TrainMonitor:Regime:Window")]
+    [InlineData("TrainMonitor:RunName", " ", "TrainMonitor:RunName")]
+    [InlineData("TrainMonitor:Prometheus:Port", "70000", "TrainMonitor:Prometheus:Port")]
+    public async Task InvalidConfigurationFailsAtStartNamingTheSetting(string key, string value, string named)
+    {
+        using var host = BuildHost(new Dictionary<string, string?> { [key] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PortInUseFailsAtStartNamingThePort()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        using var host = BuildHost(new Dictionary<string, string?> { ["TrainMonitor:Prometheus:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"TrainMonitor:Prometheus:Port {port}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnwritableOutputDirectoryFailsAtStartNamingTheSetting()
+    {
+        var file = Path.Combine(_directory, "a-file");
+        await File.WriteAllTextAsync(file, "not a directory");
+        using var host = BuildHost(new Dictionary<string, string?> { ["TrainMonitor:OutputDirectory"] = Path.Combine(file, "runs") });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("TrainMonitor:OutputDirectory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BackgroundMonitorResolvedFromDiIsDrainedOnShutdownAndExported()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["TrainMonitor:RunName"] = "hosted-run",
+            ["TrainMonitor:Mode"] = "Background",
+            ["TrainMonitor:Schedule:Kind"] = "EveryNSteps",
+            ["TrainMonitor:Schedule:ProbeInterval"] = "10",
+            ["TrainMonitor:Schedule:OverheadBudget"] = "0",
+            ["TrainMonitor:Probe:LanczosSteps"] = "8",
+        }, registry);
+        await host.StartAsync();
+
+        var factory = host.Services.GetRequiredService<ITrainingMonitorFactory>();
+        var model = Model(seed: 1);
+        var generator = new Generator(2);
+        var probe = ProbeSet.FromTensors(randn(new long[] { 32, 6 }, generator: generator), randint(0, 3, new long[] { 32 }, generator: generator), batchSize: 16);
+        var monitor = factory.Attach(model, probe, ErrorFunctions.CrossEntropy, () => Model(seed: 99));
+        using var optimizer = optim.SGD(model.parameters(), 0.05);
+        var x = randn(new long[] { 64, 6 }, generator: generator);
+        var y = randint(0, 3, new long[] { 64 }, generator: generator);
+        for (var step = 1; step <= 100; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.call(x), y);
+            loss.backward();
+            optimizer.step();
+            monitor.OnStep(step, 0.05, loss.item<float>());
+            if (step % 10 == 0)
+            {
+                Thread.Sleep(30); // let a background probe finish now and then, so some are taken and some may be skipped
+            }
+        }
+
+        await host.StopAsync();
+
+        var status = monitor.Status;
+        Assert.True(status.ProbesTotal >= 1, $"no probe completed ({status})");
+        Assert.Equal(0, status.ProbeFailuresTotal);
+        Assert.Equal(10, status.ProbesTotal + status.ProbesSkippedTotal);
+        var snapshots = await JsonLinesReader.ReadAllAsync(Path.Combine(_directory, "hosted-run.jsonl"));
+        Assert.Equal(status.ProbesTotal, snapshots.Count);
+        Assert.All(snapshots, s => Assert.Equal("hosted-run", s.Run));
+        Assert.Equal(snapshots.Select(s => s.Step).Order(), snapshots.Select(s => s.Step));
+
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream);
+        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Contains("trainmonitor_error_energy{run=\"hosted-run\"}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CodeOverridesConfiguration()
+    {
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["TrainMonitor:RunName"] = "from-configuration",
+            ["TrainMonitor:Probe:LanczosSteps"] = "12",
+            ["TrainMonitor:Schedule:Kind"] = "EveryNSteps",
+            ["TrainMonitor:Schedule:ProbeInterval"] = "1",
+        });
+        await host.StartAsync();
+        var factory = host.Services.GetRequiredService<ITrainingMonitorFactory>();
+        var model = Model(seed: 3);
+        var generator = new Generator(4);
+        var probe = ProbeSet.FromTensors(randn(new long[] { 16, 6 }, generator: generator), randint(0, 3, new long[] { 16 }, generator: generator), batchSize: 16);
+
+        var monitor = factory.Attach(model, probe, ErrorFunctions.CrossEntropy, configure: o => o.RunName = "from-code");
+        monitor.OnStep(1);
+        await monitor.FlushAsync();
+        await host.StopAsync();
+
+        var snapshot = Assert.Single(monitor.History);
+        Assert.Equal("from-code", snapshot.Run);
+        Assert.Equal(12, snapshot.LanczosSteps);
+    }
+
+    private IHost BuildHost(Dictionary<string, string?> settings, CollectorRegistry? registry = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        settings.TryAdd("TrainMonitor:OutputDirectory", _directory);
+        settings.TryAdd("TrainMonitor:Prometheus:Port", "0");
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddLogging();
+        builder.Services.AddTrainMonitor(builder.Configuration.GetSection("TrainMonitor"))
+            .AddJsonLines()
+            .AddPrometheusExporter(registry: registry ?? Metrics.NewCustomRegistry());
+        return builder.Build();
+    }
+
+    private static nn.Module<Tensor, Tensor> Model(long seed)
+    {
+        // Weights from a local generator: a test must not move the global RNG other tests rely on.
+        var model = nn.Sequential(("fc1", nn.Linear(6, 16)), ("act", nn.Tanh()), ("fc2", nn.Linear(16, 3)));
+        var generator = new Generator((ulong)seed);
+        using (no_grad())
+        {
+            foreach (var p in model.parameters())
+            {
+                p.copy_(randn(p.shape, generator: generator) * 0.3f);
+            }
+        }
+
+        return model;
+    }
+}
