@@ -1,0 +1,124 @@
+// QuickStart: a small MLP trained on a synthetic power-law teacher with TrainMonitor hosted next to it.
+// Serilog writes the monitor's structured events to the console and to a compact-JSON file; Prometheus metrics
+// are served on http://127.0.0.1:9464/metrics while the run goes; the probes land in a JSON-lines file.
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using QuickStart;
+using Serilog;
+using Serilog.Formatting.Compact;
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Hosting;
+using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
+using static TorchSharp.torch;
+
+QuickStartArguments arguments;
+try
+{
+    arguments = QuickStartArguments.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+{
+    if (ex.Message.Length > 0)
+    {
+        Console.Error.WriteLine(ex.Message);
+    }
+
+    Console.Error.WriteLine(QuickStartArguments.Usage);
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+var overrides = new Dictionary<string, string?>();
+if (arguments.Port is { } port)
+{
+    overrides["TrainMonitor:Prometheus:Port"] = port.ToString(CultureInfo.InvariantCulture);
+}
+
+if (arguments.Output is { } outputOverride)
+{
+    overrides["TrainMonitor:OutputDirectory"] = outputOverride;
+}
+
+builder.Configuration.AddInMemoryCollection(overrides);
+var section = builder.Configuration.GetSection("TrainMonitor");
+var output = Path.GetFullPath(section["OutputDirectory"] ?? "artifacts/quickstart");
+Directory.CreateDirectory(output);
+
+// Serilog is the host's choice: the library only logs through ILogger.
+builder.Services.AddSerilog(logger => logger
+    .MinimumLevel.Information()
+    .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture)
+    .WriteTo.File(new CompactJsonFormatter(), Path.Combine(output, "quickstart.log.clef")));
+builder.Services.AddTrainMonitor(section)
+    .AddJsonLines()
+    .AddPrometheusExporter();
+
+using var host = builder.Build();
+await host.StartAsync();
+
+torch.manual_seed(7);
+using var task = new PowerLawTeacherTask(dimension: 48, covarianceExponent: 1.5, teacherExponent: 2.0, seed: 11);
+var (probeInputs, probeTargets) = task.Sample(512);
+var (trainInputs, trainTargets) = task.Sample(4096);
+
+static nn.Module<Tensor, Tensor> CreateModel() => nn.Sequential(
+    ("fc1", nn.Linear(48, 256)), ("act1", nn.GELU()),
+    ("fc2", nn.Linear(256, 256)), ("act2", nn.GELU()),
+    ("out", nn.Linear(256, 1)));
+
+var model = CreateModel();
+const double learningRate = 0.05;
+using var optimizer = optim.SGD(model.parameters(), learningRate, momentum: 0.9);
+
+var factory = host.Services.GetRequiredService<ITrainingMonitorFactory>();
+var monitor = factory.Attach(model,
+    ProbeSet.FromTensors(probeInputs, probeTargets, batchSize: 256),
+    ErrorFunctions.SquaredError,
+    modelFactory: CreateModel);
+
+var batchSize = 128;
+var generator = new Generator(13);
+var stopwatch = Stopwatch.StartNew();
+Console.WriteLine($"Training {arguments.Steps} steps; metrics: {(section.GetValue("Prometheus:Port", 9464) == 0 ? "off" : $"http://{section["Prometheus:Host"] ?? "127.0.0.1"}:{section.GetValue("Prometheus:Port", 9464)}/metrics")}; output: {output}");
+Console.WriteLine("    step       loss   probes  skipped  frontier λ_f    regime");
+for (var step = 1; step <= arguments.Steps; step++)
+{
+    using var scope = NewDisposeScope();
+    var index = randint(0, trainInputs.shape[0], new long[] { batchSize }, generator: generator);
+    optimizer.zero_grad();
+    var prediction = model.call(trainInputs.index_select(0, index));
+    var loss = nn.functional.mse_loss(prediction, trainTargets.index_select(0, index));
+    loss.backward();
+    optimizer.step();
+    var lossValue = loss.item<float>();
+    monitor.OnStep(step, learningRate, lossValue);
+
+    if (step % Math.Max(1, arguments.Steps / 10) == 0 || step == arguments.Steps)
+    {
+        var status = monitor.Status;
+        var last = monitor.History.LastOrDefault();
+        var frontier = last is null ? "-" : last.Frontier.IsDetermined ? last.Frontier.Lambda.ToString("E3", CultureInfo.InvariantCulture) : "undetermined";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{step,8} {lossValue,10:E3} {status.ProbesTotal,8} {status.ProbesSkippedTotal,8}  {frontier,12}    {monitor.Regime.ToWireName()}"));
+    }
+}
+
+Console.WriteLine($"Trained in {stopwatch.Elapsed.TotalSeconds:F1} s; draining the monitor...");
+await host.StopAsync();
+
+var runFile = new JsonLinesOptions { OutputDirectory = output }.PathFor(monitor.Status.Run);
+var snapshots = await JsonLinesReader.ReadAllAsync(runFile);
+Console.WriteLine();
+Console.WriteLine($"{snapshots.Count} probes in {runFile}");
+Console.WriteLine(ShellProfileTable.Render(snapshots));
+var final = monitor.Status;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"probes {final.ProbesTotal}, skipped {final.ProbesSkippedTotal}, failed {final.ProbeFailuresTotal}, overhead ratio {final.OverheadRatio:F3}"));
+return 0;
