@@ -1,3 +1,4 @@
+using TrainMonitor.Defaults;
 using TrainMonitor.Frontier;
 using TrainMonitor.Kernel;
 using TrainMonitor.Operators;
@@ -8,14 +9,20 @@ namespace TrainMonitor.Probing;
 /// <summary>Settings of one spectral probe. Every setting has a documented default; <see cref="Validate"/> names the bad one.</summary>
 public sealed class SpectralProbeOptions
 {
-    /// <summary>Lanczos steps m per batch (default 64; at least 2). Quadrature is exact for polynomials of degree ≤ 2m−1.</summary>
-    public int LanczosSteps { get; set; } = LanczosOptions.DefaultSteps;
+    /// <summary>
+    /// Lanczos steps m per batch (default 64, or the project's MSBuild property <c>TrainMonitorLanczosSteps</c>; at least 2).
+    /// Quadrature is exact for polynomials of degree ≤ 2m−1.
+    /// </summary>
+    public int LanczosSteps { get; set; } = MonitorDefaults.LanczosSteps(MSBuildDefaultsReader.FromAppContext);
 
     /// <summary>Relative breakdown tolerance of the Lanczos iteration (default 1e-12, in [0, 1)).</summary>
     public double BreakdownTolerance { get; set; } = LanczosOptions.DefaultBreakdownTolerance;
 
-    /// <summary>Ratio q of the absolute logarithmic shell grid λ_α = q^α (default 2; must exceed 1).</summary>
-    public double ShellRatio { get; set; } = ShellGrid.DefaultRatio;
+    /// <summary>
+    /// Ratio q of the absolute logarithmic shell grid λ_α = q^α (default 2, or the project's MSBuild property
+    /// <c>TrainMonitorShellRatio</c>; must exceed 1).
+    /// </summary>
+    public double ShellRatio { get; set; } = MonitorDefaults.ShellRatio(MSBuildDefaultsReader.FromAppContext);
 
     /// <summary>Null floor as a fraction of λ_max (default 1e-10); ignored when <see cref="NullFloorAbsolute"/> is set.</summary>
     public double NullFloorFraction { get; set; } = NullFloor.DefaultFraction;

@@ -1,3 +1,4 @@
+using TrainMonitor.Defaults;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 
@@ -12,8 +13,11 @@ public sealed class MonitorOptions
     /// <summary>Name of the run: the <c>run</c> label of every metric and event (default <c>"run"</c>).</summary>
     public string RunName { get; set; } = "run";
 
-    /// <summary>Whether the monitor probes (default true). When false, <c>OnStep</c> only records the step.</summary>
-    public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Whether the monitor probes (default true, or the project's MSBuild property <c>TrainMonitorEnabled</c>).
+    /// When false, <c>OnStep</c> only records the step.
+    /// </summary>
+    public bool Enabled { get; set; } = MonitorDefaults.Enabled(MSBuildDefaultsReader.FromAppContext);
 
     /// <summary>When to probe (default: log-spaced 1, 2, 4, … within 5% of training time).</summary>
     public ScheduleOptions Schedule { get; set; } = new();
