@@ -1,0 +1,35 @@
+using System.Globalization;
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Probing;
+using static TorchSharp.torch;
+
+// One monitored training step with default options (apart from the overhead budget, which would otherwise be
+// free to postpone the only probe), then what the monitor saw, one "key=value" line each for the packaging test.
+using var scope = NewDisposeScope();
+var inputs = linspace(-1, 1, 96).reshape(32, 3);
+var targets = sin(inputs.sum(1, keepdim: true));
+var model = nn.Sequential(("hidden", nn.Linear(3, 16)), ("tanh", nn.Tanh()), ("out", nn.Linear(16, 1)));
+var optimizer = optim.SGD(model.parameters(), 0.05);
+
+var options = new MonitorOptions { RunName = "consumer", Schedule = { OverheadBudget = 0 } };
+Console.WriteLine($"defaults.enabled={options.Enabled}");
+Console.WriteLine($"defaults.lanczos_steps={options.Probe.LanczosSteps}");
+Console.WriteLine($"defaults.shell_ratio={options.Probe.ShellRatio.ToString(CultureInfo.InvariantCulture)}");
+
+await using var monitor = TrainingMonitor.Attach(model, ProbeSet.FromTensors(inputs, targets, batchSize: 32), ErrorFunctions.SquaredError, options);
+optimizer.zero_grad();
+var loss = nn.functional.mse_loss(model.forward(inputs), targets);
+loss.backward();
+optimizer.step();
+monitor.OnStep(1, learningRate: 0.05, loss: loss.item<float>());
+await monitor.FlushAsync();
+
+Console.WriteLine($"probes={monitor.History.Count}");
+foreach (var snapshot in monitor.History)
+{
+    Console.WriteLine($"snapshot.lanczos_steps={snapshot.LanczosSteps}");
+    Console.WriteLine($"snapshot.shell_ratio={snapshot.ShellRatio.ToString(CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"snapshot.error_energy={snapshot.ErrorEnergy.ToString("R", CultureInfo.InvariantCulture)}");
+}
