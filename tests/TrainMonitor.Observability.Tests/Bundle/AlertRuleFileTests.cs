@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace TrainMonitor.Observability.Tests.Bundle;
+
+/// <summary>Structure of alerts.yml and alerts.test.yml that promtool does not enforce.</summary>
+public sealed partial class AlertRuleFileTests
+{
+    public static TheoryData<string> Alerts => [.. ObservabilityBundle.AlertNames()];
+
+    [Fact]
+    public void TheBundleDefinesTheStagnationInstabilityProbeFailureAndAbsenceAlerts()
+    {
+        Assert.Equal(
+            ["TrainMonitorLazyStagnant", "TrainMonitorUnstable", "TrainMonitorProbesFailing", "TrainMonitorTargetDown", "TrainMonitorMetricsMissing", "TrainMonitorAbsent"],
+            ObservabilityBundle.AlertNames());
+    }
+
+    [Theory]
+    [MemberData(nameof(Alerts))]
+    public void EveryAlertHasForSeveritySummaryDescriptionAndRunbook(string alert)
+    {
+        var block = RuleBlock(alert);
+        Assert.Matches(@"\n\s+for: \d+[smh]\s*\n", block);
+        Assert.Matches(@"\n\s+severity: (warning|critical)\s*\n", block);
+        Assert.Matches(@"\n\s+summary: ", block);
+        Assert.Matches(@"\n\s+description: ", block);
+        var runbook = Regex.Match(block, @"\n\s+runbook: ""docs/observability\.md#(\w+)""");
+        Assert.True(runbook.Success, $"{alert} has no runbook annotation pointing into docs/observability.md");
+        Assert.Equal(alert.ToLowerInvariant(), runbook.Groups[1].Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(Alerts))]
+    public void EveryAlertIsExpectedToFireAndNotToFireInThePromtoolTests(string alert)
+    {
+        var tests = File.ReadAllText(ObservabilityBundle.RuleTestsPath);
+        var cases = Regex.Matches(tests, $@"alertname: {alert}\s*\n\s*exp_alerts:(\s*\[\])?").ToArray();
+        Assert.Contains(cases, c => c.Groups[1].Success);   // a case where it must not be active
+        Assert.Contains(cases, c => !c.Groups[1].Success);  // a case where it must fire
+    }
+
+    [Fact]
+    public void ScrapeConfigurationUsesTheJobNameTheRulesSelectAndLoadsTheRuleFile()
+    {
+        var config = File.ReadAllText(ObservabilityBundle.ScrapeConfigPath);
+        Assert.Contains($"job_name: {ObservabilityBundle.JobName}", config, StringComparison.Ordinal);
+        Assert.Contains("- alerts.yml", config, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:9464", config, StringComparison.Ordinal); // TrainMonitorMetricServer's default
+        Assert.Contains($"job=\"{ObservabilityBundle.JobName}\"", File.ReadAllText(ObservabilityBundle.RulesPath), StringComparison.Ordinal);
+    }
+
+    private static string RuleBlock(string alert)
+    {
+        var text = File.ReadAllText(ObservabilityBundle.RulesPath);
+        var start = text.IndexOf($"- alert: {alert}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{alert} not found");
+        var next = NextRule().Match(text, start + 1);
+        return text[start..(next.Success ? next.Index : text.Length)];
+    }
+
+    [GeneratedRegex(@"(- alert: |\n  - name: )")]
+    private static partial Regex NextRule();
+}

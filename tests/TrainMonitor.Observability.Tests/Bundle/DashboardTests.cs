@@ -1,0 +1,104 @@
+using System.Reflection;
+using System.Text.Json;
+using TrainMonitor.Prometheus;
+
+namespace TrainMonitor.Observability.Tests.Bundle;
+
+/// <summary>The Grafana dashboard's structure: templated on run, every exported metric shown, the panels the bundle promises.</summary>
+public sealed class DashboardTests
+{
+    private readonly GrafanaDashboard _dashboard = GrafanaDashboard.Load();
+
+    [Fact]
+    public void EveryQueryIsTemplatedOnTheRunVariableAndUsesTheDatasourceVariable()
+    {
+        Assert.NotEmpty(_dashboard.Targets);
+        Assert.All(_dashboard.Targets, t => Assert.Contains("run=\"$run\"", t.Expression, StringComparison.Ordinal));
+        Assert.All(_dashboard.Panels, p => Assert.Equal("${datasource}", p.GetProperty("datasource").GetProperty("uid").GetString()));
+        var run = Assert.Single(_dashboard.Variables, v => v.GetProperty("name").GetString() == "run");
+        Assert.Equal($"label_values({PrometheusMetricNames.TrainingStep}, {PrometheusMetricNames.RunLabel})", run.GetProperty("definition").GetString());
+        Assert.Single(_dashboard.Variables, v => v.GetProperty("name").GetString() == "datasource" && v.GetProperty("query").GetString() == "prometheus");
+    }
+
+    [Fact]
+    public void EveryMetricTheExporterDefinesIsShownOnTheDashboard()
+    {
+        var metricNames = typeof(PrometheusMetricNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.Name != nameof(PrometheusMetricNames.Prefix) && !f.Name.EndsWith("Label", StringComparison.Ordinal))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToArray();
+        Assert.Equal(22, metricNames.Length);
+        var expressions = string.Join("\n", _dashboard.Targets.Select(t => t.Expression));
+        Assert.All(metricNames, name => Assert.Matches($@"\b{name}(_bucket|_sum|_count)?\{{", expressions));
+    }
+
+    [Theory]
+    [InlineData("heatmap", "shell_energy")]
+    [InlineData("xychart", "frontier_lambda")]
+    [InlineData("state-timeline", "regime")]
+    [InlineData("timeseries", "kernel_distance")]
+    [InlineData("timeseries", "stability_margin")]
+    [InlineData("timeseries", "measured_loss_exponent")]
+    [InlineData("timeseries", "predicted_loss_exponent")]
+    [InlineData("timeseries", "probe_duration_seconds_bucket")]
+    [InlineData("timeseries", "overhead_ratio")]
+    public void APanelOfTheExpectedKindShowsTheQuantity(string panelType, string metric)
+    {
+        Assert.Contains(_dashboard.Targets, t => t.PanelType == panelType && t.Expression.Contains(PrometheusMetricNames.Prefix + metric + "{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FrontierAgainstStepUsesLogarithmicAxesAndTheStepAsX()
+    {
+        var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("type").GetString() == "xychart");
+        var custom = panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("custom");
+        Assert.Equal("log", custom.GetProperty("scaleDistribution").GetProperty("type").GetString());
+        var series = Assert.Single(panel.GetProperty("options").GetProperty("series").EnumerateArray());
+        Assert.Equal("step", series.GetProperty("x").GetString());
+        Assert.Equal("frontier", series.GetProperty("y").GetString());
+        var legends = panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("legendFormat").GetString()!).ToArray();
+        Assert.Equal<string>(["step", "frontier"], legends);
+    }
+
+    [Fact]
+    public void RegimeCodesMapToEveryRegimeName()
+    {
+        // The regime panels turn the state set into one code per run; the value mappings must name every regime once.
+        var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("type").GetString() == "state-timeline");
+        var mapped = panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("mappings").EnumerateArray()
+            .SelectMany(m => m.GetProperty("options").EnumerateObject().Select(o => (Code: o.Name, Name: o.Value.GetProperty("text").GetString()!)))
+            .ToArray();
+        var expression = panel.GetProperty("targets")[0].GetProperty("expr").GetString()!;
+        foreach (var regime in Regimes.TrainingRegimeNames.All.Select(r => Regimes.TrainingRegimeNames.ToWireName(r)))
+        {
+            var code = Assert.Single(mapped, m => m.Name == regime).Code;
+            Assert.Contains($"{code} * sum by (run) (trainmonitor_regime{{run=\"$run\", regime=\"{regime}\"}})", expression, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void PanelIdsAreUniqueAndPanelsDoNotOverlap()
+    {
+        var all = _dashboard.Root.GetProperty("panels").EnumerateArray().ToArray();
+        Assert.Equal(all.Length, all.Select(p => p.GetProperty("id").GetInt32()).Distinct().Count());
+        var boxes = all.Select(p => p.GetProperty("gridPos")).Select(g => (X: g.GetProperty("x").GetInt32(), Y: g.GetProperty("y").GetInt32(), W: g.GetProperty("w").GetInt32(), H: g.GetProperty("h").GetInt32())).ToArray();
+        Assert.All(boxes, b => Assert.True(b.X + b.W <= 24, "a panel is wider than the 24-column grid"));
+        for (var i = 0; i < boxes.Length; i++)
+        {
+            for (var j = i + 1; j < boxes.Length; j++)
+            {
+                var (a, b) = (boxes[i], boxes[j]);
+                var overlap = a.X < b.X + b.W && b.X < a.X + a.W && a.Y < b.Y + b.H && b.Y < a.Y + a.H;
+                Assert.False(overlap, $"panels {i} and {j} overlap");
+            }
+        }
+    }
+
+    [Fact]
+    public void TheProvisionedDashboardFileIsTheOneTheComposeGrafanaLoads()
+    {
+        Assert.Equal("trainmonitor-run", _dashboard.Root.GetProperty("uid").GetString());
+        Assert.Equal(JsonValueKind.Array, _dashboard.Root.GetProperty("panels").ValueKind);
+        Assert.Contains("/var/lib/grafana/dashboards/trainmonitor.json", File.ReadAllText(ObservabilityBundle.ComposePath), StringComparison.Ordinal);
+    }
+}
