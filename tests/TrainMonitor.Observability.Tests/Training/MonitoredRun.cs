@@ -74,7 +74,7 @@ internal sealed class MonitoredRun : IAsyncDisposable
     /// M = Φ Φᵀ / n is exactly constant — the lazy limit — and the kernel distance is exactly 0. Gradient descent
     /// (η = 0.5, η·λ_max ≈ 0.6) resolves the error for 100 steps (lazy_progressing); then the learning rate is 0 while
     /// the loop goes on calling the monitor, so error energy and frontier stop moving: the tracker's lazy stall.
-    /// 1000 steps, about 27 probes (log-spaced by 1.25 from step 4), 10 of them after the stall began.
+    /// 1000 steps, 25 probes (log-spaced by 1.25 from step 4), 10 of them after the learning rate went to 0.
     /// </summary>
     public static MonitoredRun LazyStalled(string name, PrometheusSink sink, RegimeThresholds thresholds) =>
         new(name, new RunRecipe(Seed: 5, Width: 64, OutputScale: 1.0, LearningRate: 0.5, Steps: 1000, FreezeAfterStep: 100, ProbeSpacing: 1.25, FreezeHidden: true), sink, thresholds);
