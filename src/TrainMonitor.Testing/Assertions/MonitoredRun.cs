@@ -1,0 +1,340 @@
+using System.Globalization;
+using System.Text;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Testing;
+
+/// <summary>
+/// The outcome of a monitored training run: its probe snapshots, its probe failures and where its artifacts are, with
+/// assertions on its dynamics. Every assertion returns the run, so they chain, and throws
+/// <see cref="TrainingDynamicsAssertionException"/> (whose message holds the shell-profile table) when it fails.
+/// </summary>
+/// <remarks>
+/// Build one with <see cref="MonitoredTraining"/>, from a JSON-lines file with <see cref="LoadAsync"/>, or from snapshots
+/// with <see cref="FromSnapshots"/>. Immutable.
+/// </remarks>
+public sealed class MonitoredRun
+{
+    private MonitoredRun(string runName, IReadOnlyList<ProbeSnapshot> snapshots, IReadOnlyList<ProbeFailed> failures, long trainingSteps, RunArtifacts? artifacts)
+    {
+        RunName = runName;
+        Snapshots = snapshots;
+        ProbeFailures = failures;
+        TrainingSteps = trainingSteps;
+        Artifacts = artifacts;
+    }
+
+    /// <summary>Name of the run.</summary>
+    public string RunName { get; }
+
+    /// <summary>The completed probes, in step order.</summary>
+    public IReadOnlyList<ProbeSnapshot> Snapshots { get; }
+
+    /// <summary>The probes that failed (the run went on after each).</summary>
+    public IReadOnlyList<ProbeFailed> ProbeFailures { get; }
+
+    /// <summary>Training steps run (for a run built from snapshots: the step of the last snapshot).</summary>
+    public long TrainingSteps { get; }
+
+    /// <summary>Where the run's files are, or null when none were written.</summary>
+    public RunArtifacts? Artifacts { get; }
+
+    /// <summary>The regime at the last probe (<see cref="TrainingRegime.WarmingUp"/> when no probe completed).</summary>
+    public TrainingRegime FinalRegime => Snapshots.Count > 0 ? Snapshots[^1].Assessment.Regime : TrainingRegime.WarmingUp;
+
+    /// <summary>A run made of given snapshots, e.g. to test assertions or to assert on a run recorded elsewhere.</summary>
+    /// <exception cref="ArgumentException">A snapshot is null, or the steps do not increase strictly.</exception>
+    public static MonitoredRun FromSnapshots(IEnumerable<ProbeSnapshot> snapshots, IEnumerable<ProbeFailed>? failures = null,
+        RunArtifacts? artifacts = null, string? runName = null, long? trainingSteps = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        var list = snapshots.ToArray();
+        for (var i = 0; i < list.Length; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentException($"Snapshot {i} is null.", nameof(snapshots));
+            }
+
+            if (i > 0 && list[i].Step <= list[i - 1].Step)
+            {
+                throw new ArgumentException(
+                    $"Snapshot steps must increase strictly: step {list[i].Step} follows step {list[i - 1].Step}.", nameof(snapshots));
+            }
+        }
+
+        var failureList = failures?.ToArray() ?? [];
+        if (failureList.Any(f => f is null))
+        {
+            throw new ArgumentException("A probe failure is null.", nameof(failures));
+        }
+
+        var name = runName ?? (list.Length > 0 ? list[0].Run : failureList.FirstOrDefault()?.Run) ?? "run";
+        var steps = trainingSteps ?? Math.Max(list.Length > 0 ? list[^1].Step : 0, failureList.Length > 0 ? failureList.Max(f => f.Step) : 0);
+        return new MonitoredRun(name, Array.AsReadOnly(list), Array.AsReadOnly(failureList), steps, artifacts);
+    }
+
+    /// <summary>The run recorded in a JSON-lines file (probe failures are not in that file, so the loaded run has none).</summary>
+    public static async Task<MonitoredRun> LoadAsync(string jsonLinesPath, CancellationToken ct = default)
+    {
+        var snapshots = await JsonLinesReader.ReadAllAsync(jsonLinesPath, ct).ConfigureAwait(false);
+        var path = Path.GetFullPath(jsonLinesPath);
+        return FromSnapshots(snapshots,
+            artifacts: new RunArtifacts(Path.GetDirectoryName(path) ?? ".", path, null, null, null, null));
+    }
+
+    /// <summary>
+    /// How many decades the frontier moved down between the first and the last probe at which it was determined:
+    /// log10(λ_f first / λ_f last). NaN when fewer than two probes determined it.
+    /// </summary>
+    public double FrontierAdvanceDecades()
+    {
+        var determined = DeterminedFrontiers();
+        return determined.Length < 2 ? double.NaN : Math.Log10(determined[0].Frontier.Lambda / determined[^1].Frontier.Lambda);
+    }
+
+    /// <summary>
+    /// The error-energy exponent γ of the run, E ∝ t^(−γ): minus the least-squares slope of ln E against ln t over the
+    /// probes at step ≥ <paramref name="fromStep"/> with finite E &gt; 0. NaN with fewer than two such probes.
+    /// </summary>
+    /// <remarks>
+    /// Over the whole window, unlike the regime tracker's <see cref="RegimeAssessment.MeasuredLossExponent"/>, which uses
+    /// only its last few probes. The first probes of a run (steps 1, 2, …) are often still in the initial transient;
+    /// <paramref name="fromStep"/> leaves them out.
+    /// </remarks>
+    public double ErrorEnergyExponent(long fromStep = 1) => EnergyFit(fromStep).Exponent;
+
+    /// <summary>The shell-profile table of the run, followed by its probe failures if any.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder(ShellProfileTable.Render(Snapshots));
+        if (ProbeFailures.Count > 0)
+        {
+            text.Append('\n').Append(CultureInfo.InvariantCulture, $"probe failures ({ProbeFailures.Count}):\n");
+            foreach (var f in ProbeFailures)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  step {f.Step}: {f.ErrorType}: {f.Message}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Requires the resolution frontier to have moved down by at least <paramref name="decades"/> decades between the
+    /// first and the last probe at which it was determined (see <see cref="FrontierAdvanceDecades"/>).
+    /// </summary>
+    /// <remarks>
+    /// A frontier is never made up: probes whose fit was undetermined are left out, and the assertion fails when fewer than
+    /// two probes determined it, naming the probes that did not and why. Undetermined probes are also named when the
+    /// assertion fails on the size of the advance.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="decades"/> is not a finite number.</exception>
+    public MonitoredRun AssertFrontierAdvanced(double decades)
+    {
+        if (!double.IsFinite(decades))
+        {
+            throw new ArgumentOutOfRangeException(nameof(decades), decades, "The required advance must be a finite number of decades.");
+        }
+
+        RequireProbes();
+        var determined = DeterminedFrontiers();
+        var undetermined = Snapshots.Where(s => !IsDetermined(s.Frontier)).ToArray();
+        if (determined.Length < 2)
+        {
+            Fail($"the frontier must advance by at least {F(decades)} decades, but it was determined at {determined.Length} of " +
+                 $"{Snapshots.Count} probes, fewer than the two an advance needs. {DescribeUndetermined(undetermined)}");
+        }
+
+        var first = determined[0];
+        var last = determined[^1];
+        var advance = Math.Log10(first.Frontier.Lambda / last.Frontier.Lambda);
+        if (!(advance >= decades))
+        {
+            var tail = undetermined.Length > 0 ? " " + DescribeUndetermined(undetermined) : string.Empty;
+            Fail($"the frontier must advance by at least {F(decades)} decades, but it moved {F(advance)} decades: " +
+                 $"λ_f = {E(first.Frontier.Lambda)} at step {first.Step} → {E(last.Frontier.Lambda)} at step {last.Step} " +
+                 $"(determined at {determined.Length} of {Snapshots.Count} probes).{tail}");
+        }
+
+        return this;
+    }
+
+    /// <summary>Requires that no probe at step ≥ <paramref name="fromStep"/> reported <see cref="TrainingRegime.LazyStagnant"/>.</summary>
+    /// <remarks>
+    /// Any probe, not just the last: a run that stalled for a while is what the alert is about. Note that a run whose
+    /// error has reached the level the model can fit also stops progressing, and the tracker then reports it stagnant;
+    /// keep health runs short of convergence, or pass <paramref name="fromStep"/> to judge only part of the run.
+    /// </remarks>
+    public MonitoredRun AssertNotLazyStagnant(long fromStep = 1)
+    {
+        RequireProbes();
+        var stagnant = Snapshots.Where(s => s.Step >= fromStep && s.Assessment.Regime == TrainingRegime.LazyStagnant).ToArray();
+        if (stagnant.Length > 0)
+        {
+            Fail($"the run must not be lazy_stagnant{FromStepText(fromStep)}, but it was at {stagnant.Length} probe(s), steps " +
+                 $"{string.Join(", ", stagnant.Select(s => s.Step))}; at step {stagnant[0].Step}: {stagnant[0].Assessment.Reason}.");
+        }
+
+        return this;
+    }
+
+    /// <summary>Requires that some probe reported <paramref name="regime"/>.</summary>
+    public MonitoredRun AssertRegimeReached(TrainingRegime regime)
+    {
+        RequireProbes();
+        if (!Snapshots.Any(s => s.Assessment.Regime == regime))
+        {
+            Fail($"the run must reach {regime.ToWireName()}, but it never did; regimes by step: {RegimeSequence()}.");
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Requires the error energy to fall at least as fast as t^(−<paramref name="exponent"/>) over the probes at step ≥
+    /// <paramref name="fromStep"/> (see <see cref="ErrorEnergyExponent"/>). Fails when fewer than two probes are in range.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="exponent"/> is not finite, or <paramref name="fromStep"/> is below 1.</exception>
+    public MonitoredRun AssertErrorEnergyExponentAtLeast(double exponent, long fromStep = 1)
+    {
+        if (!double.IsFinite(exponent))
+        {
+            throw new ArgumentOutOfRangeException(nameof(exponent), exponent, "The required exponent must be a finite number.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromStep, 1);
+        RequireProbes();
+        var fit = EnergyFit(fromStep);
+        if (fit.Probes < 2)
+        {
+            Fail($"the error energy must fall at least as t^(−{F(exponent)}){FromStepText(fromStep)}, but only {fit.Probes} probe(s) " +
+                 "with a finite positive error energy are in range, and an exponent needs two.");
+        }
+
+        if (!(fit.Exponent >= exponent))
+        {
+            var recent = Snapshots[^1].Assessment.MeasuredLossExponent;
+            Fail($"the error energy must fall at least as t^(−{F(exponent)}){FromStepText(fromStep)}, but it fell as " +
+                 $"t^(−{F(fit.Exponent)}) (least squares of ln E on ln t over {fit.Probes} probes, steps {fit.FirstStep}–{fit.LastStep}; " +
+                 $"E = {E(fit.FirstEnergy)} → {E(fit.LastEnergy)}; the tracker's recent exponent at the last probe: {F(recent)}).");
+        }
+
+        return this;
+    }
+
+    /// <summary>Requires the error energy at the last probe to be at most 1/<paramref name="factor"/> of that at the first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is not a finite number &gt; 0.</exception>
+    public MonitoredRun AssertErrorEnergyDecreased(double factor)
+    {
+        if (!(factor > 0) || !double.IsFinite(factor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The required factor must be a finite number greater than 0.");
+        }
+
+        RequireProbes();
+        var first = Snapshots[0];
+        var last = Snapshots[^1];
+        var achieved = first.ErrorEnergy / last.ErrorEnergy;
+        if (Snapshots.Count < 2 || !(achieved >= factor))
+        {
+            Fail($"the error energy must fall by a factor of at least {F(factor)}, but it went from {E(first.ErrorEnergy)} at step " +
+                 $"{first.Step} to {E(last.ErrorEnergy)} at step {last.Step} (factor {F(achieved)}, {Snapshots.Count} probes).");
+        }
+
+        return this;
+    }
+
+    /// <summary>Requires that no probe failed.</summary>
+    public MonitoredRun AssertNoProbeFailures()
+    {
+        if (ProbeFailures.Count > 0)
+        {
+            var first = ProbeFailures[0];
+            Fail($"no probe may fail, but {ProbeFailures.Count} did (steps {string.Join(", ", ProbeFailures.Select(f => f.Step))}); " +
+                 $"the first at step {first.Step}: {first.ErrorType}: {first.Message}");
+        }
+
+        return this;
+    }
+
+    private ProbeSnapshot[] DeterminedFrontiers() => Snapshots.Where(s => IsDetermined(s.Frontier)).ToArray();
+
+    private static bool IsDetermined(FrontierSnapshot frontier) =>
+        frontier.IsDetermined && double.IsFinite(frontier.Lambda) && frontier.Lambda > 0;
+
+    private static string DescribeUndetermined(ProbeSnapshot[] undetermined)
+    {
+        if (undetermined.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var items = undetermined.Select(s => $"step {s.Step} ({s.Frontier.Reason ?? "non-positive or non-finite λ_f"})");
+        return $"Undetermined at {undetermined.Length} probe(s): {string.Join("; ", items)}.";
+    }
+
+    private string RegimeSequence()
+    {
+        // Runs of equal regimes, e.g. "warming_up (1–4), lazy_progressing (8–64)".
+        var parts = new List<string>();
+        var i = 0;
+        while (i < Snapshots.Count)
+        {
+            var regime = Snapshots[i].Assessment.Regime;
+            var j = i;
+            while (j + 1 < Snapshots.Count && Snapshots[j + 1].Assessment.Regime == regime)
+            {
+                j++;
+            }
+
+            var range = i == j ? $"{Snapshots[i].Step}" : $"{Snapshots[i].Step}–{Snapshots[j].Step}";
+            parts.Add($"{regime.ToWireName()} ({range})");
+            i = j + 1;
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private (double Exponent, int Probes, long FirstStep, long LastStep, double FirstEnergy, double LastEnergy) EnergyFit(long fromStep)
+    {
+        var points = Snapshots.Where(s => s.Step >= fromStep && s.Step >= 1 && double.IsFinite(s.ErrorEnergy) && s.ErrorEnergy > 0).ToArray();
+        if (points.Length < 2)
+        {
+            return (double.NaN, points.Length, 0, 0, double.NaN, double.NaN);
+        }
+
+        // Centred two-pass sums: exact for points on a line up to round-off.
+        var mx = points.Average(p => Math.Log(p.Step));
+        var my = points.Average(p => Math.Log(p.ErrorEnergy));
+        double sxy = 0, sxx = 0;
+        foreach (var p in points)
+        {
+            var dx = Math.Log(p.Step) - mx;
+            sxy += dx * (Math.Log(p.ErrorEnergy) - my);
+            sxx += dx * dx;
+        }
+
+        return (0.0 - sxy / sxx, points.Length, points[0].Step, points[^1].Step, points[0].ErrorEnergy, points[^1].ErrorEnergy);
+    }
+
+    private void RequireProbes()
+    {
+        if (Snapshots.Count == 0)
+        {
+            var failures = ProbeFailures.Count > 0 ? $"; {ProbeFailures.Count} probe(s) failed" : "; the schedule never fired, or the run was too short";
+            Fail($"no probe completed in {TrainingSteps} training steps{failures}, so there is nothing to judge.");
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(string reason) => throw new TrainingDynamicsAssertionException(RunName, reason, Describe(), Artifacts?.Directory);
+
+    private static string FromStepText(long fromStep) => fromStep > 1 ? $" from step {fromStep} on" : string.Empty;
+
+    private static string F(double x) => double.IsFinite(x) ? (x == 0 ? 0.0 : x).ToString("0.###", CultureInfo.InvariantCulture) : x.ToString(CultureInfo.InvariantCulture);
+
+    private static string E(double x) => x.ToString("E3", CultureInfo.InvariantCulture);
+}

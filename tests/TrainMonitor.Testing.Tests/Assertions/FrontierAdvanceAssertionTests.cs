@@ -1,0 +1,81 @@
+using static TrainMonitor.Testing.Tests.SyntheticSnapshots;
+
+namespace TrainMonitor.Testing.Tests.Assertions;
+
+public sealed class FrontierAdvanceAssertionTests
+{
+    // λ_f = 1/t: the lazy linear rate c = 1, one decade per decade of steps.
+    private static MonitoredRun LazyLinear(long[] steps) => Run(steps, t => 1.0 / t, frontier: t => 1.0 / t);
+
+    [Fact]
+    public void Passes_when_the_frontier_moved_down_by_at_least_the_required_decades()
+    {
+        var run = LazyLinear([1, 10, 100]);
+
+        Assert.Equal(2.0, run.FrontierAdvanceDecades(), 12);
+        Assert.Same(run, run.AssertFrontierAdvanced(2.0 - 1e-9));
+        run.AssertFrontierAdvanced(1.5);
+    }
+
+    [Fact]
+    public void Fails_with_the_advance_the_endpoints_and_the_table()
+    {
+        var run = LazyLinear([1, 10, 100]);
+
+        var ex = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertFrontierAdvanced(2.5));
+
+        Assert.Contains("must advance by at least 2.5 decades, but it moved 2 decades", ex.Message);
+        Assert.Contains("λ_f = 1.000E+000 at step 1 → 1.000E-002 at step 100", ex.Message);
+        Assert.Contains("determined at 3 of 3 probes", ex.Message);
+        Assert.Contains(ShellProfileTable.Render(run.Snapshots), ex.Message);
+        Assert.Contains("artifacts: /artifacts/synthetic", ex.Message);
+        Assert.Equal("/artifacts/synthetic", ex.ArtifactsDirectory);
+        Assert.Equal("synthetic", ex.RunName);
+    }
+
+    [Fact]
+    public void A_frontier_that_moved_up_is_a_negative_advance()
+    {
+        var run = Run([1, 10], t => 1.0, frontier: t => t);
+
+        var ex = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertFrontierAdvanced(0));
+
+        Assert.Equal(-1.0, run.FrontierAdvanceDecades(), 12);
+        Assert.Contains("it moved -1 decades", ex.Message);
+    }
+
+    [Fact]
+    public void Measures_between_the_first_and_last_determined_probes_and_names_the_others()
+    {
+        // Determined at steps 2 and 8 only.
+        var run = Run([1, 2, 4, 8, 16], t => 1.0, frontier: t => t is 2 or 8 ? 1.0 / t : double.NaN);
+
+        Assert.Equal(Math.Log10(4), run.FrontierAdvanceDecades(), 12);
+        run.AssertFrontierAdvanced(0.6);
+        var ex = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertFrontierAdvanced(0.61));
+        Assert.Contains("determined at 2 of 5 probes", ex.Message);
+        Assert.Contains($"Undetermined at 3 probe(s): step 1 ({UndeterminedReason}); step 4 ({UndeterminedReason}); step 16 ({UndeterminedReason})", ex.Message);
+    }
+
+    [Fact]
+    public void Fails_honestly_when_fewer_than_two_probes_determined_the_frontier()
+    {
+        var run = Run([1, 2, 4], t => 1.0, frontier: t => t == 2 ? 0.5 : double.NaN);
+
+        var ex = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertFrontierAdvanced(0));
+
+        Assert.True(double.IsNaN(run.FrontierAdvanceDecades()));
+        Assert.Contains("determined at 1 of 3 probes, fewer than the two an advance needs", ex.Message);
+        Assert.Contains($"step 1 ({UndeterminedReason}); step 4 ({UndeterminedReason})", ex.Message);
+        Assert.Contains("undetermined", ex.Table);
+    }
+
+    [Fact]
+    public void Rejects_a_requirement_that_is_not_a_number()
+    {
+        var run = LazyLinear([1, 10]);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => run.AssertFrontierAdvanced(double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => run.AssertFrontierAdvanced(double.PositiveInfinity));
+    }
+}
