@@ -1,0 +1,55 @@
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Regimes;
+using TrainMonitor.Testing;
+using static TorchSharp.torch;
+
+namespace TrainingHealthTests;
+
+/// <summary>
+/// Two broken trainings the health checks must catch, so the suite is known to be able to fail. Both failures are
+/// unambiguous (nothing moves at all; the error grows by orders of magnitude), so they do not depend on fine thresholds.
+/// </summary>
+[Collection(TrainingCollection.Name)]
+public sealed class CanaryTests
+{
+    private static SupervisedTraining Sgd(TeacherTask task, nn.Module<Tensor, Tensor> trained, double learningRate, double momentum = 0) => new()
+    {
+        Optimizer = optim.SGD(trained.parameters(), learningRate, momentum: momentum),
+        Loss = (prediction, target) => nn.functional.mse_loss(prediction, target),
+        Batches = task.Batches,
+    };
+
+    [Fact]
+    public async Task An_optimizer_over_stale_parameters_is_caught_as_lazy_stagnant()
+    {
+        // The classic TorchSharp slip: the optimiser holds the Parameters of another instance (e.g. created before
+        // module.to(device) replaced them), so the monitored model never changes.
+        using var task = new TeacherTask();
+        using var model = task.CreateModel(seed: 1);
+        using var stale = task.CreateModel(seed: 2);
+        var training = Sgd(task, stale, 0.05, momentum: 0.9);
+
+        var run = await MonitoredTraining.RunAsync(model, training, task.Probe, ErrorFunctions.SquaredError, 64, HealthSettings.Options());
+
+        var failure = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertNotLazyStagnant());
+        Assert.Contains("lazy_stagnant", failure.Reason);
+        Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertErrorEnergyDecreased(factor: 2));
+        training.Optimizer.Dispose();
+    }
+
+    [Fact]
+    public async Task A_learning_rate_beyond_the_stability_limit_is_caught_as_unstable()
+    {
+        // Plain SGD at 0.5: η·λ_max is far above 2 within a few steps and the error grows until it overflows.
+        using var task = new TeacherTask();
+        using var model = task.CreateModel(seed: 1);
+        var training = Sgd(task, model, 0.5);
+
+        var run = await MonitoredTraining.RunAsync(model, training, task.Probe, ErrorFunctions.SquaredError, 16, HealthSettings.Options());
+
+        run.AssertRegimeReached(TrainingRegime.Unstable);
+        Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertErrorEnergyDecreased(factor: 1));
+        training.Optimizer.Dispose();
+    }
+}
