@@ -13,9 +13,9 @@ namespace TrainingHealthTests;
 [Collection(TrainingCollection.Name)]
 public sealed class CanaryTests
 {
-    private static SupervisedTraining Sgd(TeacherTask task, nn.Module<Tensor, Tensor> trained, double learningRate, double momentum = 0) => new()
+    private static SupervisedTraining Training(TeacherTask task, optim.Optimizer optimizer) => new()
     {
-        Optimizer = optim.SGD(trained.parameters(), learningRate, momentum: momentum),
+        Optimizer = optimizer,
         Loss = (prediction, target) => nn.functional.mse_loss(prediction, target),
         Batches = task.Batches,
     };
@@ -28,14 +28,13 @@ public sealed class CanaryTests
         using var task = new TeacherTask();
         using var model = task.CreateModel(seed: 1);
         using var stale = task.CreateModel(seed: 2);
-        var training = Sgd(task, stale, 0.05, momentum: 0.9);
+        using var optimizer = optim.SGD(stale.parameters(), 0.05, momentum: 0.9);
 
-        var run = await MonitoredTraining.RunAsync(model, training, task.Probe, ErrorFunctions.SquaredError, 64, HealthSettings.Options());
+        var run = await MonitoredTraining.RunAsync(model, Training(task, optimizer), task.Probe, ErrorFunctions.SquaredError, 64, HealthSettings.Options());
 
         var failure = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertNotLazyStagnant());
         Assert.Contains("lazy_stagnant", failure.Reason);
         Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertErrorEnergyDecreased(factor: 2));
-        training.Optimizer.Dispose();
     }
 
     [Fact]
@@ -44,12 +43,11 @@ public sealed class CanaryTests
         // Plain SGD at 0.5: η·λ_max is far above 2 within a few steps and the error grows until it overflows.
         using var task = new TeacherTask();
         using var model = task.CreateModel(seed: 1);
-        var training = Sgd(task, model, 0.5);
+        using var optimizer = optim.SGD(model.parameters(), 0.5);
 
-        var run = await MonitoredTraining.RunAsync(model, training, task.Probe, ErrorFunctions.SquaredError, 16, HealthSettings.Options());
+        var run = await MonitoredTraining.RunAsync(model, Training(task, optimizer), task.Probe, ErrorFunctions.SquaredError, 16, HealthSettings.Options());
 
         run.AssertRegimeReached(TrainingRegime.Unstable);
         Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertErrorEnergyDecreased(factor: 1));
-        training.Optimizer.Dispose();
     }
 }
