@@ -1,0 +1,94 @@
+using ScottPlot;
+using TrainMonitor.Cli.Formatting;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Cli.Plots;
+
+/// <summary>
+/// Shell profiles: energy per logarithmic eigenvalue shell on log–log axes, the Gauss estimate as a line and the certified
+/// [lower, upper] bounds as a shaded band.
+/// </summary>
+internal static class ProfilePlot
+{
+    // A log axis cannot show 0, and a certified lower bound is often exactly 0. Energies are shown down to this many
+    // decades below the largest one; anything smaller (including 0) is drawn at that floor.
+    private const double DecadesShown = 8;
+
+    /// <summary>Several probes of one run (or the last probes of several runs) overlaid, coloured in order.</summary>
+    public static Plot Overlay(string title, IReadOnlyList<(string Label, ProbeSnapshot Snapshot)> profiles, IReadOnlyList<Color>? colors = null)
+    {
+        var plot = FigureRenderer.NewPlot(title, "eigenvalue λ of M (shell centre)", "energy in shell");
+        var floor = Floor(profiles.Select(p => p.Snapshot));
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        for (var i = 0; i < profiles.Count; i++)
+        {
+            var color = colors is not null
+                ? colors[i % colors.Count]
+                : colormap.GetColor(profiles.Count == 1 ? 0.0 : 0.9 * i / (profiles.Count - 1));
+            AddProfile(plot, profiles[i].Snapshot, floor, color, profiles[i].Label);
+        }
+
+        Finish(plot, floor);
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>One probe, with its frontier marked when it was determined.</summary>
+    public static Plot Single(ProbeSnapshot snapshot)
+    {
+        var title = $"step {NumberText.Step(snapshot.Step)} · {snapshot.Assessment.Regime.ToWireName()}";
+        var plot = FigureRenderer.NewPlot(title, "eigenvalue λ", "energy");
+        var floor = Floor([snapshot]);
+        AddProfile(plot, snapshot, floor, RegimePalette.Color(snapshot.Assessment.Regime), legend: null);
+        if (snapshot.Frontier.IsDetermined && snapshot.Frontier.Lambda > 0)
+        {
+            var line = plot.Add.VerticalLine(Math.Log10(snapshot.Frontier.Lambda), 1.5f, Colors.Black);
+            line.LinePattern = LinePattern.Dashed;
+            line.Text = "λ_f";
+        }
+
+        Finish(plot, floor);
+        plot.Title(title, size: 14);
+        return plot;
+    }
+
+    private static void AddProfile(Plot plot, ProbeSnapshot snapshot, double floor, Color color, string? legend)
+    {
+        var shells = snapshot.Shells;
+        if (shells.Count == 0)
+        {
+            return;
+        }
+
+        var xs = shells.Select(s => Math.Log10(Math.Sqrt(s.LambdaLower * s.LambdaUpper))).ToArray();
+        var lower = shells.Select(s => Math.Log10(Math.Max(Finite(s.Lower), floor))).ToArray();
+        var upper = shells.Select(s => Math.Log10(Math.Max(Finite(s.Upper), floor))).ToArray();
+        var band = plot.Add.FillY(xs, lower, upper);
+        band.FillStyle.Color = color.WithAlpha(0.12);
+        band.LineStyle.Width = 0;
+
+        // Zero estimates are gaps, not plunges to the floor: "no energy found here" is what the band already says.
+        var estimate = shells.Select(s => s.Estimate > floor ? Math.Log10(s.Estimate) : double.NaN).ToArray();
+        SegmentedLine.Add(plot, xs, estimate, color, legend, markerSize: 4);
+    }
+
+    private static void Finish(Plot plot, double floor)
+    {
+        AxisScale.Logarithmic.Apply(plot.Axes.Bottom);
+        AxisScale.Logarithmic.Apply(plot.Axes.Left);
+        plot.Axes.AutoScale();
+        var limits = plot.Axes.GetLimits();
+        plot.Axes.SetLimitsY(Math.Log10(floor) - 0.2, limits.Top + 0.3);
+    }
+
+    /// <summary>The lowest energy drawn: <see cref="DecadesShown"/> decades below the largest upper bound or estimate.</summary>
+    private static double Floor(IEnumerable<ProbeSnapshot> snapshots)
+    {
+        var largest = snapshots.SelectMany(s => s.Shells).SelectMany(s => new[] { s.Upper, s.Estimate })
+            .Where(v => double.IsFinite(v) && v > 0).DefaultIfEmpty(1).Max();
+        return largest * Math.Pow(10, -DecadesShown);
+    }
+
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
+}

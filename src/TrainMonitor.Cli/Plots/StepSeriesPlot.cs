@@ -1,0 +1,59 @@
+using ScottPlot;
+using TrainMonitor.Monitoring;
+
+namespace TrainMonitor.Cli.Plots;
+
+/// <summary>
+/// Quantities against training step on log–log axes, one colour per run and one line pattern per quantity. Values that
+/// cannot be drawn (NaN, or not positive on the log axis) are gaps.
+/// </summary>
+internal static class StepSeriesPlot
+{
+    private static readonly ScottPlot.Palettes.Category10 QuantityColors = new();
+
+    /// <summary>A quantity to draw: its legend name, how to read it from a snapshot, and its line pattern.</summary>
+    public sealed record Quantity(string Name, Func<ProbeSnapshot, double> Value, LinePattern Pattern);
+
+    /// <summary>Kernel distance between successive probes and from the first probe.</summary>
+    public static Plot KernelDistance(IReadOnlyList<RunSeries> series) => Create(
+        "Kernel distance", "distance (0 = same kernel)", series,
+        [
+            new Quantity("from previous probe", s => s.Assessment.KernelDistance, LinePattern.Solid),
+            new Quantity("from first probe", s => s.Assessment.KernelDistanceFromFirst, LinePattern.Dashed),
+        ]);
+
+    /// <summary>Error energy, its part below the null floor, and the training loss when the loop passed it.</summary>
+    public static Plot ErrorEnergy(IReadOnlyList<RunSeries> series) => Create(
+        "Error energy on the probe set", "‖e‖²/n", series,
+        [
+            new Quantity("error energy", s => s.ErrorEnergy, LinePattern.Solid),
+            new Quantity("below null floor", s => s.NullEnergy, LinePattern.Dotted),
+            new Quantity("training loss", s => s.TrainingLoss ?? double.NaN, LinePattern.Dashed),
+        ]);
+
+    /// <summary>Any set of quantities against step.</summary>
+    public static Plot Create(string title, string yLabel, IReadOnlyList<RunSeries> series, IReadOnlyList<Quantity> quantities)
+    {
+        var plot = FigureRenderer.NewPlot(title, "training step", yLabel);
+        var stepScale = StepAxis.For(series);
+        foreach (var run in series)
+        {
+            var xs = run.Run.Snapshots.Select(s => stepScale.ToPlot(s.Step)).ToArray();
+            for (var q = 0; q < quantities.Count; q++)
+            {
+                var quantity = quantities[q];
+                // One run: a colour per quantity reads best. Several runs: a colour per run, a pattern per quantity.
+                var color = series.Count == 1 ? QuantityColors.GetColor(q) : run.Color;
+                var ys = run.Run.Snapshots.Select(s => AxisScale.Logarithmic.ToPlot(quantity.Value(s))).ToArray();
+                var legend = series.Count == 1 ? quantity.Name : $"{run.Label}: {quantity.Name}";
+                SegmentedLine.Add(plot, xs, ys, color, ys.Any(double.IsFinite) ? legend : null, quantity.Pattern);
+            }
+        }
+
+        StepAxis.Apply(plot, stepScale);
+        AxisScale.Logarithmic.Apply(plot.Axes.Left);
+        plot.Axes.AutoScale();
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+}

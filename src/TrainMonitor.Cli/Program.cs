@@ -1,0 +1,4 @@
+using Spectre.Console;
+using TrainMonitor.Cli.Commands;
+
+return await TrainMonitorCommand.InvokeAsync(args, AnsiConsole.Console, Console.Out, Console.Error);

@@ -1,0 +1,99 @@
+using System.Globalization;
+using TrainMonitor.Cli.Formatting;
+using TrainMonitor.Cli.Plots;
+using TrainMonitor.Cli.Runs;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Cli.Reports;
+
+/// <summary>Two runs overlaid: the same figures as a run report, one colour per run, and their final values side by side.</summary>
+internal static class ComparisonReport
+{
+    /// <summary>File name of the HTML page in the output directory.</summary>
+    public const string HtmlFileName = "compare.html";
+
+    private static readonly ScottPlot.Color[] RunColors = [ScottPlot.Color.FromHex("#1f77b4"), ScottPlot.Color.FromHex("#d62728")];
+
+    /// <summary>The two runs as plot series; labels are made distinct when both runs have the same name.</summary>
+    public static IReadOnlyList<RunSeries> Series(RunHistory a, RunHistory b)
+    {
+        var labelA = a.Name;
+        var labelB = b.Name;
+        if (labelA == labelB)
+        {
+            labelA = $"A ({Path.GetFileName(a.Path)})";
+            labelB = $"B ({Path.GetFileName(b.Path)})";
+        }
+
+        return [new RunSeries(labelA, a, RunColors[0]), new RunSeries(labelB, b, RunColors[1])];
+    }
+
+    /// <summary>The overlaid figures.</summary>
+    public static IEnumerable<RenderedFigure> Figures(IReadOnlyList<RunSeries> series)
+    {
+        yield return FigureRenderer.Render(
+            ProfilePlot.Overlay("Shell profiles at the last probe of each run",
+                series.Select(s => ($"{s.Label} (step {NumberText.Step(s.Run.Last.Step)})", s.Run.Last)).ToArray(),
+                series.Select(s => s.Color).ToArray()),
+            "compare-profiles.png", "Final shell profiles",
+            "Last probe of each run: Gauss estimate (line) and certified bounds (band).", 1100, 620);
+        yield return FigureRenderer.Render(FrontierPlot.Create(series), "compare-frontier.png", "Resolution frontier",
+            "Frontier λ_f against step; dotted verticals mark undetermined frontiers, in the colour of their run.", 1100, 520);
+        yield return FigureRenderer.Render(RegimeTimelinePlot.Create(series), "compare-regimes.png", "Regime timelines",
+            "One row per run.", 1100, 280);
+        yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "compare-kernel-distance.png", "Kernel distance",
+            "Solid: from the previous probe; dashed: from the first probe.", 1100, 460);
+        yield return FigureRenderer.Render(StepSeriesPlot.ErrorEnergy(series), "compare-error-energy.png", "Error energy",
+            "Solid: error energy; dotted: below the null floor; dashed: training loss.", 1100, 460);
+    }
+
+    /// <summary>Rows of the side-by-side table: a quantity, its value in run A and in run B.</summary>
+    public static IReadOnlyList<(string Quantity, string A, string B)> FinalValues(RunHistory a, RunHistory b)
+    {
+        static string Frontier(RunHistory r) => r.Last.Frontier.IsDetermined ? NumberText.Format(r.Last.Frontier.Lambda) : NumberText.Unknown;
+        static string Determined(RunHistory r) =>
+            $"{r.Snapshots.Count(s => s.Frontier.IsDetermined)} of {r.Snapshots.Count}";
+        return
+        [
+            ("file", a.Path, b.Path),
+            ("probes", a.Snapshots.Count.ToString(CultureInfo.InvariantCulture), b.Snapshots.Count.ToString(CultureInfo.InvariantCulture)),
+            ("last step", NumberText.Step(a.Last.Step), NumberText.Step(b.Last.Step)),
+            ("final regime", a.Last.Assessment.Regime.ToWireName(), b.Last.Assessment.Regime.ToWireName()),
+            ("final error energy", NumberText.Format(a.Last.ErrorEnergy), NumberText.Format(b.Last.ErrorEnergy)),
+            ("final training loss", NumberText.Format(a.Last.TrainingLoss), NumberText.Format(b.Last.TrainingLoss)),
+            ("final frontier λ_f", Frontier(a), Frontier(b)),
+            ("frontiers determined", Determined(a), Determined(b)),
+            ("final λ_max", NumberText.Format(a.Last.LambdaMax), NumberText.Format(b.Last.LambdaMax)),
+            ("kernel distance from first", NumberText.Format(a.Last.Assessment.KernelDistanceFromFirst), NumberText.Format(b.Last.Assessment.KernelDistanceFromFirst)),
+        ];
+    }
+
+    /// <summary>The self-contained HTML page of the comparison.</summary>
+    public static string Html(IReadOnlyList<RunSeries> series, IReadOnlyList<RenderedFigure> figures, IReadOnlyList<string> warnings)
+    {
+        var (a, b) = (series[0], series[1]);
+        var page = new HtmlDocument($"TrainMonitor comparison — {a.Label} vs {b.Label}")
+            .Facts([("A", a.Run.Path), ("B", b.Run.Path)]);
+        foreach (var warning in warnings)
+        {
+            page.Paragraph("Note: " + warning, "warning");
+        }
+
+        page.Section("summary", "Final values")
+            .Table(["", a.Label, b.Label], FinalValues(a.Run, b.Run).Select(r => (IReadOnlyList<HtmlCell>)
+                [HtmlCell.Text(r.Quantity), HtmlCell.Number(r.A), HtmlCell.Number(r.B)]));
+        var sections = new (string Id, string File)[]
+        {
+            ("profiles", "compare-profiles.png"), ("frontier", "compare-frontier.png"), ("regimes", "compare-regimes.png"),
+            ("kernel", "compare-kernel-distance.png"), ("energy", "compare-error-energy.png"),
+        };
+        foreach (var (id, file) in sections)
+        {
+            var figure = figures.Single(f => f.FileName == file);
+            page.Section(id, figure.Title).Figure(figure);
+        }
+
+        page.Paragraph($"Written by trainmonitor compare on {DateTimeOffset.Now.ToString("u", CultureInfo.InvariantCulture)}.", "meta");
+        return page.Finish();
+    }
+}

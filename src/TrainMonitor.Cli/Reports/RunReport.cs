@@ -1,0 +1,116 @@
+using System.Globalization;
+using TrainMonitor.Cli.Formatting;
+using TrainMonitor.Cli.Plots;
+using TrainMonitor.Cli.Runs;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Cli.Reports;
+
+/// <summary>The report of one run: its figures and the HTML page that embeds them.</summary>
+internal static class RunReport
+{
+    /// <summary>File name of the HTML page in the output directory.</summary>
+    public const string HtmlFileName = "report.html";
+
+    /// <summary>Sub-directory holding one profile PNG per probe.</summary>
+    public const string ProfileDirectory = "profiles";
+
+    /// <summary>Profiles overlaid on the main profile figure; more cannot be told apart.</summary>
+    public const int OverlaidProfiles = 6;
+
+    private static readonly ScottPlot.Color RunColor = ScottPlot.Color.FromHex("#1f77b4");
+
+    /// <summary>The main figures (frontier, regimes, kernel distance, error energy, overlaid profiles), one render each.</summary>
+    public static IEnumerable<RenderedFigure> MainFigures(RunHistory run)
+    {
+        IReadOnlyList<RunSeries> series = [new RunSeries(run.Name, run, RunColor)];
+        var checkpoints = CheckpointSelection.Spread(run.Snapshots, OverlaidProfiles);
+        yield return FigureRenderer.Render(
+            ProfilePlot.Overlay($"Shell profiles at {checkpoints.Count} of {run.Snapshots.Count} probes",
+                checkpoints.Select(s => ($"step {NumberText.Step(s.Step)}", s)).ToArray()),
+            "profiles.png", "Shell profiles",
+            "Energy of the error in each logarithmic eigenvalue shell of M. Lines: Gauss-quadrature estimate (gaps where it is 0); " +
+            "shaded: certified lower–upper bounds. Energies more than 8 decades below the largest are drawn at the bottom edge.",
+            1100, 620);
+        yield return FigureRenderer.Render(FrontierPlot.Create(series), "frontier.png", "Resolution frontier",
+            "Frontier λ_f against step; gaps and dotted verticals mark probes whose frontier was undetermined (listed below).",
+            1100, 520);
+        yield return FigureRenderer.Render(RegimeTimelinePlot.Create(series), "regimes.png", "Regime timeline",
+            "Each probe's regime holds from its step until the next probe.", 1100, 230);
+        yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "kernel-distance.png", "Kernel distance",
+            "Distance between the kernel sketches of successive probes, and from the first probe. Feature learning moves the kernel; lazy training does not.",
+            1100, 460);
+        yield return FigureRenderer.Render(StepSeriesPlot.ErrorEnergy(series), "error-energy.png", "Error energy",
+            "Error energy on the probe set (total spectral mass), the part below the null floor, and the training loss when given.",
+            1100, 460);
+    }
+
+    /// <summary>One small profile figure per probe, for the grid on the HTML page and the profiles/ directory.</summary>
+    public static IEnumerable<RenderedFigure> ProbeProfiles(RunHistory run) =>
+        run.Snapshots.Select(s => FigureRenderer.Render(ProfilePlot.Single(s),
+            Path.Combine(ProfileDirectory, string.Create(CultureInfo.InvariantCulture, $"step-{s.Step:D8}-probe-{s.ProbeIndex}.png")),
+            $"step {NumberText.Step(s.Step)}", string.Empty, 480, 320));
+
+    /// <summary>The self-contained HTML page of the run.</summary>
+    public static string Html(RunHistory run, IReadOnlyList<RenderedFigure> main, IReadOnlyList<RenderedFigure> probeProfiles)
+    {
+        RenderedFigure Main(string fileName) => main.Single(f => f.FileName == fileName);
+        var last = run.Last;
+        var page = new HtmlDocument($"TrainMonitor report — {run.Name}")
+            .Facts([
+                ("file", run.Path),
+                ("probes", run.Snapshots.Count.ToString(CultureInfo.InvariantCulture)),
+                ("steps", $"{NumberText.Step(run.First.Step)} – {NumberText.Step(last.Step)}"),
+                ("final regime", last.Assessment.Regime.ToWireName()),
+                ("shell ratio q", NumberText.Format(last.ShellRatio)),
+                ("error entries", last.ErrorEntries.ToString(CultureInfo.InvariantCulture)),
+            ])
+            .Navigation([
+                ("summary", "Summary"), ("profiles", "Shell profiles"), ("frontier", "Resolution frontier"),
+                ("regimes", "Regime timeline"), ("kernel", "Kernel distance"), ("energy", "Error energy"),
+            ]);
+
+        page.Section("summary", "Summary")
+            .Paragraph($"Last probe: {last.Assessment.Regime.ToWireName()} — {last.Assessment.Reason}")
+            .Table(SummaryColumns.Headers, run.Snapshots.Select(s =>
+                SummaryColumns.NumericCells(s).Select(HtmlCell.Number).Append(HtmlCell.Regime(s.Assessment.Regime)).ToArray()));
+
+        page.Section("profiles", "Shell profiles").Figure(Main("profiles.png"))
+            .Subheading("Every probe").FigureGrid(probeProfiles);
+
+        page.Section("frontier", "Resolution frontier").Figure(Main("frontier.png"));
+        var undetermined = run.Snapshots.Where(s => !s.Frontier.IsDetermined).ToArray();
+        page.Subheading($"Undetermined frontiers ({undetermined.Length} of {run.Snapshots.Count} probes)");
+        if (undetermined.Length == 0)
+        {
+            page.Paragraph("Every probe determined a frontier.");
+        }
+        else
+        {
+            page.Table(["step", "why the frontier was not determined"],
+                undetermined.Select(s => (IReadOnlyList<HtmlCell>)[HtmlCell.Number(NumberText.Step(s.Step)), HtmlCell.Text(s.Frontier.Reason!)]));
+        }
+
+        page.Section("regimes", "Regime timeline").Figure(Main("regimes.png"));
+        var changes = RegimeChanges(run).ToArray();
+        page.Subheading($"Regime changes ({changes.Length})");
+        if (changes.Length > 0)
+        {
+            page.Table(["step", "from", "to", "reason"], changes.Select(c => (IReadOnlyList<HtmlCell>)
+            [
+                HtmlCell.Number(NumberText.Step(c.Step)), HtmlCell.Regime(c.From), HtmlCell.Regime(c.To), HtmlCell.Text(c.Reason),
+            ]));
+        }
+
+        page.Section("kernel", "Kernel distance").Figure(Main("kernel-distance.png"));
+        page.Section("energy", "Error energy").Figure(Main("error-energy.png"));
+        page.Paragraph($"Written by trainmonitor report on {DateTimeOffset.Now.ToString("u", CultureInfo.InvariantCulture)}.", "meta");
+        return page.Finish();
+    }
+
+    /// <summary>The probes at which the regime differs from the probe before.</summary>
+    public static IEnumerable<(long Step, TrainingRegime From, TrainingRegime To, string Reason)> RegimeChanges(RunHistory run) =>
+        run.Snapshots.Zip(run.Snapshots.Skip(1))
+            .Where(p => p.First.Assessment.Regime != p.Second.Assessment.Regime)
+            .Select(p => (p.Second.Step, p.First.Assessment.Regime, p.Second.Assessment.Regime, p.Second.Assessment.Reason));
+}

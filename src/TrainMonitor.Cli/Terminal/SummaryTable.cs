@@ -1,0 +1,42 @@
+using Spectre.Console;
+using TrainMonitor.Cli.Formatting;
+using TrainMonitor.Cli.Plots;
+using TrainMonitor.Cli.Reports;
+using TrainMonitor.Cli.Runs;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Cli.Terminal;
+
+/// <summary>The per-probe table of a run for the terminal, with the regime in its colour.</summary>
+internal static class SummaryTable
+{
+    /// <summary>Writes the run's header line, the table, and the undetermined-frontier reasons.</summary>
+    public static void Write(IAnsiConsole console, RunHistory run)
+    {
+        var last = run.Last;
+        console.MarkupLineInterpolated(
+            $"[bold]{run.Name}[/]  {run.Snapshots.Count} probes, steps {NumberText.Step(run.First.Step)}–{NumberText.Step(last.Step)}  ({run.Path})");
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var header in SummaryColumns.Headers)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+        }
+
+        table.Columns[^1].LeftAligned();
+        foreach (var snapshot in run.Snapshots)
+        {
+            var regime = snapshot.Assessment.Regime;
+            var cells = SummaryColumns.NumericCells(snapshot).Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c))
+                .Append(new Markup($"[{RegimePalette.Markup(regime)}]{regime.ToWireName()}[/]"));
+            table.AddRow(cells);
+        }
+
+        console.Write(table);
+        console.MarkupLineInterpolated($"Final regime: [bold]{last.Assessment.Regime.ToWireName()}[/] — {last.Assessment.Reason}");
+        var undetermined = run.Snapshots.Count(s => !s.Frontier.IsDetermined);
+        if (undetermined > 0)
+        {
+            console.MarkupLineInterpolated($"Frontier undetermined at {undetermined} of {run.Snapshots.Count} probes (last reason: {run.Snapshots.Last(s => !s.Frontier.IsDetermined).Frontier.Reason}).");
+        }
+    }
+}
