@@ -1,0 +1,43 @@
+namespace TrainMonitor.Cli.Tests;
+
+public sealed class CompareCommandTests
+{
+    [Fact]
+    public async Task Compare_overlays_two_runs_in_pngs_and_one_page()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("a.jsonl"), run: "wide", probes: 8);
+        await SyntheticRun.WriteAsync(dir.File("b.jsonl"), run: "narrow", probes: 5);
+
+        var result = await CliRunner.RunAsync("compare", dir.File("a.jsonl"), dir.File("b.jsonl"), "-o", dir.File("cmp"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        foreach (var name in new[] { "compare-profiles.png", "compare-frontier.png", "compare-regimes.png", "compare-kernel-distance.png", "compare-error-energy.png" })
+        {
+            var (width, _) = PngFile.Size(await File.ReadAllBytesAsync(dir.File($"cmp/{name}")));
+            Assert.Equal(1100, width);
+        }
+
+        var html = await File.ReadAllTextAsync(dir.File("cmp/compare.html"));
+        Assert.Contains("wide", html);
+        Assert.Contains("narrow", html);
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(html, "data:image/png;base64,").Count);
+        Assert.Contains("final regime", result.Output);
+    }
+
+    [Fact]
+    public async Task Compare_refuses_runs_on_different_shell_grids_and_says_why()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("a.jsonl"), run: "q2", probes: 3, shellRatio: 2);
+        await SyntheticRun.WriteAsync(dir.File("b.jsonl"), run: "q4", probes: 3, shellRatio: 4);
+
+        var result = await CliRunner.RunAsync("compare", dir.File("a.jsonl"), dir.File("b.jsonl"), "-o", dir.File("cmp"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("shell grids differ", result.Error);
+        Assert.Contains("q2: q = 2", result.Error);
+        Assert.Contains("q4: q = 4", result.Error);
+        Assert.False(Directory.Exists(dir.File("cmp")), "nothing is written for a refused comparison");
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+using TrainMonitor.Cli.Plots;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Cli.Tests;
+
+public sealed class ReportCommandTests
+{
+    private const int Probes = 10;
+
+    [Fact]
+    public async Task Report_writes_every_figure_as_a_png_of_the_intended_size()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: Probes);
+        var output = dir.File("out");
+
+        var result = await CliRunner.RunAsync("report", dir.File("run.jsonl"), "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var expected = new Dictionary<string, (int, int)>
+        {
+            ["profiles.png"] = (1100, 620),
+            ["frontier.png"] = (1100, 520),
+            ["regimes.png"] = (1100, 230),
+            ["kernel-distance.png"] = (1100, 460),
+            ["error-energy.png"] = (1100, 460),
+        };
+        foreach (var (name, size) in expected)
+        {
+            var png = await File.ReadAllBytesAsync(Path.Combine(output, name));
+            Assert.Equal(size, PngFile.Size(png));
+            // A figure with axes, text and data has many colours (anti-aliasing); a blank or failed render has a handful.
+            Assert.True(PngFile.DistinctColours(png) > 50, $"{name} looks blank");
+        }
+
+        var perProbe = Directory.GetFiles(Path.Combine(output, "profiles"), "*.png");
+        Assert.Equal(Probes, perProbe.Length);
+        Assert.All(perProbe, f => Assert.Equal((480, 320), PngFile.Size(File.ReadAllBytes(f))));
+    }
+
+    [Fact]
+    public async Task Regime_timeline_shows_the_colour_of_each_regime_present_and_none_of_the_absent_one()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: Probes);
+        var result = await CliRunner.RunAsync("report", dir.File("run.jsonl"), "-o", dir.File("out"));
+        Assert.Equal(0, result.ExitCode);
+        var png = await File.ReadAllBytesAsync(dir.File("out/regimes.png"));
+
+        var present = Enumerable.Range(0, Probes).Select(SyntheticRun.RegimeAt).Distinct().ToArray();
+        foreach (var regime in present)
+        {
+            // Bands are filled rectangles spanning most of the plot height: thousands of pixels each.
+            Assert.True(PngFile.CountPixels(png, RegimePalette.Hex(regime)) > 1000, $"{regime} band missing");
+        }
+
+        Assert.DoesNotContain(TrainingRegime.Unstable, present);
+        Assert.Equal(0, PngFile.CountPixels(png, RegimePalette.Hex(TrainingRegime.Unstable)));
+    }
+
+    [Fact]
+    public async Task Html_page_embeds_the_images_names_the_sections_and_links_nothing_outside()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("run.jsonl"), run: "html-run", probes: Probes);
+        var result = await CliRunner.RunAsync("report", dir.File("run.jsonl"), "-o", dir.File("out"));
+        Assert.Equal(0, result.ExitCode);
+        var html = await File.ReadAllTextAsync(dir.File("out/report.html"));
+
+        foreach (var title in new[] { "html-run", "Summary", "Shell profiles", "Resolution frontier", "Undetermined frontiers", "Regime timeline", "Regime changes", "Kernel distance", "Error energy" })
+        {
+            Assert.Contains(title, html);
+        }
+
+        // 5 main figures and one profile per probe, each the PNG file's exact bytes.
+        var images = Regex.Matches(html, "src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToArray();
+        Assert.Equal(5 + Probes, images.Length);
+        Assert.Contains(images, i => i.AsSpan().SequenceEqual(File.ReadAllBytes(dir.File("out/frontier.png"))));
+
+        // Self-contained: every src/href is a data URI or an in-page anchor; no script, no stylesheet link.
+        var references = Regex.Matches(html, "(?:src|href)\\s*=\\s*\"([^\"]*)\"").Select(m => m.Groups[1].Value).ToArray();
+        Assert.NotEmpty(references);
+        Assert.All(references, r => Assert.True(r.StartsWith("data:image/png;base64,", StringComparison.Ordinal) || r.StartsWith('#'), r));
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
+
+        // Undetermined frontiers are listed with their reasons; the regime changes with theirs. (Text is HTML-encoded.)
+        html = System.Net.WebUtility.HtmlDecode(html);
+        for (var p = 0; p < Probes; p++)
+        {
+            if (SyntheticRun.IsUndetermined(p))
+            {
+                Assert.Contains(SyntheticRun.UndeterminedReason(p), html);
+            }
+        }
+
+        Assert.Contains("synthetic regime of probe 3", html); // first feature_learning probe: a change
+    }
+
+    [Fact]
+    public async Task Default_output_directory_is_next_to_the_input()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("mnist.jsonl"), probes: 3);
+        var result = await CliRunner.RunAsync("report", dir.File("mnist.jsonl"));
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(dir.File("mnist-report/report.html")));
+        Assert.Contains("mnist-report", result.Output);
+    }
+}

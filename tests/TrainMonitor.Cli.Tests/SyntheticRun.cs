@@ -1,0 +1,103 @@
+using TrainMonitor.Monitoring;
+using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Cli.Tests;
+
+/// <summary>
+/// A run written to a JSON-lines file by the real <see cref="JsonLinesSink"/>: log-spaced probes whose shell profile
+/// (a bump that moves to smaller eigenvalues as training resolves the top of the spectrum) and regimes change over time.
+/// Every third probe has an undetermined frontier, so gaps and reasons are exercised.
+/// </summary>
+internal static class SyntheticRun
+{
+    /// <summary>The regimes of the probes, in order: every regime except <see cref="TrainingRegime.Unstable"/>.</summary>
+    public static TrainingRegime RegimeAt(int probe) => probe switch
+    {
+        < 2 => TrainingRegime.WarmingUp,
+        < 5 => TrainingRegime.FeatureLearning,
+        < 8 => TrainingRegime.LazyProgressing,
+        _ => TrainingRegime.LazyStagnant,
+    };
+
+    /// <summary>The step of probe <paramref name="probe"/> (0-based): 10·1.6^k.</summary>
+    public static long StepAt(int probe) => (long)Math.Round(10 * Math.Pow(1.6, probe));
+
+    /// <summary>The reason given for the undetermined frontier of a probe (every third one).</summary>
+    public static string UndeterminedReason(int probe) => $"synthetic: fit R² 0.{probe}1 below 0.9";
+
+    /// <summary>True when probe <paramref name="probe"/> has no frontier.</summary>
+    public static bool IsUndetermined(int probe) => probe % 3 == 2;
+
+    /// <summary>Writes <paramref name="probes"/> snapshots to <paramref name="path"/> and returns them.</summary>
+    public static async Task<IReadOnlyList<ProbeSnapshot>> WriteAsync(string path, string run = "synthetic", int probes = 10, double shellRatio = 2)
+    {
+        var snapshots = Enumerable.Range(0, probes).Select(p => Snapshot(run, p, shellRatio)).ToArray();
+        await using var sink = new JsonLinesSink(path);
+        foreach (var snapshot in snapshots)
+        {
+            await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+        }
+
+        await sink.FlushAsync(CancellationToken.None);
+        return snapshots;
+    }
+
+    /// <summary>Probe <paramref name="probe"/> of the synthetic run.</summary>
+    public static ProbeSnapshot Snapshot(string run, int probe, double shellRatio)
+    {
+        const double nullFloor = 1e-8;
+        var energy = 2.0 / (1 + probe);
+        var peak = Math.Pow(10, 0.5 - 0.35 * probe); // the bump moves down one decade every ~3 probes
+        var shells = new List<ShellSnapshot>();
+        var first = (int)Math.Floor(Math.Log(nullFloor) / Math.Log(shellRatio));
+        var last = (int)Math.Ceiling(Math.Log(10) / Math.Log(shellRatio));
+        var weights = new List<double>();
+        for (var a = first; a < last; a++)
+        {
+            var centre = Math.Pow(shellRatio, a + 0.5);
+            var d = Math.Log10(centre / peak);
+            weights.Add(Math.Exp(-d * d));
+        }
+
+        var total = weights.Sum();
+        for (var a = first; a < last; a++)
+        {
+            var estimate = energy * weights[a - first] / total;
+            var lower = Math.Pow(shellRatio, a);
+            shells.Add(new ShellSnapshot(a, lower, lower * shellRatio, estimate, estimate * 0.7, estimate * 1.4 + 1e-5));
+        }
+
+        var undetermined = IsUndetermined(probe);
+        return new ProbeSnapshot
+        {
+            Run = run,
+            Step = StepAt(probe),
+            Timestamp = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero).AddSeconds(30 * probe),
+            ProbeIndex = probe + 1,
+            LearningRate = 0.05,
+            TrainingLoss = energy * 1.1,
+            ErrorEnergy = energy,
+            NullEnergy = energy * 1e-3,
+            NullFloor = nullFloor,
+            ShellRatio = shellRatio,
+            Shells = shells,
+            Frontier = undetermined
+                ? new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, UndeterminedReason(probe))
+                : new FrontierSnapshot(peak / 3, 1.5, -1, 0.97, 6, 0, null),
+            SpectralPosition = peak * 2,
+            LambdaMax = 10,
+            Assessment = new RegimeAssessment
+            {
+                Regime = RegimeAt(probe),
+                Reason = $"synthetic regime of probe {probe + 1}",
+                KernelDistance = probe == 0 ? double.NaN : 0.1 / (probe * probe),
+                KernelDistanceFromFirst = probe == 0 ? 0 : 0.1 + 0.01 * probe,
+            },
+            ProbeDurationSeconds = 0.5,
+            OperatorApplications = 100,
+            LanczosSteps = 32,
+            ErrorEntries = 256,
+        };
+    }
+}
