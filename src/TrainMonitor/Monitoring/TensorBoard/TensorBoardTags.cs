@@ -36,7 +36,7 @@ public static class TensorBoardTags
     /// <summary>The regime as its enum value (0 warming_up, 1 unstable, 2 feature_learning, 3 lazy_progressing, 4 lazy_stagnant).</summary>
     public const string Regime = "regime";
 
-    /// <summary>Text tag: one entry per regime change, with the reason.</summary>
+    /// <summary>Text tag: one entry per regime change, with the reason (TensorBoard lists it as <c>regime_change/text_summary</c>).</summary>
     public const string RegimeChange = "regime_change";
 
     /// <summary>Folder of the per-shell energies: <c>shell_energy/alpha_{α}</c>, shell [q^α, q^(α+1)).</summary>
