@@ -1,4 +1,11 @@
 using Spectre.Console;
 using TrainMonitor.Cli.Commands;
 
-return await TrainMonitorCommand.InvokeAsync(args, AnsiConsole.Console, Console.Out, Console.Error);
+var console = AnsiConsole.Console;
+if (Console.IsOutputRedirected)
+{
+    // Spectre assumes 80 columns when there is no terminal; a file or pipe has no width, so do not wrap the tables.
+    console.Profile.Width = Math.Max(console.Profile.Width, 160);
+}
+
+return await TrainMonitorCommand.InvokeAsync(args, console, Console.Out, Console.Error);

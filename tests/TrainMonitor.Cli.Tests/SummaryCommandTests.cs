@@ -15,14 +15,16 @@ public sealed class SummaryCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("summary-run", result.Output);
-        // Table rows are the lines whose first cell is a probe number (the header's is "probe").
+        // Table rows are the lines whose first cell is a probe number (the header's is "probe"); cells hold no spaces.
         var rows = result.Output.Split('\n')
-            .Where(l => l.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [var first, ..] && int.TryParse(first, out _))
+            .Select(l => l.Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(cells => cells is [var first, ..] && int.TryParse(first, out _))
             .ToArray();
         Assert.Equal(snapshots.Count, rows.Length);
         for (var i = 0; i < snapshots.Count; i++)
         {
-            var cells = rows[i].Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var cells = rows[i];
+            Assert.Equal(10, cells.Length);
             Assert.Equal(snapshots[i].ProbeIndex.ToString(CultureInfo.InvariantCulture), cells[0]);
             Assert.Equal(snapshots[i].Step.ToString("N0", CultureInfo.InvariantCulture), cells[1]);
             Assert.Equal(snapshots[i].Assessment.Regime.ToWireName(), cells[^1]);

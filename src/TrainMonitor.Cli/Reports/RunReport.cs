@@ -73,7 +73,8 @@ internal static class RunReport
         page.Section("summary", "Summary")
             .Paragraph($"Last probe: {last.Assessment.Regime.ToWireName()} — {last.Assessment.Reason}")
             .Table(SummaryColumns.Headers, run.Snapshots.Select(s =>
-                SummaryColumns.NumericCells(s).Select(HtmlCell.Number).Append(HtmlCell.Regime(s.Assessment.Regime)).ToArray()));
+                SummaryColumns.NumericCells(s).Select(HtmlCell.Number).Append(HtmlCell.Regime(s.Assessment.Regime)).ToArray()))
+            .Paragraph(SummaryColumns.Legend, "meta");
 
         page.Section("profiles", "Shell profiles").Figure(Main("profiles.png"))
             .Subheading("Every probe").FigureGrid(probeProfiles);

@@ -6,9 +6,14 @@ namespace TrainMonitor.Cli.Reports;
 /// <summary>The columns of the per-probe summary, shared by the terminal table and the HTML page so they always agree.</summary>
 internal static class SummaryColumns
 {
-    /// <summary>Column headers, in order; the regime is the last column.</summary>
+    /// <summary>Column headers, in order; the regime is the last column. Short, so the table fits a terminal.</summary>
     public static IReadOnlyList<string> Headers { get; } =
-        ["probe", "step", "loss", "error energy", "null energy", "frontier λ_f", "λ_max", "α₁", "kernel dist.", "regime"];
+        ["probe", "step", "loss", "energy", "null", "λ_f", "λ_max", "α₁", "kernel Δ", "regime"];
+
+    /// <summary>What the short headers stand for, printed under the table.</summary>
+    public const string Legend =
+        "energy: error energy ‖e‖²/n on the probe set · null: part below the null floor · λ_f: resolution frontier " +
+        "(— undetermined) · α₁: spectral position · kernel Δ: kernel distance from the previous probe";
 
     /// <summary>The cells of one probe except the regime (last column), formatted for reading.</summary>
     public static IReadOnlyList<string> NumericCells(ProbeSnapshot s) =>

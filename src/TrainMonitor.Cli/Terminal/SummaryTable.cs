@@ -16,7 +16,7 @@ internal static class SummaryTable
         var last = run.Last;
         console.MarkupLineInterpolated(
             $"[bold]{run.Name}[/]  {run.Snapshots.Count} probes, steps {NumberText.Step(run.First.Step)}–{NumberText.Step(last.Step)}  ({run.Path})");
-        var table = new Table().Border(TableBorder.Rounded);
+        var table = new Table().Border(TableBorder.Simple);
         foreach (var header in SummaryColumns.Headers)
         {
             table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
@@ -32,6 +32,7 @@ internal static class SummaryTable
         }
 
         console.Write(table);
+        console.MarkupLineInterpolated($"[grey]{SummaryColumns.Legend}[/]");
         console.MarkupLineInterpolated($"Final regime: [bold]{last.Assessment.Regime.ToWireName()}[/] — {last.Assessment.Reason}");
         var undetermined = run.Snapshots.Count(s => !s.Frontier.IsDetermined);
         if (undetermined > 0)
