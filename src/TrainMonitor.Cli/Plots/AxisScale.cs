@@ -33,7 +33,9 @@ internal sealed class AxisScale
     public double FromPlot(double coordinate) => IsLogarithmic ? Math.Pow(10, coordinate) : coordinate;
 
     /// <summary>Sets the tick labels of <paramref name="axis"/> to this scale.</summary>
-    public void Apply(IAxis axis)
+    /// <param name="axis">The axis.</param>
+    /// <param name="tickDensity">Below 1 for small figures, where a label per decade would collide.</param>
+    public void Apply(IAxis axis, double tickDensity = 1)
     {
         if (!IsLogarithmic)
         {
@@ -45,7 +47,41 @@ internal sealed class AxisScale
             MinorTickGenerator = new LogMinorTickGenerator(),
             IntegerTicksOnly = true,
             LabelFormatter = PowerOfTen,
+            TickDensity = tickDensity,
         };
+    }
+
+    /// <summary>
+    /// Widens the autoscaled limits of a logarithmic axis so that at least one power of ten lies inside: labels sit on
+    /// whole decades only, and data spanning less than a decade between two of them (λ_max from 1.7 to 8) would
+    /// otherwise leave the axis without a single label.
+    /// </summary>
+    public void IncludeADecade(Plot plot, bool vertical)
+    {
+        if (!IsLogarithmic)
+        {
+            return;
+        }
+
+        var limits = plot.Axes.GetLimits();
+        var (low, high) = vertical ? (limits.Bottom, limits.Top) : (limits.Left, limits.Right);
+        if (!double.IsFinite(low) || !double.IsFinite(high) || Math.Floor(high) >= low)
+        {
+            return;
+        }
+
+        // Extend towards the nearer decade, keeping the margin ScottPlot added on the other side.
+        var below = Math.Floor(low);
+        var above = Math.Ceiling(high);
+        var (newLow, newHigh) = low - below <= above - high ? (below - 0.05, high) : (low, above + 0.05);
+        if (vertical)
+        {
+            plot.Axes.SetLimitsY(newLow, newHigh);
+        }
+        else
+        {
+            plot.Axes.SetLimitsX(newLow, newHigh);
+        }
     }
 
     /// <summary>10^k as a label: 1, 10, 100, 1000 as numbers, other powers as 10 with a superscript exponent.</summary>

@@ -5,7 +5,7 @@ namespace TrainMonitor.Cli.Plots;
 /// <summary>
 /// The resolution frontier λ_f against step on log–log axes. Probes where the frontier was undetermined are gaps in the
 /// line and are marked with a faint vertical line, so a reader sees where the fit failed rather than an interpolation.
-/// With a single run, λ_max and the spectral position α₁ are drawn too: they bound where the frontier can be.
+/// λ_max is drawn dashed (the frontier lies below it); with a single run the spectral position α₁ too.
 /// </summary>
 internal static class FrontierPlot
 {
@@ -23,10 +23,11 @@ internal static class FrontierPlot
             var frontier = snapshots.Select(s => s.Frontier.IsDetermined ? AxisScale.Logarithmic.ToPlot(s.Frontier.Lambda) : double.NaN).ToArray();
             var legend = single ? "frontier λ_f" : $"{run.Label}: frontier λ_f";
             determined += SegmentedLine.Add(plot, xs, frontier, run.Color, legend, lineWidth: 2.5f, markerSize: 7);
+            // λ_max bounds the frontier from above and keeps the axis meaningful when no frontier was determined.
+            SegmentedLine.Add(plot, xs, snapshots.Select(s => AxisScale.Logarithmic.ToPlot(s.LambdaMax)).ToArray(),
+                single ? Colors.Gray : run.Color.WithAlpha(0.6), single ? "λ_max" : $"{run.Label}: λ_max", LinePattern.Dashed, 1.5f, 3);
             if (single)
             {
-                SegmentedLine.Add(plot, xs, snapshots.Select(s => AxisScale.Logarithmic.ToPlot(s.LambdaMax)).ToArray(),
-                    Colors.Gray, "λ_max", LinePattern.Dashed, 1.5f, 3);
                 SegmentedLine.Add(plot, xs, snapshots.Select(s => AxisScale.Logarithmic.ToPlot(s.SpectralPosition)).ToArray(),
                     Colors.DarkViolet, "spectral position α₁", LinePattern.Dotted, 1.5f, 3);
             }
@@ -48,6 +49,8 @@ internal static class FrontierPlot
         StepAxis.Apply(plot, stepScale);
         AxisScale.Logarithmic.Apply(plot.Axes.Left);
         plot.Axes.AutoScale();
+        AxisScale.Logarithmic.IncludeADecade(plot, vertical: true);
+        stepScale.IncludeADecade(plot, vertical: false);
         if (determined == 0)
         {
             var limits = plot.Axes.GetLimits();

@@ -48,7 +48,7 @@ internal static class ProfilePlot
             line.Text = "λ_f";
         }
 
-        Finish(plot, floor);
+        Finish(plot, floor, tickDensity: 0.6);
         plot.Title(title, size: 14);
         return plot;
     }
@@ -73,13 +73,14 @@ internal static class ProfilePlot
         SegmentedLine.Add(plot, xs, estimate, color, legend, markerSize: 4);
     }
 
-    private static void Finish(Plot plot, double floor)
+    private static void Finish(Plot plot, double floor, double tickDensity = 1)
     {
-        AxisScale.Logarithmic.Apply(plot.Axes.Bottom);
-        AxisScale.Logarithmic.Apply(plot.Axes.Left);
+        AxisScale.Logarithmic.Apply(plot.Axes.Bottom, tickDensity);
+        AxisScale.Logarithmic.Apply(plot.Axes.Left, tickDensity);
         plot.Axes.AutoScale();
         var limits = plot.Axes.GetLimits();
         plot.Axes.SetLimitsY(Math.Log10(floor) - 0.2, limits.Top + 0.3);
+        AxisScale.Logarithmic.IncludeADecade(plot, vertical: false);
     }
 
     /// <summary>The lowest energy drawn: <see cref="DecadesShown"/> decades below the largest upper bound or estimate.</summary>

@@ -64,6 +64,7 @@ internal static class RegimeTimelinePlot
         var tickPositions = Enumerable.Range(0, series.Count).Select(r => series.Count - r - 0.4).ToArray();
         plot.Axes.Left.SetTicks(tickPositions, series.Select(s => s.Label).ToArray());
         plot.Axes.AutoScaleX();
+        stepScale.IncludeADecade(plot, vertical: false);
         plot.Axes.SetLimitsY(0, series.Count + 0.1);
         plot.Grid.YAxisStyle.IsVisible = false;
         plot.ShowLegend(Edge.Right);

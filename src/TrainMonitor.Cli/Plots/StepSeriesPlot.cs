@@ -53,6 +53,8 @@ internal static class StepSeriesPlot
         StepAxis.Apply(plot, stepScale);
         AxisScale.Logarithmic.Apply(plot.Axes.Left);
         plot.Axes.AutoScale();
+        AxisScale.Logarithmic.IncludeADecade(plot, vertical: true);
+        stepScale.IncludeADecade(plot, vertical: false);
         plot.ShowLegend(Edge.Right);
         return plot;
     }

@@ -131,14 +131,17 @@ internal sealed class HtmlDocument
     /// <summary>A table; cells are plain text unless given as <see cref="HtmlCell"/> with markup.</summary>
     public HtmlDocument Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<HtmlCell>> rows)
     {
+        var body = rows.ToArray();
         _html.Append("<table>\n<tr>");
-        foreach (var header in headers)
+        for (var i = 0; i < headers.Count; i++)
         {
-            _html.Append("<th>").Append(Encode(header)).Append("</th>");
+            // A header sits over its column: left for prose, right for numbers (as the first row's cells say).
+            var isText = body.Length > 0 && i < body[0].Count && body[0][i].IsText;
+            _html.Append(isText ? "<th class=\"text\">" : "<th>").Append(Encode(headers[i])).Append("</th>");
         }
 
         _html.Append("</tr>\n");
-        foreach (var row in rows)
+        foreach (var row in body)
         {
             _html.Append("<tr>");
             foreach (var cell in row)
