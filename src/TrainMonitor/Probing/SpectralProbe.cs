@@ -108,6 +108,8 @@ public static class SpectralProbe
             shells.Select(s => s.Index).ToArray(),
             shells.Select(s => profile.Grid.LogCentre(s.Index)).ToArray(),
             shells.Select(s => s.Estimate).ToArray(),
+            shells.Select(s => s.Lower).ToArray(),
+            shells.Select(s => s.Upper).ToArray(),
             options);
     }
 }

@@ -4,10 +4,13 @@ namespace TrainMonitor.Tests.Frontier;
 
 public sealed class FrontierFitTests
 {
-    private static readonly FrontierFitOptions Defaults = new();
+    // These tests pin the centre-sampled least squares (the closed-form start of the default shell-integrated fit, still
+    // selectable with IntegrateOverShell = false) against its references; the integrated fit, the certified-dip test
+    // and the dynamic range have their own tests in FrontierFitRefinementTests.
+    private static readonly FrontierFitOptions CentreSampled = new() { IntegrateOverShell = false };
 
     private static FrontierEstimate Fit(ShellProfiles.Profile p, FrontierFitOptions? options = null) =>
-        FrontierFit.Fit(p.Shells, p.LogCentres, p.Energies, options ?? Defaults);
+        FrontierFit.Fit(p.Shells, p.LogCentres, p.Energies, options ?? CentreSampled);
 
     /// <summary>(s, λ_f, q, W): continuum λ^s e^{−λ/λ_f} per unit ln λ, shells from λ_f·e^{−12} up to the shell holding W·λ_f.</summary>
     public static TheoryData<double, double, double, double> Continua => new()
@@ -79,8 +82,8 @@ public sealed class FrontierFitTests
         var x = clean.LogCentres;
         var y = noisy.Select(e => Math.Log(e)).ToArray();
 
-        var fit = FrontierFit.Fit(clean.Shells, x, noisy, Defaults);
-        var scan = ReferenceFits.PhiScan(x, y, Defaults.BandMargin);
+        var fit = FrontierFit.Fit(clean.Shells, x, noisy, CentreSampled);
+        var scan = ReferenceFits.PhiScan(x, y, CentreSampled.BandMargin);
 
         // Golden section stops at a 1e-12 bracket, but RSS(φ) is flat at its minimum: RSS = RSS* + ½c(φ−φ*)² with
         // c ≈ Σ w² = O(1–10) and round-off in RSS ≈ ε·Σ t² ≈ 1e-12, so φ* is located to ≈ √(2e-12/c) ≲ 1e-6;
@@ -103,7 +106,7 @@ public sealed class FrontierFitTests
         Assert.NotNull(scan);
         Assert.InRange(scan.R2, 0.5, 0.9999); // the threshold below must sit above this profile's R²
 
-        var fit = FrontierFit.Fit(clean.Shells, clean.LogCentres, noisy, new FrontierFitOptions { MinimumR2 = 0.9999 });
+        var fit = FrontierFit.Fit(clean.Shells, clean.LogCentres, noisy, new FrontierFitOptions { MinimumR2 = 0.9999, IntegrateOverShell = false });
 
         Assert.False(fit.IsDetermined);
         Assert.True(double.IsNaN(fit.Lambda) && double.IsNaN(fit.TailExponent) && double.IsNaN(fit.Amplitude));
@@ -139,8 +142,8 @@ public sealed class FrontierFitTests
         var j = Array.IndexOf(p.Shells, -12);
         energies[j] = Math.Min(energies[j - 1], energies[j + 1]) / 3.0;
 
-        var lenient = FrontierFit.Fit(p.Shells, p.LogCentres, energies, Defaults);
-        var strict = FrontierFit.Fit(p.Shells, p.LogCentres, energies, new FrontierFitOptions { UnimodalityTolerance = 2.0 });
+        var lenient = FrontierFit.Fit(p.Shells, p.LogCentres, energies, CentreSampled);
+        var strict = FrontierFit.Fit(p.Shells, p.LogCentres, energies, new FrontierFitOptions { UnimodalityTolerance = 2.0, IntegrateOverShell = false });
 
         Assert.DoesNotContain("unimodal", lenient.Reason ?? string.Empty);
         Assert.StartsWith("profile is not unimodal: dip of 3× between shells -13 and ", strict.Reason);
@@ -180,11 +183,16 @@ public sealed class FrontierFitTests
         var xMin = (first + 0.5) * Math.Log(2);
         var p = ShellProfiles.PointSampled(1.0, Math.Exp(xMin - 3), 2.0, first, first + 5);
 
-        var fit = Fit(p);
+        // Past the peak this profile falls by e^−20 and more, so the default dynamic range (1e-6 of the peak) leaves one
+        // shell and rejects it for that; the band-limit rule itself is checked with the dynamic range off.
+        var fit = Fit(p, new FrontierFitOptions { IntegrateOverShell = false, DynamicRange = 0 });
+        var byDefault = Fit(p, new FrontierFitOptions());
 
         Assert.False(fit.IsDetermined);
         Assert.Contains("lies below the range limit", fit.Reason);
         Assert.Equal(first, fit.PeakShellIndex);
+        Assert.False(byDefault.IsDetermined);
+        Assert.Contains("within 1e-06 of the peak", byDefault.Reason);
     }
 
     [Fact]
@@ -194,7 +202,7 @@ public sealed class FrontierFitTests
         var centres = shells.Select(a => (a + 0.5) * Math.Log(2)).ToArray();
         double[] energies = [0, 0.2, 0, 0.9, 0, 0.1, 0];
 
-        var fit = FrontierFit.Fit(shells, centres, energies, Defaults);
+        var fit = FrontierFit.Fit(shells, centres, energies, CentreSampled);
 
         Assert.False(fit.IsDetermined);
         Assert.Equal("only 3 shells carry energy (at least 4 needed)", fit.Reason);
@@ -206,7 +214,7 @@ public sealed class FrontierFitTests
     [Fact]
     public void NoEnergyAtAllHasNoPeak()
     {
-        var fit = FrontierFit.Fit([1, 2, 3, 4], [0.5, 1.5, 2.5, 3.5], [0.0, 0.0, 0.0, 0.0], Defaults);
+        var fit = FrontierFit.Fit([1, 2, 3, 4], [0.5, 1.5, 2.5, 3.5], [0.0, 0.0, 0.0, 0.0], CentreSampled);
 
         Assert.False(fit.IsDetermined);
         Assert.Null(fit.PeakShellIndex);
@@ -221,7 +229,7 @@ public sealed class FrontierFitTests
         var p = ShellProfiles.PointSampled(0.6, 5e-3, 2.0, -26, -6);
         var energies = p.Energies.Select((e, i) => i % 2 == 0 ? e : 0.0).ToArray();
 
-        var fit = FrontierFit.Fit(p.Shells, p.LogCentres, energies, Defaults);
+        var fit = FrontierFit.Fit(p.Shells, p.LogCentres, energies, CentreSampled);
 
         Assert.True(fit.IsDetermined, fit.Reason);
         Assert.Equal(11, fit.ShellsUsed);
@@ -238,7 +246,7 @@ public sealed class FrontierFitTests
 
         var inOrder = Fit(p);
         var shuffled = FrontierFit.Fit(perm.Select(i => p.Shells[i]).ToArray(), perm.Select(i => p.LogCentres[i]).ToArray(),
-            perm.Select(i => p.Energies[i]).ToArray(), Defaults);
+            perm.Select(i => p.Energies[i]).ToArray(), CentreSampled);
 
         Assert.Equal(20, p.Shells.Length);
         Assert.Equal(inOrder.Lambda, shuffled.Lambda, 1e-12);
@@ -249,8 +257,8 @@ public sealed class FrontierFitTests
     [Fact]
     public void NonFiniteOrNegativeEnergyIsUndeterminedNotAnException()
     {
-        var nan = FrontierFit.Fit([1, 2, 3, 4], [0.5, 1.5, 2.5, 3.5], [1.0, double.NaN, 1.0, 1.0], Defaults);
-        var negative = FrontierFit.Fit([1, 2, 3, 4], [0.5, 1.5, 2.5, 3.5], [1.0, 2.0, -1.0, 1.0], Defaults);
+        var nan = FrontierFit.Fit([1, 2, 3, 4], [0.5, 1.5, 2.5, 3.5], [1.0, double.NaN, 1.0, 1.0], CentreSampled);
+        var negative = FrontierFit.Fit([1, 2, 3, 4], [0.5, 1.5, 2.5, 3.5], [1.0, 2.0, -1.0, 1.0], CentreSampled);
 
         Assert.Equal("shell 2 has energy NaN: energies must be finite and non-negative", nan.Reason);
         Assert.Equal("shell 3 has energy -1: energies must be finite and non-negative", negative.Reason);
@@ -259,9 +267,9 @@ public sealed class FrontierFitTests
     [Fact]
     public void MalformedArgumentsThrow()
     {
-        Assert.Throws<ArgumentException>(() => FrontierFit.Fit([1, 2, 3], [0.5, 1.5], [1.0, 1.0, 1.0], Defaults));
-        Assert.Throws<ArgumentException>(() => FrontierFit.Fit([1, 2, 2, 3], [0.5, 1.5, 1.6, 2.5], [1.0, 1.0, 1.0, 1.0], Defaults));
-        Assert.Throws<ArgumentException>(() => FrontierFit.Fit([1, 2, 3, 4], [0.5, 2.5, 1.5, 3.5], [1.0, 1.0, 1.0, 1.0], Defaults));
+        Assert.Throws<ArgumentException>(() => FrontierFit.Fit([1, 2, 3], [0.5, 1.5], [1.0, 1.0, 1.0], CentreSampled));
+        Assert.Throws<ArgumentException>(() => FrontierFit.Fit([1, 2, 2, 3], [0.5, 1.5, 1.6, 2.5], [1.0, 1.0, 1.0, 1.0], CentreSampled));
+        Assert.Throws<ArgumentException>(() => FrontierFit.Fit([1, 2, 3, 4], [0.5, 2.5, 1.5, 3.5], [1.0, 1.0, 1.0, 1.0], CentreSampled));
         Assert.Throws<ArgumentOutOfRangeException>(() => FrontierFit.Fit([1, 2, 3, 4], [0.5, 1.5, 2.5, 3.5], [1.0, 2.0, 1.0, 0.5],
             new FrontierFitOptions { MinimumShells = 3 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FrontierFitOptions { UnimodalityTolerance = 0.5 }.Validate());
