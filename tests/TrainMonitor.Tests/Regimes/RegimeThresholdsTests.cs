@@ -11,7 +11,7 @@ public sealed class RegimeThresholdsTests
         t.Validate();
         Assert.Equal(3, t.MinimumProbes);
         Assert.Equal(4, t.Window);
-        Assert.Equal(0.02, t.KernelVelocityThreshold);
+        Assert.Equal(1e-3, t.KernelVelocityThreshold);
         Assert.Equal(0.1, t.FrontierStallVelocity);
         Assert.Equal(0.1, t.EnergyStallExponent);
         Assert.Equal(3, t.StagnationProbes);

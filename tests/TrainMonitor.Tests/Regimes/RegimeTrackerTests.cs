@@ -41,7 +41,7 @@ public sealed class RegimeTrackerTests
             Assert.Equal(Eta * 10.0, a[i].StabilityMargin, 1e-15);
         }
 
-        Assert.Contains("kernel velocity 0 ≤ 0.02", a[^1].Reason);
+        Assert.Contains("kernel velocity 0 ≤ 0.001", a[^1].Reason);
         Assert.Contains("frontier velocity 1 ≥ 0.1", a[^1].Reason);
     }
 
@@ -68,7 +68,7 @@ public sealed class RegimeTrackerTests
 
         Assert.Equal(0.0, a[^1].FrontierVelocity);
         Assert.Equal(0.0, a[^1].MeasuredLossExponent);
-        Assert.Contains("kernel velocity 0 ≤ 0.02 and frontier velocity 0 < 0.1", a[firstStagnantProbe - 1].Reason);
+        Assert.Contains("kernel velocity 0 ≤ 0.001 and frontier velocity 0 < 0.1", a[firstStagnantProbe - 1].Reason);
         Assert.Contains($"for {firstStagnantProbe - 1} probes", a[firstStagnantProbe - 1].Reason);
     }
 
@@ -139,13 +139,13 @@ public sealed class RegimeTrackerTests
             Assert.Equal(sum / span, a[i].KernelVelocity, 1e-14);
         }
 
-        Assert.Contains("> 0.02 per unit ln t", a[^1].Reason);
+        Assert.Contains("> 0.001 per unit ln t", a[^1].Reason);
     }
 
     [Fact]
     public void SlowlyRotatingKernelBelowTheThresholdStaysLazy()
     {
-        // ω = 0.02: exact S per pair ≈ 0.8 (ω Δln t)² ≤ 3e-4, velocity ≲ 2e-4 ≪ 0.02, yet > 0.
+        // ω = 0.02: exact S per pair ≈ 0.8 (ω Δln t)² ≤ 3e-4, velocity ≲ 2e-4, five times below the 1e-3 threshold, yet > 0.
         var tracker = new RegimeTracker();
         var a = Run(tracker, Steps.Select(t => Lazy(t, Sketch(RotatedMatrix(0.02 * Math.Log(t))))));
 
