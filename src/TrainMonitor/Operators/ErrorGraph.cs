@@ -113,6 +113,16 @@ internal static class ErrorGraph
         }
     }
 
+    /// <summary>A grad output for an arbitrary tensor root must match it in shape, dtype and device.</summary>
+    public static void CheckGradOutputShape(Tensor root, Tensor gradOutput)
+    {
+        if (!root.shape.SequenceEqual(gradOutput.shape) || root.dtype != gradOutput.dtype || !TensorDescription.SameDevice(root, gradOutput))
+        {
+            throw new ArgumentException(
+                $"Internal check: a grad output must match its root {TensorDescription.Describe(root)}; got {TensorDescription.Describe(gradOutput)}.");
+        }
+    }
+
     private static void CheckShape(Tensor errors, int? expectedLength)
     {
         if (errors.IsInvalid)

@@ -38,6 +38,9 @@ public sealed class MatrixErrorOperator : IErrorOperator
         _error = error.detach().to_type(ScalarType.Float64).DetachFromDisposeScope();
     }
 
+    /// <summary>The matrix M (float64, n×n, symmetric); owned by the operator, do not dispose.</summary>
+    public Tensor Matrix => _matrix;
+
     /// <inheritdoc />
     public int Size => (int)_error.shape[0];
 

@@ -34,6 +34,8 @@ public static class SpectralProbe
         options.Validate();
 
         var operatorOptions = new AutogradOperatorOptions { JvpMethod = options.JvpMethod };
+        var methods = new ProbeMethod[batches.Count];
+        string? gramUnavailable = null;
         var factories = batches.Select((batch, b) =>
         {
             if (batch is null)
@@ -41,13 +43,39 @@ public static class SpectralProbe
                 throw new ArgumentException($"Probe batch {b} is null.", nameof(batches));
             }
 
-            return (Func<IErrorOperator>)(() => options.Method == ProbeMethod.Exact
-                ? ExactErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.ExactMaxBatchSize)
-                : AutogradErrorOperator.ForModel(model, batch.Input, batch.Target, error, operatorOptions));
+            return (Func<IErrorOperator>)(() =>
+            {
+                switch (options.Method)
+                {
+                    case ProbeMethod.Exact:
+                        methods[b] = ProbeMethod.Exact;
+                        return ExactErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.ExactMaxBatchSize);
+                    case ProbeMethod.Gram:
+                        methods[b] = ProbeMethod.Gram;
+                        return GramErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.GramMaxBatchSize);
+                    case ProbeMethod.Auto:
+                        try
+                        {
+                            var gram = GramErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.GramMaxBatchSize);
+                            methods[b] = ProbeMethod.Gram;
+                            return gram;
+                        }
+                        catch (NotSupportedException ex)
+                        {
+                            gramUnavailable ??= ex.Message;
+                        }
+
+                        goto default;
+                    default:
+                        methods[b] = ProbeMethod.Lanczos;
+                        return AutogradErrorOperator.ForModel(model, batch.Input, batch.Target, error, operatorOptions);
+                }
+            });
         }).ToArray();
 
         using var guard = new ProbeGuard(model);
-        return Run(factories, options, ct);
+        var result = Run(factories, options, ct);
+        return result.WithMethods(methods, gramUnavailable);
     }
 
     /// <summary>
@@ -76,13 +104,17 @@ public static class SpectralProbe
             using var scope = NewDisposeScope();
             using var op = batchOperators[b]()
                 ?? throw new InvalidOperationException($"The operator factory of batch {b} returned null.");
-            var lanczos = new LanczosOptions
+            if (op is MatrixErrorOperator matrix)
             {
-                // The exact method runs Lanczos to breakdown on the explicit matrix: the measure is then exact.
-                Steps = op is MatrixErrorOperator ? Math.Max(1, op.Size) : options.LanczosSteps,
-                BreakdownTolerance = options.BreakdownTolerance,
-            };
-            components.Add(LanczosIteration.Run(op, lanczos, ct));
+                // The matrix is at hand (exact or Gram path): its exact measure from eigh, no Lanczos needed.
+                components.Add(ExactSpectralMeasure.Of(matrix));
+            }
+            else
+            {
+                var lanczos = new LanczosOptions { Steps = options.LanczosSteps, BreakdownTolerance = options.BreakdownTolerance };
+                components.Add(LanczosIteration.Run(op, lanczos, ct));
+            }
+
             if (options.SketchVectors > 0)
             {
                 sketchBlocks.Add(KernelSketch.CaptureBatch(op, b, options.SketchVectors, options.SketchSeed, ct));

@@ -17,7 +17,24 @@ public sealed class SpectralProbeResult
         OperatorApplications = operatorApplications;
         ErrorEntries = errorEntries;
         Duration = duration;
+        Methods = [];
     }
+
+    private SpectralProbeResult(SpectralProbeResult source, IReadOnlyList<ProbeMethod> methods, string? gramUnavailableReason)
+        : this(source.Measure, source.Profile, source.Frontier, source.Sketch, source.OperatorApplications, source.ErrorEntries, source.Duration)
+    {
+        Methods = methods;
+        GramUnavailableReason = gramUnavailableReason;
+    }
+
+    /// <summary>
+    /// The method each batch actually used, in batch order (with <see cref="ProbeMethod.Auto"/>: Gram or Lanczos);
+    /// empty when the probe ran on caller-supplied operators.
+    /// </summary>
+    public IReadOnlyList<ProbeMethod> Methods { get; }
+
+    /// <summary>Why <see cref="ProbeMethod.Auto"/> fell back to Lanczos (the first batch's reason), or null.</summary>
+    public string? GramUnavailableReason { get; }
 
     /// <summary>The spectral measure μ_e of the error, averaged over the probe batches.</summary>
     public SpectralMeasure Measure { get; }
@@ -48,4 +65,7 @@ public sealed class SpectralProbeResult
 
     /// <summary>Wall time of the probe.</summary>
     public TimeSpan Duration { get; }
+
+    internal SpectralProbeResult WithMethods(IReadOnlyList<ProbeMethod> methods, string? gramUnavailableReason) =>
+        new(this, Array.AsReadOnly(methods.ToArray()), gramUnavailableReason);
 }

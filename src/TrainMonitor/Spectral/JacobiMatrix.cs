@@ -21,6 +21,13 @@ public sealed class JacobiMatrix
     /// <param name="mass">Total mass of the measure, <c>‖e‖²/n</c> (non-negative).</param>
     /// <param name="brokeDown">True when the Krylov space is invariant, so the Gauss rule is the measure itself.</param>
     public JacobiMatrix(IReadOnlyList<double> alpha, IReadOnlyList<double> beta, double mass, bool brokeDown)
+        : this(alpha, beta, mass, brokeDown, exactRule: null)
+    {
+    }
+
+    // exactRule, when given, is the measure itself (the Jacobi matrix was reconstructed from it): it is returned as the
+    // Gauss rule instead of re-deriving nodes and weights from the tridiagonal matrix, which would only add round-off.
+    private JacobiMatrix(IReadOnlyList<double> alpha, IReadOnlyList<double> beta, double mass, bool brokeDown, QuadratureRule? exactRule)
     {
         ArgumentNullException.ThrowIfNull(alpha);
         ArgumentNullException.ThrowIfNull(beta);
@@ -61,7 +68,54 @@ public sealed class JacobiMatrix
         BrokeDown = brokeDown;
         Alpha = Array.AsReadOnly(_alpha);
         Beta = Array.AsReadOnly(_beta);
-        _gauss = new Lazy<QuadratureRule>(() => SymmetricTridiagonalEigen.Decompose(_alpha, _beta, Mass));
+        _gauss = exactRule is null
+            ? new Lazy<QuadratureRule>(() => SymmetricTridiagonalEigen.Decompose(_alpha, _beta, Mass))
+            : new Lazy<QuadratureRule>(exactRule);
+    }
+
+    /// <summary>
+    /// The Jacobi matrix of the discrete measure <c>Σ_j w_j δ(x − x_j)</c>: what Lanczos run to breakdown on an
+    /// operator with eigenvalues <paramref name="nodes"/> would produce from a start vector whose squared components
+    /// in the eigenbasis are proportional to <paramref name="weights"/>, reconstructed without any operator product
+    /// (Gragg and Harrod's rational Kahan–Pal–Walker algorithm, O(k²) operations, see
+    /// <see cref="DiscreteMeasureReconstruction"/>). The result is marked broken down, and its Gauss rule is the
+    /// given measure itself, so shell energies and their bounds are exact.
+    /// </summary>
+    /// <param name="nodes">Nodes in ascending order (e.g. the eigenvalues of M from <c>eigh</c>).</param>
+    /// <param name="weights">Non-negative weights, one per node; their sum is the mass.</param>
+    /// <exception cref="ArgumentException">Lengths differ, a value is not finite, a weight is negative, or nodes are not ascending.</exception>
+    public static JacobiMatrix FromDiscreteMeasure(IReadOnlyList<double> nodes, IReadOnlyList<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (nodes.Count != weights.Count)
+        {
+            throw new ArgumentException($"There are {nodes.Count} nodes and {weights.Count} weights; they must pair up.", nameof(weights));
+        }
+
+        var x = nodes.ToArray();
+        var w = weights.ToArray();
+        for (var j = 0; j < x.Length; j++)
+        {
+            if (!double.IsFinite(x[j]) || (j > 0 && x[j] < x[j - 1]))
+            {
+                throw new ArgumentException("Nodes must be finite and in ascending order.", nameof(nodes));
+            }
+
+            if (!double.IsFinite(w[j]) || w[j] < 0)
+            {
+                throw new ArgumentException("Weights must be finite and non-negative.", nameof(weights));
+            }
+        }
+
+        var mass = w.Sum();
+        if (x.Length == 0 || mass == 0)
+        {
+            return Empty;
+        }
+
+        var (alpha, beta) = DiscreteMeasureReconstruction.Reconstruct(x, w);
+        return new JacobiMatrix(alpha, beta, mass, brokeDown: true, new QuadratureRule(x, w));
     }
 
     /// <summary>The measure of a zero error vector: no steps, mass 0.</summary>

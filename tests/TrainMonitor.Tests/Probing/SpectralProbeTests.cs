@@ -22,7 +22,7 @@ public sealed class SpectralProbeTests
         var batches = Batches(seed: 6, count: 2);
 
         // m = 64 ≥ n = 24: Lanczos must break down at or before n and its quadrature is then the exact measure.
-        var result = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, new SpectralProbeOptions { LanczosSteps = 64 });
+        var result = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = 64 });
         var exact = ExactMeasure(model, batches);
 
         // Both sides are float64 computations of the same measure: nodes agree to ~1e3·ε·λmax (eigh and Lanczos
@@ -55,7 +55,7 @@ public sealed class SpectralProbeTests
         var model = Mlp(seed: 8);
         var batches = Batches(seed: 9, count: 2);
 
-        var lanczos = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, new SpectralProbeOptions { LanczosSteps = 64, SketchVectors = 0 });
+        var lanczos = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = 64, SketchVectors = 0 });
         var exact = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, new SpectralProbeOptions { Method = ProbeMethod.Exact, SketchVectors = 0 });
 
         Assert.Equal(exact.Profile.Shells.Select(s => s.Index), lanczos.Profile.Shells.Select(s => s.Index));
@@ -75,7 +75,7 @@ public sealed class SpectralProbeTests
         var model = Mlp(seed: 10);
         var batches = Batches(seed: 11, count: 3);
 
-        var result = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, new SpectralProbeOptions { LanczosSteps = 6, SketchVectors = 4 });
+        var result = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = 6, SketchVectors = 4 });
 
         // 6 Lanczos steps (no breakdown for a generic 24×24 operator in 6 steps) + 4 sketch vectors per batch.
         Assert.Equal(3 * (6 + 4), result.OperatorApplications);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Monitoring;
+using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
@@ -86,6 +87,8 @@ public sealed class BackgroundAndDispatchTests
         using var probe = SessionFixtures.Probe(count: 24, batchSize: 16);
         var sink = new RecordingSink();
         var options = SessionFixtures.EveryN(4);
+        // Lanczos pinned: the operator-application count below is that of m steps plus the sketch.
+        options.Probe.Method = ProbeMethod.Lanczos;
         await using var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, options, [sink]);
         for (var step = 1; step <= 8; step++)
         {
