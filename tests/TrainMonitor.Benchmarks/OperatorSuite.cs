@@ -1,21 +1,25 @@
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Operators;
+using TrainMonitor.Probing;
+using TrainMonitor.Spectral;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Benchmarks;
 
 /// <summary>
-/// Cost of one operator product <c>M v</c> against one training step on the same model and batch, and the
-/// accuracy of the double-backward product against an explicitly built Jacobian.
+/// Cost of one operator product <c>M v</c>, of the exact Gram matrix and of whole probes against one training step on
+/// the same model and batch; where the time of a product goes (VJP and JVP halves); and the accuracy of the
+/// double-backward product against an explicitly built Jacobian.
 /// </summary>
 internal static class OperatorSuite
 {
     public static int Run(string[] args)
     {
         var pairs = Arguments.Int(args, "--pairs", 21);
+        var probePairs = Arguments.Int(args, "--probe-pairs", 5);
         var batch = Arguments.Int(args, "--batch", 512);
-        Console.WriteLine($"operator: MLP 784-1024-1024-10, batch {batch}, float32, {torch.get_num_threads()} threads");
+        Console.WriteLine($"operator: MLP 784-1024-1024-10, batch {batch}, float32, cross-entropy, {torch.get_num_threads()} threads");
 
         var widths = new[] { 784, 1024, 1024, 10 };
         using var trained = BenchmarkModels.Mlp(widths, seed: 1, ScalarType.Float32);
@@ -47,11 +51,57 @@ internal static class OperatorSuite
         var timing = PairedTiming.Measure(Product, TrainingStep, warmup: 3, pairs);
         Console.WriteLine("  " + timing.Describe("M v", "training step"));
 
+        var profile = ProductProfile.Measure(probed, x, y, TrainingStep, pairs);
+        Console.WriteLine("  profile of one M v (each half timed against a training step, alternated):");
+        foreach (var line in profile.Lines)
+        {
+            Console.WriteLine("    " + line);
+        }
+
+        // The exact Gram path: M from one forward and one backward to the layer outputs, then eigh.
+        void GramMatrix()
+        {
+            using var scope = NewDisposeScope();
+            using var gram = GramErrorOperator.ForModel(probed, x, y, ErrorFunctions.CrossEntropy);
+        }
+
+        void GramSpectrum()
+        {
+            using var scope = NewDisposeScope();
+            using var gram = GramErrorOperator.ForModel(probed, x, y, ErrorFunctions.CrossEntropy);
+            ExactSpectralMeasure.Of(gram);
+        }
+
+        var gramMatrix = PairedTiming.Measure(GramMatrix, TrainingStep, warmup: 2, pairs);
+        Console.WriteLine("  " + gramMatrix.Describe("Gram M", "training step"));
+        var gramSpectrum = PairedTiming.Measure(GramSpectrum, TrainingStep, warmup: 2, pairs);
+        Console.WriteLine("  " + gramSpectrum.Describe("Gram M + eigh", "training step"));
+
+        // Whole probes on the same batch, no kernel sketch on either side: m = 64 Lanczos steps against the Gram path.
+        var batches = new[] { new ProbeBatch(x, y) };
+        var lanczosOptions = new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = 64, SketchVectors = 0 };
+        var gramOptions = new SpectralProbeOptions { Method = ProbeMethod.Gram, SketchVectors = 0 };
+        var lanczosProbe = SpectralProbe.Run(probed, batches, ErrorFunctions.CrossEntropy, lanczosOptions);
+        var gramProbe = SpectralProbe.Run(probed, batches, ErrorFunctions.CrossEntropy, gramOptions);
+        var probes = PairedTiming.Measure(
+            () => SpectralProbe.Run(probed, batches, ErrorFunctions.CrossEntropy, lanczosOptions),
+            () => SpectralProbe.Run(probed, batches, ErrorFunctions.CrossEntropy, gramOptions),
+            warmup: 0, probePairs);
+        Console.WriteLine("  " + probes.Describe("Lanczos probe (m = 64)", "Gram probe"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"  λ_max: Gram {gramProbe.LambdaMax:G6}, Lanczos {lanczosProbe.LambdaMax:G6}; energy: Gram {gramProbe.ErrorEnergy:G8}, Lanczos {lanczosProbe.ErrorEnergy:G8}"));
+
         var jvpError = DoubleBackwardAgainstExplicitJacobian();
         Console.WriteLine($"  double-backward M v against explicit-Jacobian M v (float64 MLP 20-32-32-5, n = 48): relative error {jvpError:E2}");
+        var gramError = GramAgainstExplicitJacobian();
+        Console.WriteLine($"  Gram M against explicit-Jacobian M (same float64 MLP): relative Frobenius error {gramError:E2}");
 
-        Console.WriteLine(FormattableString.Invariant(
-            $"RESULT mv_over_step={timing.MedianRatio:F3} mv_over_step_min={timing.MinRatio:F3} mv_over_step_max={timing.MaxRatio:F3} jvp_rel_err={jvpError:E2}"));
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"RESULT mv_over_step={timing.MedianRatio:F3} mv_over_step_min={timing.MinRatio:F3} mv_over_step_max={timing.MaxRatio:F3} " +
+            $"gram_over_step={gramSpectrum.MedianRatio:F3} gram_over_step_min={gramSpectrum.MinRatio:F3} gram_over_step_max={gramSpectrum.MaxRatio:F3} " +
+            $"gram_matrix_over_step={gramMatrix.MedianRatio:F3} " +
+            $"gram_vs_lanczos_speedup={probes.MedianRatio:F2} gram_vs_lanczos_speedup_min={probes.MinRatio:F2} gram_vs_lanczos_speedup_max={probes.MaxRatio:F2} " +
+            $"jvp_rel_err={jvpError:E2} gram_rel_err={gramError:E2}"));
         return 0;
     }
 
@@ -63,14 +113,12 @@ internal static class OperatorSuite
     private static double DoubleBackwardAgainstExplicitJacobian()
     {
         using var scope = NewDisposeScope();
-        var model = BenchmarkModels.Mlp(new[] { 20, 32, 32, 5 }, seed: 3, ScalarType.Float64);
-        var generator = new Generator(11);
-        var x = randn(new long[] { 48, 20 }, dtype: ScalarType.Float64, generator: generator);
-        var y = randint(0, 5, new long[] { 48 }, generator: generator);
+        var (model, x, y) = SmallFloat64Mlp();
         using var op = AutogradErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy);
         var parameters = model.parameters().Cast<Tensor>().ToArray();
         Tensor ComputeErrors() => ErrorFunctions.CrossEntropy.Compute(model.call(x), y);
         var jacobian = ExplicitJacobian.Compute(parameters, ComputeErrors);
+        var generator = new Generator(12);
         var worst = 0.0;
         for (var i = 0; i < 5; i++)
         {
@@ -81,5 +129,23 @@ internal static class OperatorSuite
         }
 
         return worst;
+    }
+
+    private static double GramAgainstExplicitJacobian()
+    {
+        using var scope = NewDisposeScope();
+        var (model, x, y) = SmallFloat64Mlp();
+        using var gram = GramErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy);
+        using var exact = ExactErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy);
+        return (gram.Matrix - exact.Matrix).norm().item<double>() / exact.Matrix.norm().item<double>();
+    }
+
+    private static (nn.Module<Tensor, Tensor> Model, Tensor X, Tensor Y) SmallFloat64Mlp()
+    {
+        var model = BenchmarkModels.Mlp(new[] { 20, 32, 32, 5 }, seed: 3, ScalarType.Float64);
+        var generator = new Generator(11);
+        var x = randn(new long[] { 48, 20 }, dtype: ScalarType.Float64, generator: generator);
+        var y = randint(0, 5, new long[] { 48 }, generator: generator);
+        return (model, x, y);
     }
 }

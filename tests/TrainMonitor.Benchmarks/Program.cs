@@ -4,6 +4,8 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
 {
     ["operator"] = OperatorSuite.Run,
     ["accuracy"] = AccuracySuite.Run,
+    ["overhead"] = OverheadSuite.Run,
+    ["scale"] = ScaleSuite.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
