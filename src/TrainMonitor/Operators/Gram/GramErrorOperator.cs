@@ -136,14 +136,17 @@ public static class GramErrorOperator
             }
         }
 
+        // The n×n work runs single-threaded on its own thread: many small parallel regions stall on busy machines.
         var gram = zeros(new[] { n, n }, ScalarType.Float64, errors.device);
-        using (no_grad())
+        SingleThreadedTorch.Run(() =>
         {
             foreach (var layer in plan.Layers)
             {
                 LayerGram.Accumulate(layer, calls.Where(c => c.Layer == layer).ToArray(), examples, perExample, gram);
             }
-        }
+
+            return true;
+        }, "Gram accumulation");
 
         var matrix = gram.div_(n);
         return new MatrixErrorOperator(matrix, errors.detach().to_type(ScalarType.Float64));

@@ -1,0 +1,52 @@
+using static TorchSharp.torch;
+
+namespace TrainMonitor.Operators;
+
+/// <summary>
+/// Runs torch work on a dedicated thread limited to one intra-op thread, for the many small parallel regions of the
+/// exact path (n×n element-wise kernels of the Gram accumulation, LAPACK's BLAS-2 steps inside <c>eigh</c>).
+/// </summary>
+/// <remarks>
+/// On a machine whose cores are busy, every OpenMP parallel region ends in a barrier that waits for a descheduled
+/// thread. Measured on the project's shared 2-core machines: <c>eigh</c> of a 512×512 float64 matrix took 2.7–14 s
+/// with two threads and 0.13 s with one; the Gram matrix of a tiny MLP (n = 256, forward 0.3 ms) took 100 ms. The
+/// thread limit is a per-thread setting (OpenMP's nthreads ICV and MKL's local thread count, which is what
+/// <c>torch.set_num_threads</c> sets), so the caller's threads, including a training loop, keep theirs.
+/// </remarks>
+internal static class SingleThreadedTorch
+{
+    public static T Run<T>(Func<T> work, string what)
+    {
+        T? result = default;
+        Exception? failure = null;
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                set_num_threads(1);
+                using (no_grad())
+                {
+                    result = work();
+                }
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "TrainMonitor " + what,
+        };
+        worker.Start();
+        worker.Join();
+        if (failure is not null)
+        {
+            throw failure is NotSupportedException or InvalidOperationException or ArgumentException
+                ? failure
+                : new InvalidOperationException($"{what} failed: {failure.Message}", failure);
+        }
+
+        return result!;
+    }
+}
