@@ -26,6 +26,12 @@ internal static class OverheadSuite
 
         var (trainX, trainY, probeX, probeY) = Data();
         using var probeSet = ProbeSet.FromTensors(probeX, probeY, batchSize: 256);
+        if (args.Contains("--thread-effect"))
+        {
+            ThreadEffect(trainX, trainY, probeSet);
+            return 0;
+        }
+
         using (var check = CreateModel())
         {
             // What one default probe costs here: the first (with the separability check) and the next ones.
@@ -92,6 +98,38 @@ internal static class OverheadSuite
 
         Console.WriteLine(FormattableString.Invariant($"RESULT overhead_ratio={defaultRatio:F4} probes={defaultProbes}"));
         return 0;
+    }
+
+    /// <summary>Training-step time before and after one default probe, to see whether a probe slows later steps.</summary>
+    private static void ThreadEffect(Tensor trainX, Tensor trainY, ProbeSet probeSet)
+    {
+        manual_seed(7);
+        using var model = CreateModel();
+        using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
+        using var generator = new Generator(13);
+        double Steps(int count)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var step = 0; step < count; step++)
+            {
+                using var scope = NewDisposeScope();
+                var index = randint(0, trainX.shape[0], new long[] { 128 }, generator: generator);
+                optimizer.zero_grad();
+                var loss = nn.functional.mse_loss(model.call(trainX.index_select(0, index)), trainY.index_select(0, index));
+                loss.backward();
+                optimizer.step();
+                loss.item<float>();
+            }
+
+            return sw.Elapsed.TotalMilliseconds / count;
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"  before any probe: {Steps(300):F2} ms/step, {Steps(300):F2} ms/step"));
+        var lanczos = SpectralProbe.Run(model, probeSet.Batches, ErrorFunctions.SquaredError, new SpectralProbeOptions { Method = ProbeMethod.Lanczos });
+        Console.WriteLine(FormattableString.Invariant($"  after a Lanczos probe ({lanczos.Duration.TotalMilliseconds:F0} ms): {Steps(300):F2} ms/step, {Steps(300):F2} ms/step"));
+        var gram = SpectralProbe.Run(model, probeSet.Batches, ErrorFunctions.SquaredError, new SpectralProbeOptions());
+        Console.WriteLine(FormattableString.Invariant($"  after a Gram probe ({gram.Duration.TotalMilliseconds:F0} ms): {Steps(300):F2} ms/step, {Steps(300):F2} ms/step"));
+        Console.WriteLine($"  threads now {get_num_threads()}");
     }
 
     /// <summary>Times the stages of a default Gram probe on one batch, 20 repetitions each, medians.</summary>
