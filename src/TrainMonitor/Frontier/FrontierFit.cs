@@ -28,10 +28,15 @@ namespace TrainMonitor.Frontier;
 /// by a shift of φ by <c>−ln(1 + (2s+1)h²/24)</c>; the w² term is not, and pulls φ upward when the band reaches
 /// deep into the cutoff. For q = 2 and a continuum <c>λ^s e^{−λ/λ_f}</c> sampled up to 4λ_f the net effect is
 /// below 0.1 in φ and 0.005 in s; up to 16λ_f it is about 0.2 in φ and 0.03 in s (see the tests).</para>
+/// <para><b>Refinements set by the validation runs</b> (docs/validation.md): shells past the peak below
+/// <see cref="FrontierFitOptions.DynamicRange"/> of the peak energy are left out (round-off floor); with
+/// <see cref="FrontierFitOptions.IntegrateOverShell"/> (default) the centre-sampled solution above is refined for the
+/// model integrated over each shell, which removes the binning bias just described; and a dip counts only when
+/// certified bounds prove it (the overload with bounds).</para>
 /// <para>Checks, in order: input energies finite and ≥ 0; at least
-/// <see cref="FrontierFitOptions.MinimumShells"/> shells with energy; unimodal within
-/// <see cref="FrontierFitOptions.UnimodalityTolerance"/>; frontier inside the range; R² at least
-/// <see cref="FrontierFitOptions.MinimumR2"/>. The first failing check gives the reason.</para>
+/// <see cref="FrontierFitOptions.MinimumShells"/> shells with energy within the dynamic range; unimodal within
+/// <see cref="FrontierFitOptions.UnimodalityTolerance"/> (on the bounds when given); frontier inside the range; R²
+/// at least <see cref="FrontierFitOptions.MinimumR2"/>. The first failing check gives the reason.</para>
 /// </remarks>
 public static class FrontierFit
 {
