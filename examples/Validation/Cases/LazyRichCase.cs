@@ -1,0 +1,189 @@
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Kernel;
+using TrainMonitor.Monitoring;
+using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
+using Validation.Analysis;
+using Validation.Models;
+using Validation.Plotting;
+using Validation.Reporting;
+using static TorchSharp.torch;
+
+namespace Validation.Cases;
+
+/// <summary>
+/// Case 2: lazy versus rich training (Chizat &amp; Bach 2019). A centred two-layer ReLU network with output scale α and
+/// loss divided by α² learns a single-index teacher y = relu(v·x) in d dimensions, for α from 0.1 to 100, with the
+/// same learning rate and steps (the α² makes the function-space dynamics α-independent in the lazy limit). Expected:
+/// the kernel moves less as α grows, large-α runs stall on held-out error while small-α runs keep improving, and the
+/// regime tracker calls the former lazy (with the stagnation alert where they stall) and the latter feature learning.
+/// </summary>
+internal sealed class LazyRichCase(LazyRichCase.Settings settings)
+{
+    public sealed record Settings(int Inputs = 32, int Width = 256, int TrainExamples = 1024, int ProbeExamples = 256, int TestExamples = 2048,
+        int Steps = 4096, double LearningRate = 1.0, int LanczosSteps = 32, IReadOnlyList<double>? Alphas = null, int Seed = 11,
+        double RichBelow = 0.5, double LazyAbove = 5.0, double StallImprovement = 0.01)
+    {
+        public IReadOnlyList<double> AlphaValues => Alphas ?? [0.1, 0.3, 1, 3, 10, 30, 100];
+    }
+
+    /// <summary>What one α gave.</summary>
+    public sealed record Run(double Alpha, double TestErrorStart, double TestErrorEnd, double LastDoublingImprovement, bool HeldOutStalled,
+        double KernelDistance, double KernelRelativeChange, string Classified, string Expected, bool StagnationAlert, int FeatureProbes, int LazyProbes,
+        IReadOnlyList<ProbeSnapshot> History, IReadOnlyList<(long Step, double TestError)> TestCurve)
+    {
+        public bool Scored => Expected != "either";
+        public bool Correct => !Scored || Classified == Expected;
+        public bool FalseAlert => StagnationAlert && !HeldOutStalled;
+        public bool MissedAlert => Expected == "lazy" && HeldOutStalled && !StagnationAlert;
+    }
+
+    public IReadOnlyList<Run> Execute(string? artifacts, ValidationResults results, TextWriter output)
+    {
+        var runs = settings.AlphaValues.Select(RunOne).ToList();
+        var table = new TextTable("α", "test E(T/4)", "test E(T)", "gain last 2×", "stalled", "S(0,T)", "‖ΔM‖/‖M‖", "feat/lazy probes", "classified",
+            "expected", "alert");
+        foreach (var r in runs)
+        {
+            table.Add(r.Alpha, r.TestErrorStart, r.TestErrorEnd, r.LastDoublingImprovement, r.HeldOutStalled ? "yes" : "no", r.KernelDistance,
+                r.KernelRelativeChange, $"{r.FeatureProbes}/{r.LazyProbes}", r.Classified, r.Expected, r.StagnationAlert ? "lazy_stagnant" : "-");
+        }
+
+        output.WriteLine("Case 2 — lazy versus rich (output scale α, loss / α²), single-index teacher relu(v·x)");
+        output.WriteLine(table);
+        var alphas = runs.Select(r => r.Alpha).ToArray();
+        var slope = LeastSquaresLine.FitLogLog(alphas, runs.Select(r => r.KernelDistance).ToArray()).Slope;
+        var relativeSlope = LeastSquaresLine.FitLogLog(alphas, runs.Select(r => r.KernelRelativeChange).ToArray()).Slope;
+        var lazyTail = runs.Where(r => r.Alpha >= 1).ToArray();
+        var lazySlope = LeastSquaresLine.FitLogLog(lazyTail.Select(r => r.Alpha).ToArray(), lazyTail.Select(r => r.KernelDistance).ToArray()).Slope;
+        var lazyRelativeSlope = LeastSquaresLine.FitLogLog(lazyTail.Select(r => r.Alpha).ToArray(), lazyTail.Select(r => r.KernelRelativeChange).ToArray()).Slope;
+        output.WriteLine($"kernel distance S(0,T) ∝ α^{slope:0.###} over all α (α ≥ 1: {lazySlope:0.###}); relative change ‖M_T − M_0‖_F/‖M_0‖_F ∝ α^{relativeSlope:0.###} (α ≥ 1: {lazyRelativeSlope:0.###})");
+        var scored = runs.Where(r => r.Scored).ToArray();
+        results.Set("kernel_distance_slope", slope);
+        results.Set("kernel_distance_slope_lazy", lazySlope);
+        results.Set("kernel_relative_change_slope", relativeSlope);
+        results.Set("regime_correct", scored.Count(r => r.Correct) / (double)scored.Length);
+        results.Set("false_stagnation_alerts", runs.Count(r => r.FalseAlert));
+        results.Set("missed_stagnation_alerts", runs.Count(r => r.MissedAlert));
+
+        if (artifacts is not null)
+        {
+            LogLogChart.Save(Path.Combine(artifacts, "lazyrich_kernel_distance.png"), "Kernel distance over training against output scale α",
+                "α", "kernel change",
+                [
+                    new ChartSeries("S(0,T) = 1 − cos(M_0, M_T)", alphas, runs.Select(r => r.KernelDistance).ToArray()),
+                    new ChartSeries("‖M_T − M_0‖_F / ‖M_0‖_F", alphas, runs.Select(r => r.KernelRelativeChange).ToArray()),
+                ]);
+            LogLogChart.Save(Path.Combine(artifacts, "lazyrich_test_error.png"), "Held-out error against step, per α", "step t", "test ½·MSE",
+                runs.Select(r => new ChartSeries($"α={r.Alpha}", r.TestCurve.Select(p => (double)p.Step).ToArray(), r.TestCurve.Select(p => p.TestError).ToArray())));
+            LogLogChart.Save(Path.Combine(artifacts, "lazyrich_kernel_velocity.png"), "Kernel velocity (tracker) against step, per α", "step t",
+                "S per unit ln t", runs.Select(r => new ChartSeries($"α={r.Alpha}", r.History.Select(h => (double)h.Step).ToArray(),
+                    r.History.Select(h => h.Assessment.KernelVelocity).ToArray())));
+        }
+
+        return runs;
+    }
+
+    private Run RunOne(double alpha)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)settings.Seed);
+        var d = settings.Inputs;
+        var teacher = randn(new long[] { d }, generator: generator);
+        teacher /= teacher.norm();
+        (Tensor X, Tensor Y) Sample(int n)
+        {
+            var x = randn(new long[] { n, d }, generator: generator);
+            return (x, nn.functional.relu(x.matmul(teacher)).unsqueeze(1));
+        }
+
+        var (xTrain, yTrain) = Sample(settings.TrainExamples);
+        var (xProbe, yProbe) = Sample(settings.ProbeExamples);
+        var (xTest, yTest) = Sample(settings.TestExamples);
+        // Same initial weights for every α (same seed, drawn after the data).
+        using var model = new CentredTwoLayerNetwork(d, settings.Width, alpha, generator);
+        using var probe = ProbeSet.FromTensors(xProbe, yProbe, settings.ProbeExamples);
+        var probeOptions = new SpectralProbeOptions { LanczosSteps = settings.LanczosSteps };
+        var initial = SpectralProbe.Run(model, probe.Batches, ErrorFunctions.SquaredError, probeOptions);
+
+        // GD on (1/α²)·½‖e‖²/n with rate η is GD on ½‖e‖²/n with rate η/α²: that is the rate the monitor needs for η·λ_max.
+        var effectiveRate = settings.LearningRate / (alpha * alpha);
+        var testCurve = new List<(long, double)>();
+        IReadOnlyList<ProbeSnapshot> history;
+        using (var monitor = TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, new MonitorOptions
+        {
+            RunName = $"alpha-{alpha}",
+            Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
+            Probe = probeOptions,
+        }))
+        {
+            using var optimizer = optim.SGD(model.parameters(), settings.LearningRate);
+            var nextTest = 1L;
+            for (var step = 1; step <= settings.Steps; step++)
+            {
+                using var stepScope = NewDisposeScope();
+                optimizer.zero_grad();
+                var loss = 0.5 * (model.forward(xTrain) - yTrain).pow(2).mean() / (alpha * alpha);
+                loss.backward();
+                optimizer.step();
+                monitor.OnStep(step, effectiveRate, loss.item<float>() * alpha * alpha);
+                if (step == nextTest || step == settings.Steps)
+                {
+                    using (no_grad())
+                    {
+                        testCurve.Add((step, 0.5 * (model.forward(xTest) - yTest).pow(2).mean().item<float>()));
+                    }
+
+                    nextTest = Math.Max(nextTest + 1, (long)Math.Ceiling(nextTest * Math.Sqrt(2)));
+                }
+            }
+
+            monitor.FlushAsync().GetAwaiter().GetResult();
+            history = monitor.History;
+        }
+
+        var final = SpectralProbe.Run(model, probe.Batches, ErrorFunctions.SquaredError, probeOptions);
+        var distance = KernelSketch.Distance(initial.Sketch!, final.Sketch!);
+        var relative = RelativeChange(initial.Sketch!, final.Sketch!);
+
+        var end = testCurve[^1].Item2;
+        var quarter = testCurve.Last(p => p.Item1 <= settings.Steps / 4).Item2;
+        var half = testCurve.Last(p => p.Item1 <= settings.Steps / 2).Item2;
+        var improvement = 1 - end / half;
+        var judged = history.Where(h => h.Assessment.Regime is not (TrainingRegime.WarmingUp or TrainingRegime.Unstable)).ToArray();
+        var featureProbes = judged.Count(h => h.Assessment.Regime == TrainingRegime.FeatureLearning);
+        var lazyProbes = judged.Count(h => h.Assessment.Regime is TrainingRegime.LazyProgressing or TrainingRegime.LazyStagnant);
+        var classified = featureProbes > lazyProbes ? "feature_learning" : "lazy";
+        var expected = alpha < settings.RichBelow ? "feature_learning" : alpha > settings.LazyAbove ? "lazy" : "either";
+        var alert = history.Any(h => h.Assessment.Regime == TrainingRegime.LazyStagnant);
+        if (Environment.GetEnvironmentVariable("VALIDATION_VERBOSE") == "1")
+        {
+            foreach (var h in history)
+            {
+                Console.WriteLine($"  α={alpha} t={h.Step} E={h.ErrorEnergy:g3} λf={h.Frontier.Lambda:g3} S={h.Assessment.KernelDistance:g3} v={h.Assessment.KernelVelocity:g3} c={h.Assessment.FrontierVelocity:g3} γ={h.Assessment.MeasuredLossExponent:g3} margin={h.Assessment.StabilityMargin:g3} {h.Assessment.Regime} | {h.Frontier.Reason}");
+            }
+        }
+
+        return new Run(alpha, quarter, end, improvement, improvement < settings.StallImprovement, distance, relative, classified, expected, alert,
+            featureProbes, lazyProbes, history, testCurve);
+    }
+
+    /// <summary>‖Y_T − Y_0‖_F / ‖Y_0‖_F from the sketches Y = M Z: an unbiased-in-ratio estimate of ‖M_T − M_0‖_F / ‖M_0‖_F, first order in the kernel's displacement.</summary>
+    private static double RelativeChange(KernelSketch a, KernelSketch b)
+    {
+        double difference = 0, reference = 0;
+        for (var batch = 0; batch < a.BatchCount; batch++)
+        {
+            var ya = a.CopyBatchSketch(batch);
+            var yb = b.CopyBatchSketch(batch);
+            for (var i = 0; i < ya.Length; i++)
+            {
+                difference += (yb[i] - ya[i]) * (yb[i] - ya[i]);
+                reference += ya[i] * ya[i];
+            }
+        }
+
+        return Math.Sqrt(difference / reference);
+    }
+}

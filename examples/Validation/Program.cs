@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using TorchSharp;
+using Validation.Cases;
+using Validation.Reporting;
+
+// dotnet run -c Release --project examples/Validation -- linear|lazyrich|realdata|lanczos|all
+// options for the linear case's sweeps: --shell-ratio q, --lanczos-steps m
+double OptionValue(string name, double fallback) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+var known = new[] { "linear", "lazyrich", "realdata", "lanczos" };
+var requested = args.Length == 0 ? "all" : args[0].ToLowerInvariant();
+if (requested != "all" && !known.Contains(requested))
+{
+    Console.Error.WriteLine($"Unknown case '{args[0]}'. Use one of: {string.Join(", ", known)}, all.");
+    return 2;
+}
+
+// One intra-op thread: these models are small, and on a shared 2-core machine two OpenMP threads that wait on each
+// other at every barrier made the same case up to 25× slower (measured: realdata 572 s with 2 threads under load).
+torch.set_num_threads(int.TryParse(Environment.GetEnvironmentVariable("VALIDATION_THREADS"), out var threads) && threads > 0 ? threads : 1);
+var artifacts = ArtifactDirectory.Resolve();
+var results = new ValidationResults();
+var total = Stopwatch.StartNew();
+foreach (var name in requested == "all" ? known : [requested])
+{
+    var watch = Stopwatch.StartNew();
+    switch (name)
+    {
+        case "linear":
+            new LinearPowerLawCase(new LinearPowerLawCase.Settings(ShellRatio: OptionValue("--shell-ratio", 2), LanczosSteps: (int)OptionValue("--lanczos-steps", 64))).Run(artifacts, results, Console.Out);
+            break;
+        case "realdata":
+            new RealDataCase(new RealDataCase.Settings()).Execute(artifacts, results, Console.Out);
+            break;
+        case "lanczos":
+            new LanczosDepthCase(new LanczosDepthCase.Settings()).Execute(artifacts, results, Console.Out);
+            break;
+        case "lazyrich":
+            new LazyRichCase(new LazyRichCase.Settings()).Execute(artifacts, results, Console.Out);
+            break;
+    }
+
+    Console.WriteLine($"[{name}: {watch.Elapsed.TotalSeconds:0} s]");
+    Console.WriteLine();
+}
+
+Console.WriteLine($"plots: {artifacts}");
+results.Set("seconds", Math.Round(total.Elapsed.TotalSeconds));
+Console.WriteLine(results.ToResultLine());
+return 0;
