@@ -43,7 +43,7 @@ public sealed class SpectralProbeOptions
     /// How each batch's spectral measure is obtained (default <see cref="ProbeMethod.Lanczos"/>, matrix-free; opt in to
     /// <see cref="ProbeMethod.Auto"/> for the exact Gram path where the model and batch allow it). Lanczos stays the
     /// default until the Gram path passes the no-memory-growth test: its per-probe worker thread grew the working set
-    /// by 18–23 MB over 50 background probes where Lanczos grows it by under 5 MB.
+    /// by 18–23 MB over 50 background probes (the test bound is 16 MB), which Lanczos stays under.
     /// </summary>
     public ProbeMethod Method { get; set; } = ProbeMethod.Lanczos;
 

@@ -177,7 +177,7 @@ public sealed class GramErrorOperatorTests
         Assert.Contains("couple examples", again.Message);
 
         using var probeSet = ProbeSet.FromTensors(x, y, batchSize: 10);
-        var result = SpectralProbe.Run(model, probeSet.Batches, ErrorFunctions.SquaredError, new SpectralProbeOptions { SketchVectors = 0 });
+        var result = SpectralProbe.Run(model, probeSet.Batches, ErrorFunctions.SquaredError, new SpectralProbeOptions { Method = ProbeMethod.Auto, SketchVectors = 0 });
         Assert.Equal([ProbeMethod.Lanczos], result.Methods);
         Assert.Contains("couple examples", result.GramUnavailableReason);
     }

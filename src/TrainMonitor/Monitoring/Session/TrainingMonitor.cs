@@ -49,6 +49,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly RegimeTracker _tracker;
     private readonly ShadowModel? _shadow;
+    private readonly ProbeWorkerThread? _worker;
     private readonly Channel<DispatchItem> _queue;
     private readonly Task _dispatcher;
     private readonly Lock _gate = new();
@@ -92,6 +93,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _schedule = schedule;
         _sinks = sinks;
         _shadow = shadow;
+        _worker = shadow is null ? null : new ProbeWorkerThread($"TrainMonitor probe ({options.RunName})");
         _logger = logger;
         _tracker = new RegimeTracker(options.Regime);
         _queue = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
@@ -332,6 +334,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
+            _worker?.Dispose();
             _shadow?.Dispose();
             _ownedProbe?.Dispose();
         }
@@ -386,7 +389,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         Volatile.Write(ref _busy, 1);
         Volatile.Write(ref _runningStep, step);
         var shadowModel = _shadow.Model;
-        var task = Task.Factory.StartNew(() =>
+        var task = _worker!.Run(() =>
             {
                 try
                 {
@@ -396,8 +399,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
                 {
                     Volatile.Write(ref _busy, 0);
                 }
-            },
-            CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+            });
         Volatile.Write(ref _running, task);
     }
 
