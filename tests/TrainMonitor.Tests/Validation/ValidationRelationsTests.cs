@@ -5,6 +5,9 @@ using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using static TorchSharp.torch;
 
+using Validation.Data;
+using Validation.Models;
+
 namespace TrainMonitor.Tests.Validation;
 
 /// <summary>
@@ -21,7 +24,7 @@ public sealed class ValidationRelationsTests
     {
         // d = 2^8, a = 2, b = 2.5: s = 0.75, spectrum over 16 octaves; η = 0.5, probes at t = 1, 2, …, 512.
         const double a = 2.0, b = 2.5, eta = 0.5, s = (b - 1) / a;
-        using var problem = new PowerLawLinearProblem(256, a, b, seed: 5);
+        using var problem = new PowerLawRegression(256, a, b, seed: 5);
         using var model = problem.CreateModel();
         using var probe = ProbeSet.FromTensors(problem.ProbeInput, problem.ProbeTarget, 256);
         var history = Train(model, probe, problem, eta, steps: 512, method);
@@ -62,7 +65,7 @@ public sealed class ValidationRelationsTests
             $"S(rich) = {rich[^1].Assessment.KernelDistanceFromFirst}, S(lazy) = {lazy[^1].Assessment.KernelDistanceFromFirst}");
     }
 
-    private static IReadOnlyList<ProbeSnapshot> Train(nn.Module<Tensor, Tensor> model, ProbeSet probe, PowerLawLinearProblem problem, double eta, int steps, ProbeMethod method)
+    private static IReadOnlyList<ProbeSnapshot> Train(nn.Module<Tensor, Tensor> model, ProbeSet probe, PowerLawRegression problem, double eta, int steps, ProbeMethod method)
     {
         using var monitor = TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, new MonitorOptions
         {
@@ -94,7 +97,7 @@ public sealed class ValidationRelationsTests
         var y = nn.functional.relu(x.matmul(teacher)).unsqueeze(1);
         var (xTrain, yTrain) = (x[..256], y[..256]);
         using var probe = ProbeSet.FromTensors(x[256..], y[256..], 64);
-        using var model = new CentredScaledNetwork(d, 64, alpha, generator);
+        using var model = new CentredTwoLayerNetwork(d, 64, alpha, generator);
         using var monitor = TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, new MonitorOptions
         {
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
