@@ -40,12 +40,11 @@ public sealed class SpectralProbeOptions
     public JvpMethod JvpMethod { get; set; } = JvpMethod.DoubleBackward;
 
     /// <summary>
-    /// How each batch's spectral measure is obtained (default <see cref="ProbeMethod.Lanczos"/>, matrix-free; opt in to
-    /// <see cref="ProbeMethod.Auto"/> for the exact Gram path where the model and batch allow it). Lanczos stays the
-    /// default until the Gram path passes the no-memory-growth test: its per-probe worker thread grew the working set
-    /// by 18–23 MB over 50 background probes (the test bound is 16 MB), which Lanczos stays under.
+    /// How each batch's spectral measure is obtained (default <see cref="ProbeMethod.Auto"/>: the exact Gram path where
+    /// the model's layers and error allow it and the batch is at most <see cref="GramMaxBatchSize"/>, Lanczos
+    /// otherwise). Force <see cref="ProbeMethod.Lanczos"/> to keep every probe matrix-free.
     /// </summary>
-    public ProbeMethod Method { get; set; } = ProbeMethod.Lanczos;
+    public ProbeMethod Method { get; set; } = ProbeMethod.Auto;
 
     /// <summary>Largest batch (error entries) the exact method accepts (default 2048).</summary>
     public int ExactMaxBatchSize { get; set; } = ExactErrorOperator.DefaultMaxSize;
