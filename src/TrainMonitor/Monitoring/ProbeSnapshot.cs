@@ -59,8 +59,15 @@ public sealed record ProbeSnapshot
     /// <summary>Operator products M v this probe computed.</summary>
     public required long OperatorApplications { get; init; }
 
-    /// <summary>Lanczos steps requested per batch.</summary>
+    /// <summary>Lanczos steps requested per batch (used by the batches whose method is Lanczos).</summary>
     public required int LanczosSteps { get; init; }
+
+    /// <summary>
+    /// How each probe batch's spectral measure was obtained, one entry per batch in probe-set order (Gram and Exact are
+    /// exact spectra; Lanczos is m-step quadrature with certified bounds). Empty when not known (files written before
+    /// the key existed).
+    /// </summary>
+    public IReadOnlyList<Probing.ProbeMethod> ProbeMethods { get; init; } = [];
 
     /// <summary>Error entries in the probe set (examples, outputs or tokens).</summary>
     public required int ErrorEntries { get; init; }

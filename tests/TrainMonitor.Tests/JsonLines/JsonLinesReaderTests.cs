@@ -86,6 +86,30 @@ public sealed class JsonLinesReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ALineWrittenBeforeProbeMethodsExistedReadsAsNoMethods()
+    {
+        var old = Line(SampleSnapshots.Complete(1)).Replace(",\"probe_methods\":[\"lanczos\",\"lanczos\"]", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("probe_methods", old);
+        var path = await FileWith(old);
+
+        var read = await JsonLinesReader.ReadAllAsync(path);
+
+        Assert.Empty(read[0].ProbeMethods);
+    }
+
+    [Fact]
+    public async Task AnUnknownProbeMethodThrowsFormatException()
+    {
+        var broken = Line(SampleSnapshots.Complete(1)).Replace("[\"lanczos\",\"lanczos\"]", "[\"lanczos\",\"guess\"]", StringComparison.Ordinal);
+        var path = await FileWith(broken);
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Contains("guess", ex.Message);
+        Assert.Contains("line 1", ex.Message);
+    }
+
+    [Fact]
     public async Task ATornLineThatAResumedSinkTerminatedIsSkipped()
     {
         var torn = Line(SampleSnapshots.Complete(2))[..57];

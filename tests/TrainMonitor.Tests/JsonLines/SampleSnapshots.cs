@@ -1,3 +1,4 @@
+using TrainMonitor.Probing;
 using TrainMonitor.Monitoring;
 using TrainMonitor.Regimes;
 
@@ -45,6 +46,7 @@ internal static class SampleSnapshots
         ProbeDurationSeconds = 1.875,
         OperatorApplications = 1_024,
         LanczosSteps = 64,
+        ProbeMethods = [ProbeMethod.Lanczos, ProbeMethod.Lanczos],
         ErrorEntries = 2_048,
         OverheadRatio = 0.042,
     };
@@ -114,7 +116,9 @@ internal static class SampleSnapshots
         Assert.Equal(expected.Timestamp.Offset, actual.Timestamp.Offset);
         Assert.Equal(expected.Timestamp.Ticks, actual.Timestamp.Ticks);
 
-        // Everything else: record equality once the list (compared by reference) is the same instance.
-        Assert.Equal(expected with { Shells = NoShells }, actual with { Shells = NoShells });
+        Assert.Equal(expected.ProbeMethods, actual.ProbeMethods);
+
+        // Everything else: record equality once the lists (compared by reference) are the same instances.
+        Assert.Equal(expected with { Shells = NoShells, ProbeMethods = [] }, actual with { Shells = NoShells, ProbeMethods = [] });
     }
 }

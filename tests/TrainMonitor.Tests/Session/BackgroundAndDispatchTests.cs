@@ -103,6 +103,7 @@ public sealed class BackgroundAndDispatchTests
         Assert.Equal(("test", 8L, 2L, 0.05, 0.25), (snapshot.Run, snapshot.Step, snapshot.ProbeIndex, snapshot.LearningRate, snapshot.TrainingLoss));
         Assert.Equal(24 * SessionFixtures.Outputs, snapshot.ErrorEntries);
         Assert.Equal(6, snapshot.LanczosSteps);
+        Assert.Equal([ProbeMethod.Lanczos, ProbeMethod.Lanczos], snapshot.ProbeMethods);
         Assert.Equal(2.0, snapshot.ShellRatio);
         Assert.True(snapshot.ErrorEnergy > 0 && snapshot.LambdaMax > 0 && snapshot.SpectralPosition > 0);
         Assert.NotEmpty(snapshot.Shells);
@@ -121,5 +122,24 @@ public sealed class BackgroundAndDispatchTests
         monitor.OnStep(12);
         Assert.Equal(2, early.Count);
         Assert.Equal(3, monitor.History.Count);
+    }
+
+    [Fact]
+    public async Task ByDefaultAGramEligibleModelIsProbedExactlyAndTheSnapshotSaysSo()
+    {
+        manual_seed(29);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe(count: 24, batchSize: 16);
+        var options = SessionFixtures.EveryN(4);
+        options.Probe = new SpectralProbeOptions { SketchVectors = 2 };
+        Assert.Equal(ProbeMethod.Auto, options.Probe.Method);
+        await using var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, options);
+        monitor.OnStep(4, learningRate: 0.05, loss: 0.25);
+        await monitor.FlushAsync();
+
+        var snapshot = Assert.Single(monitor.History);
+        Assert.Equal([ProbeMethod.Gram, ProbeMethod.Gram], snapshot.ProbeMethods);
+        // Exact spectra: no Lanczos products, only the sketch's (2 vectors per batch).
+        Assert.Equal(2 * 2, snapshot.OperatorApplications);
     }
 }

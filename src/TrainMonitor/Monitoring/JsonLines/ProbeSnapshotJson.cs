@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Monitoring.JsonLines;
@@ -105,6 +106,13 @@ internal static class ProbeSnapshotJson
         WriteNumber(writer, "probe_duration_seconds", s.ProbeDurationSeconds);
         writer.WriteNumber("operator_applications", s.OperatorApplications);
         writer.WriteNumber("lanczos_steps", s.LanczosSteps);
+        writer.WriteStartArray("probe_methods");
+        foreach (var method in s.ProbeMethods)
+        {
+            writer.WriteStringValue(ProbeMethodNames.ToWireName(method));
+        }
+
+        writer.WriteEndArray();
         writer.WriteNumber("error_entries", s.ErrorEntries);
         WriteNumber(writer, "overhead_ratio", s.OverheadRatio);
         writer.WriteEndObject();
@@ -191,9 +199,33 @@ internal static class ProbeSnapshotJson
             ProbeDurationSeconds = GetDouble(root, "probe_duration_seconds"),
             OperatorApplications = GetInt64(root, "operator_applications"),
             LanczosSteps = GetInt32(root, "lanczos_steps"),
+            ProbeMethods = GetProbeMethods(root),
             ErrorEntries = GetInt32(root, "error_entries"),
             OverheadRatio = GetDouble(root, "overhead_ratio"),
         };
+    }
+
+    /// <summary>Optional: lines written before the key existed read back as an empty list.</summary>
+    private static IReadOnlyList<ProbeMethod> GetProbeMethods(JsonElement root)
+    {
+        if (!root.TryGetProperty("probe_methods", out _))
+        {
+            return [];
+        }
+
+        var array = Get(root, "probe_methods", JsonValueKind.Array);
+        var methods = new List<ProbeMethod>();
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw new FormatException($"Key 'probe_methods' must hold strings, found {item.ValueKind}.");
+            }
+
+            methods.Add(ProbeMethodNames.Parse(item.GetString()!));
+        }
+
+        return methods;
     }
 
     private static void WriteNumber(Utf8JsonWriter writer, string key, double? value)

@@ -485,6 +485,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
                 ProbeDurationSeconds = Seconds(elapsedTicks),
                 OperatorApplications = result.OperatorApplications,
                 LanczosSteps = _probeOptions.LanczosSteps,
+                ProbeMethods = result.Methods,
                 ErrorEntries = result.ErrorEntries,
                 OverheadRatio = OverheadRatioLocked(),
             };
