@@ -4,15 +4,17 @@ using static TorchSharp.torch;
 namespace TrainMonitor.Operators;
 
 /// <summary>
-/// Runs torch work on one long-lived thread limited to one intra-op thread, for the many small parallel regions of
-/// the exact path (n×n element-wise kernels of the Gram accumulation, LAPACK's BLAS-2 steps inside <c>eigh</c>).
+/// Runs torch work on one long-lived thread limited to one intra-op thread: for LAPACK's <c>eigh</c> in the exact
+/// measure, whose many small parallel regions (BLAS-2 steps of the tridiagonalisation) stall on busy cores.
 /// </summary>
 /// <remarks>
 /// On a machine whose cores are busy, every OpenMP parallel region ends in a barrier that waits for a descheduled
 /// thread. Measured on the project's shared 2-core machines: <c>eigh</c> of a 512×512 float64 matrix took 2.7–14 s
-/// with two threads and 0.13 s with one; the Gram matrix of a tiny MLP (n = 256, forward 0.3 ms) took 100 ms. The
-/// thread limit is a per-thread setting (OpenMP's nthreads ICV and MKL's local thread count, which is what
-/// <c>torch.set_num_threads</c> sets), so the caller's threads, including a training loop, keep theirs.
+/// with two threads and 0.13 s with one, a far larger slowdown than the training step's on the same machine; on a quiet
+/// machine one thread was as fast as two (28.6 against 33.9 ms). The thread limit is a per-thread setting (OpenMP's
+/// nthreads ICV and MKL's local thread count, which is what <c>torch.set_num_threads</c> sets), so the caller's
+/// threads, including a training loop, keep theirs. The Gram products themselves run on the caller's threads (see
+/// <see cref="GramErrorOperator"/>): they are matrix products shaped like a training step's and slow down with it.
 /// The thread lives for the process: a fresh native thread per call (allocator arena, OpenMP team, libtorch
 /// thread-local state) grew the working set by 18–23 MB over 50 background probes.
 /// </remarks>
