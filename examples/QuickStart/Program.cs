@@ -12,6 +12,7 @@ using Serilog.Formatting.Compact;
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Hosting;
+using TrainMonitor.Monitoring;
 using TrainMonitor.Monitoring.JsonLines;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;

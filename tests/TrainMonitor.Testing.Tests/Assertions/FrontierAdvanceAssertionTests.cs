@@ -1,3 +1,4 @@
+using TrainMonitor.Monitoring;
 using static TrainMonitor.Testing.Tests.SyntheticSnapshots;
 
 namespace TrainMonitor.Testing.Tests.Assertions;

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Regimes;
 
-namespace TrainMonitor.Testing;
+namespace TrainMonitor.Monitoring;
 
 /// <summary>
 /// A run as readable text: one row per probe (step, error energy, null share, λ_max, frontier, fit, regime), then the
-/// shell energies of every probe side by side (rows: shells, highest eigenvalue first; columns: probe steps). This is
-/// what a failed assertion prints, so that the failure can be understood from the test log alone.
+/// shell energies of every probe side by side (rows: shells, highest eigenvalue first; columns: probe steps). What a
+/// failed TrainMonitor.Testing assertion prints, so that the failure can be understood from the test log alone, and
+/// what a training script can print at the end of a run.
 /// </summary>
 public static class ShellProfileTable
 {
