@@ -142,4 +142,32 @@ public sealed class BackgroundAndDispatchTests
         // Exact spectra: no Lanczos products, only the sketch's (2 vectors per batch).
         Assert.Equal(2 * 2, snapshot.OperatorApplications);
     }
+
+    [Fact]
+    public async Task HistoryKeepsTheLatestSnapshotsUpToItsLimitWhileSinksGetEveryOne()
+    {
+        manual_seed(31);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe(count: 16, batchSize: 16);
+        var sink = new RecordingSink();
+        var options = SessionFixtures.EveryN(1);
+        options.HistoryLimit = 3;
+        await using var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, options, [sink]);
+        for (var step = 1; step <= 5; step++)
+        {
+            monitor.OnStep(step);
+        }
+
+        await monitor.FlushAsync();
+        Assert.Equal([3L, 4L, 5L], monitor.History.Select(s => s.ProbeIndex));
+        Assert.Equal(5, monitor.Status.ProbesTotal);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], sink.Of<ProbeCompleted>().Select(e => e.Snapshot.ProbeIndex));
+    }
+
+    [Fact]
+    public void AHistoryLimitBelowOneIsRefusedNamingTheSetting()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new MonitorOptions { HistoryLimit = 0 }.Validate());
+        Assert.Equal(nameof(MonitorOptions.HistoryLimit), ex.ParamName);
+    }
 }

@@ -31,6 +31,13 @@ public sealed class MonitorOptions
     /// <summary>Thresholds of the regime tracker.</summary>
     public RegimeThresholds Regime { get; set; } = new();
 
+    /// <summary>
+    /// Most snapshots <see cref="TrainingMonitor.History"/> keeps (default 10,000; at least 1). Beyond it the oldest are
+    /// dropped from memory, so a run probing every few steps for months does not grow without bound; sinks (JSON lines,
+    /// metrics, logs) still receive every snapshot, and the regime tracker keeps its own bounded state.
+    /// </summary>
+    public int HistoryLimit { get; set; } = 10_000;
+
     /// <summary>Throws naming the first invalid setting (<see cref="ArgumentException"/> or <see cref="ArgumentOutOfRangeException"/>).</summary>
     public void Validate()
     {
@@ -42,6 +49,11 @@ public sealed class MonitorOptions
         if (!Enum.IsDefined(Mode))
         {
             throw new ArgumentOutOfRangeException(nameof(Mode), Mode, $"{nameof(Mode)} is not a known execution mode.");
+        }
+
+        if (HistoryLimit < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HistoryLimit), HistoryLimit, $"{nameof(HistoryLimit)} must be at least 1 snapshot.");
         }
 
         ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));

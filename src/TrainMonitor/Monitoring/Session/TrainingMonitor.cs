@@ -43,6 +43,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly SpectralProbeOptions _probeOptions;
     private readonly string _run;
     private readonly bool _enabled;
+    private readonly int _historyLimit;
     private readonly ExecutionMode _mode;
     private readonly IProbeSchedule _schedule;
     private readonly IMonitorSink[] _sinks;
@@ -87,6 +88,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _ownedProbe = ownedProbe;
         _error = error;
         _probeOptions = options.Probe;
+        _historyLimit = options.HistoryLimit;
         _run = options.RunName;
         _enabled = options.Enabled;
         _mode = options.Mode;
@@ -123,7 +125,10 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>The snapshots of the completed probes so far, oldest first (an immutable copy; thread-safe).</summary>
+    /// <summary>
+    /// The snapshots of the completed probes so far, oldest first (an immutable copy; thread-safe): all of them, or the
+    /// latest <see cref="MonitorOptions.HistoryLimit"/>.
+    /// </summary>
     public IReadOnlyList<ProbeSnapshot> History
     {
         get
@@ -491,7 +496,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             };
             _probesTotal++;
             _applicationsTotal += result.OperatorApplications;
-            _history = _history.Add(snapshot);
+            _history = _history.Count < _historyLimit ? _history.Add(snapshot) : _history.RemoveAt(0).Add(snapshot);
             previous = _regime;
             _regime = assessment.Regime;
         }
