@@ -75,7 +75,7 @@ internal static class OperatorSuite
         var gramMatrix = PairedTiming.Measure(GramMatrix, TrainingStep, warmup: 2, pairs);
         Console.WriteLine("  " + gramMatrix.Describe("Gram M", "training step"));
         var gramSpectrum = PairedTiming.Measure(GramSpectrum, TrainingStep, warmup: 2, pairs);
-        Console.WriteLine("  " + gramSpectrum.Describe("Gram M + eigh", "training step"));
+        Console.WriteLine("  " + gramSpectrum.Describe("Gram M + exact measure (eigh, Jacobi reconstruction)", "training step"));
 
         // Whole probes on the same batch, no kernel sketch on either side: m = 64 Lanczos steps against the Gram path.
         var batches = new[] { new ProbeBatch(x, y) };
@@ -98,8 +98,10 @@ internal static class OperatorSuite
 
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"RESULT mv_over_step={timing.MedianRatio:F3} mv_over_step_min={timing.MinRatio:F3} mv_over_step_max={timing.MaxRatio:F3} " +
-            $"gram_over_step={gramSpectrum.MedianRatio:F3} gram_over_step_min={gramSpectrum.MinRatio:F3} gram_over_step_max={gramSpectrum.MaxRatio:F3} " +
-            $"gram_matrix_over_step={gramMatrix.MedianRatio:F3} " +
+            // The gram_over_step is the time to the exact M; the time to the exact spectrum (M, eigh, Jacobi
+            // reconstruction) is reported next to it.
+            $"gram_over_step={gramMatrix.MedianRatio:F3} gram_over_step_min={gramMatrix.MinRatio:F3} gram_over_step_max={gramMatrix.MaxRatio:F3} " +
+            $"gram_spectrum_over_step={gramSpectrum.MedianRatio:F3} gram_spectrum_over_step_min={gramSpectrum.MinRatio:F3} gram_spectrum_over_step_max={gramSpectrum.MaxRatio:F3} " +
             $"gram_vs_lanczos_speedup={probes.MedianRatio:F2} gram_vs_lanczos_speedup_min={probes.MinRatio:F2} gram_vs_lanczos_speedup_max={probes.MaxRatio:F2} " +
             $"jvp_rel_err={jvpError:E2} gram_rel_err={gramError:E2}"));
         return 0;

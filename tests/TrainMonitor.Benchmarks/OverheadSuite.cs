@@ -10,8 +10,9 @@ namespace TrainMonitor.Benchmarks;
 /// <summary>
 /// What leaving the monitor on costs: the QuickStart model and training loop (MLP 48-256-256-1, GELU, batch 128,
 /// SGD with momentum 0.9, squared error, probe set of 512 examples in 2 batches) run for a few thousand steps
-/// without and with the monitor at the library's default schedule and probe options, alternated in one process;
-/// the overhead is the median over pairs of <c>t_monitored / t_baseline − 1</c>.
+/// without and with the monitor at the library's default schedule and probe options, interleaved in lockstep blocks
+/// in one process; the overhead is the median over repetitions of <c>t_monitored / t_baseline − 1</c>, next to an
+/// A/A control that gives the noise floor.
 /// </summary>
 internal static class OverheadSuite
 {
@@ -22,7 +23,7 @@ internal static class OverheadSuite
         var modes = args.Contains("--background") ? new[] { ExecutionMode.Background }
             : args.Contains("--both") ? new[] { ExecutionMode.Inline, ExecutionMode.Background }
             : new[] { ExecutionMode.Inline };
-        Console.WriteLine($"overhead: QuickStart MLP 48-256-256-1, batch 128, {steps} steps, default MonitorOptions, {torch.get_num_threads()} threads, {pairs} pairs");
+        Console.WriteLine($"overhead: QuickStart MLP 48-256-256-1, batch 128, {steps} steps, default MonitorOptions, {torch.get_num_threads()} threads, {pairs} runs in lockstep blocks of {Arguments.Int(args, "--block", 256)} steps");
 
         var (trainX, trainY, probeX, probeY) = Data();
         using var probeSet = ProbeSet.FromTensors(probeX, probeY, batchSize: 256);
@@ -52,52 +53,175 @@ internal static class OverheadSuite
             }
         }
 
-        double defaultRatio = double.NaN;
+        var block = Arguments.Int(args, "--block", 256);
+        // The A/A control: the same lockstep with no monitor on either side. Its |difference| is what noise alone gives.
+        Lockstep(steps: 1024, block, trainX, trainY, probeSet, mode: null);
+        var control = Lockstep(steps, block, trainX, trainY, probeSet, mode: null);
+        Console.WriteLine(FormattableString.Invariant(
+            $"  A/A control (no monitor on either side): {control.BaselineSeconds:F2} s against {control.MonitoredSeconds:F2} s, difference {control.Ratio:P2}"));
+        double defaultRatio = double.NaN, defaultInside = double.NaN;
         long defaultProbes = 0;
         foreach (var mode in modes)
         {
-            // One unmeasured run of each to warm up the JIT, libtorch's allocator and thread pool.
-            Train(steps: 200, trainX, trainY, probeSet, mode: null);
-            Train(steps: 200, trainX, trainY, probeSet, mode);
+            // One unmeasured run to warm up the JIT, libtorch's allocator and thread pool.
+            Lockstep(steps: 1024, block, trainX, trainY, probeSet, mode);
 
             var ratios = new List<double>();
+            var inside = new List<double>();
             var probes = new List<long>();
-            var skipped = new List<long>();
-            var monitorReported = new List<double>();
             for (var i = 0; i < pairs; i++)
             {
-                RunResult baseline, monitored;
-                if (i % 2 == 0)
-                {
-                    baseline = Train(steps, trainX, trainY, probeSet, mode: null);
-                    monitored = Train(steps, trainX, trainY, probeSet, mode);
-                }
-                else
-                {
-                    monitored = Train(steps, trainX, trainY, probeSet, mode);
-                    baseline = Train(steps, trainX, trainY, probeSet, mode: null);
-                }
-
-                ratios.Add((monitored.Seconds / baseline.Seconds) - 1);
-                probes.Add(monitored.Probes);
-                skipped.Add(monitored.Skipped);
-                monitorReported.Add(monitored.ReportedOverhead);
+                var run = Lockstep(steps, block, trainX, trainY, probeSet, mode);
+                ratios.Add(run.Ratio);
+                inside.Add(run.OnStepSeconds / run.BaselineSeconds);
+                probes.Add(run.Probes);
                 Console.WriteLine(FormattableString.Invariant(
-                    $"  {mode} pair {i + 1}: baseline {baseline.Seconds:F2} s, monitored {monitored.Seconds:F2} s, overhead {ratios[^1]:P2}, probes {monitored.Probes} (skipped {monitored.Skipped}), monitor's own overhead_ratio {monitored.ReportedOverhead:F4}"));
+                    $"  {mode} run {i + 1}: baseline {run.BaselineSeconds:F2} s, monitored {run.MonitoredSeconds:F2} s, overhead {run.Ratio:P2}; probes {run.Probes} at steps {string.Join(",", run.ProbeSteps)} taking {string.Join(",", run.ProbeMilliseconds.Select(ms => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))} ms (skipped {run.Skipped}), probe time {run.ProbeSeconds:F3} s, OnStep time {run.OnStepSeconds:F3} s ({run.OnStepSeconds / run.BaselineSeconds:P2} of baseline), monitor's own overhead_ratio {run.ReportedOverhead:F4}"));
             }
 
             var median = PairedTiming.Median(ratios);
             Console.WriteLine(FormattableString.Invariant(
-                $"  {mode}: overhead median {median:F4} (min {ratios.Min():F4}, max {ratios.Max():F4}); probes {probes.Min()}–{probes.Max()}"));
+                $"  {mode}: overhead median {median:F4} (min {ratios.Min():F4}, max {ratios.Max():F4}) over {pairs} runs; time inside OnStep over baseline median {PairedTiming.Median(inside):F4}; probes {probes.Min()}–{probes.Max()}"));
             if (mode == ExecutionMode.Inline || modes.Length == 1)
             {
                 defaultRatio = median;
+                defaultInside = PairedTiming.Median(inside);
                 defaultProbes = probes.Min();
             }
         }
 
-        Console.WriteLine(FormattableString.Invariant($"RESULT overhead_ratio={defaultRatio:F4} probes={defaultProbes}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"RESULT overhead_ratio={defaultRatio:F4} probes={defaultProbes} onstep_ratio={defaultInside:F4} noise_floor={Math.Abs(control.Ratio):F4} steps={steps}"));
         return 0;
+    }
+
+    private sealed record LockstepResult(double BaselineSeconds, double MonitoredSeconds, long Probes, long[] ProbeSteps, double[] ProbeMilliseconds, long Skipped,
+        double ProbeSeconds, double OnStepSeconds, double ReportedOverhead)
+    {
+        public double Ratio => (MonitoredSeconds / BaselineSeconds) - 1;
+    }
+
+    /// <summary>
+    /// Runs the same training twice in one process, without and with the monitor, advancing both in lockstep blocks
+    /// of <paramref name="block"/> steps (which run goes first alternates per block). A drift of the machine's speed
+    /// then hits both runs alike: whole runs alternated one after the other differed by up to 13 % with no monitor
+    /// effect in between. In background mode the monitor is drained, untimed, before the baseline's block, so that a
+    /// probe still running cannot slow the baseline; the monitored steps that overlapped it carry its cost. The monitor's
+    /// training clock skips the baseline's blocks, so its overhead budget sees the same training time as in a run alone.
+    /// </summary>
+    /// <param name="mode">The monitor's mode, or null for the A/A control: two unmonitored runs, whose difference is the noise floor.</param>
+    private static LockstepResult Lockstep(int steps, int block, Tensor trainX, Tensor trainY, ProbeSet probeSet, ExecutionMode? mode)
+    {
+        using var baseline = new TrainingLoop(trainX, trainY);
+        using var monitored = new TrainingLoop(trainX, trainY);
+        if (mode is { } m)
+        {
+            var options = new MonitorOptions { Mode = m };
+            monitored.Monitor = TrainingMonitor.Attach(monitored.Model, probeSet, ErrorFunctions.SquaredError, options, modelFactory: CreateModel);
+            monitored.Background = m == ExecutionMode.Background;
+        }
+
+        double baselineSeconds = 0, monitoredSeconds = 0;
+        for (int from = 1, k = 0; from <= steps; from += block, k++)
+        {
+            var count = Math.Min(block, steps - from + 1);
+            if (k % 2 == 0)
+            {
+                baselineSeconds += baseline.Run(from, count);
+                monitoredSeconds += monitored.Run(from, count);
+            }
+            else
+            {
+                monitoredSeconds += monitored.Run(from, count);
+                monitored.Drain();
+                baselineSeconds += baseline.Run(from, count);
+            }
+
+            monitored.Drain();
+        }
+
+        if (monitored.Monitor is not { } monitor)
+        {
+            return new LockstepResult(baselineSeconds, monitoredSeconds, 0, [], [], 0, 0, 0, 0);
+        }
+
+        monitor.FlushAsync().GetAwaiter().GetResult();
+        var status = monitor.Status;
+        var history = monitor.History;
+        return new LockstepResult(baselineSeconds, monitoredSeconds, status.ProbesTotal, history.Select(h => h.Step).ToArray(),
+            history.Select(h => h.ProbeDurationSeconds * 1000).ToArray(),
+            status.ProbesSkippedTotal, history.Sum(h => h.ProbeDurationSeconds), monitored.OnStepSeconds, status.OverheadRatio);
+    }
+
+    /// <summary>The QuickStart training loop on its own model, optimiser and sampling generator (same seeds for every instance).</summary>
+    private sealed class TrainingLoop : IDisposable
+    {
+        private readonly Tensor _x;
+        private readonly Tensor _y;
+        private readonly optim.Optimizer _optimizer;
+        private readonly Generator _generator = new(13);
+
+        public TrainingLoop(Tensor x, Tensor y)
+        {
+            _x = x;
+            _y = y;
+            manual_seed(7);
+            Model = CreateModel();
+            _optimizer = optim.SGD(Model.parameters(), 0.05, momentum: 0.9);
+        }
+
+        public nn.Module<Tensor, Tensor> Model { get; }
+
+        public TrainingMonitor? Monitor { get; set; }
+
+        public bool Background { get; set; }
+
+        /// <summary>Wall time spent inside the monitor's OnStep (the probes themselves in inline mode).</summary>
+        public double OnStepSeconds { get; private set; }
+
+        /// <summary>Runs steps <paramref name="from"/> … from + count − 1 and returns their wall time in seconds.</summary>
+        public double Run(int from, int count)
+        {
+            // The monitor's training clock (which its overhead budget reads) must not count the other run's blocks.
+            Monitor?.ExcludeTimeSinceLastStep();
+            var stopwatch = Stopwatch.StartNew();
+            for (var step = from; step < from + count; step++)
+            {
+                using var scope = NewDisposeScope();
+                var index = randint(0, _x.shape[0], new long[] { 128 }, generator: _generator);
+                _optimizer.zero_grad();
+                var loss = nn.functional.mse_loss(Model.call(_x.index_select(0, index)), _y.index_select(0, index));
+                loss.backward();
+                _optimizer.step();
+                // Read the loss in both runs (a training loop reports it anyway), so the baseline does the same work.
+                var lossValue = loss.item<float>();
+                if (Monitor is not null)
+                {
+                    var before = Stopwatch.GetTimestamp();
+                    Monitor.OnStep(step, 0.05, lossValue);
+                    OnStepSeconds += Stopwatch.GetElapsedTime(before).TotalSeconds;
+                }
+            }
+
+            return stopwatch.Elapsed.TotalSeconds;
+        }
+
+        /// <summary>Waits, untimed, for a background probe still running (nothing to wait for inline).</summary>
+        public void Drain()
+        {
+            if (Background)
+            {
+                Monitor?.FlushAsync().GetAwaiter().GetResult();
+            }
+        }
+
+        public void Dispose()
+        {
+            Monitor?.Dispose();
+            _optimizer.Dispose();
+            _generator.Dispose();
+            Model.Dispose();
+        }
     }
 
     /// <summary>Training-step time before and after one default probe, to see whether a probe slows later steps.</summary>
@@ -165,53 +289,28 @@ internal static class OverheadSuite
         var profile = Time(() => TrainMonitor.Spectral.ShellProfile.Compute(new TrainMonitor.Spectral.SpectralMeasure(jacobi), new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10)));
         Console.WriteLine(FormattableString.Invariant(
             $"  per batch of 256 (medians of 20): forward {forward:F2} ms, Gram M {gram:F2} ms, eigh {eigh:F2} ms, exact measure (eigh + RKPW) {measure:F2} ms, sketch {sketch:F2} ms, shell profile + bounds {profile:F2} ms"));
-    }
 
-    private sealed record RunResult(double Seconds, long Probes, long Skipped, double ReportedOverhead);
+        // The stages that run once per probe, on the two-batch measure.
+        var both = new TrainMonitor.Spectral.SpectralMeasure([jacobi, jacobi]);
+        var profileBoth = Time(() => TrainMonitor.Spectral.ShellProfile.Compute(both, new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10)));
+        var shellProfile = TrainMonitor.Spectral.ShellProfile.Compute(both, new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10));
+        var fit = Time(() => SpectralProbe.FitFrontier(shellProfile, new SpectralProbeOptions().Frontier));
+        var guardTime = Time(() => { using var g = new ProbeGuard(model); });
+        var step = Time(() =>
+        {
+            using var s = NewDisposeScope();
+            var loss = nn.functional.mse_loss(model.call(batch.Input[..128]), batch.Target[..128]);
+            loss.backward();
+        });
+        model.zero_grad();
+        Console.WriteLine(FormattableString.Invariant(
+            $"  per probe: shell profile + bounds of the two-batch measure {profileBoth:F2} ms, frontier fit {fit:F2} ms, guard {guardTime:F2} ms; a forward + backward of 128 examples {step:F2} ms"));
+    }
 
     private static nn.Module<Tensor, Tensor> CreateModel() => nn.Sequential(
         ("fc1", nn.Linear(48, 256)), ("act1", nn.GELU()),
         ("fc2", nn.Linear(256, 256)), ("act2", nn.GELU()),
         ("out", nn.Linear(256, 1)));
-
-    private static RunResult Train(int steps, Tensor trainX, Tensor trainY, ProbeSet probeSet, ExecutionMode? mode)
-    {
-        manual_seed(7);
-        using var model = CreateModel();
-        using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
-        using var generator = new Generator(13);
-        var options = new MonitorOptions();
-        if (mode is { } m)
-        {
-            options.Mode = m;
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        var monitor = mode is null ? null : TrainingMonitor.Attach(model, probeSet, ErrorFunctions.SquaredError, options, modelFactory: CreateModel);
-        for (var step = 1; step <= steps; step++)
-        {
-            using var scope = NewDisposeScope();
-            var index = randint(0, trainX.shape[0], new long[] { 128 }, generator: generator);
-            optimizer.zero_grad();
-            var loss = nn.functional.mse_loss(model.call(trainX.index_select(0, index)), trainY.index_select(0, index));
-            loss.backward();
-            optimizer.step();
-            // Read the loss in both runs (a training loop reports it anyway), so the baseline does the same work.
-            var lossValue = loss.item<float>();
-            monitor?.OnStep(step, 0.05, lossValue);
-        }
-
-        MonitorStatus? status = null;
-        if (monitor is not null)
-        {
-            monitor.FlushAsync().GetAwaiter().GetResult();
-            status = monitor.Status;
-            monitor.Dispose();
-        }
-
-        var seconds = stopwatch.Elapsed.TotalSeconds;
-        return new RunResult(seconds, status?.ProbesTotal ?? 0, status?.ProbesSkippedTotal ?? 0, status?.OverheadRatio ?? double.NaN);
-    }
 
     /// <summary>The QuickStart task: inputs with covariance k^(−1.5), a teacher with energy k^(−2) plus a tanh term.</summary>
     private static (Tensor TrainX, Tensor TrainY, Tensor ProbeX, Tensor ProbeY) Data()

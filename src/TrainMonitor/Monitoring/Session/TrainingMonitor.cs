@@ -267,6 +267,12 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Drops the time since the last <see cref="OnStep"/> from the training clock, for a benchmark that interleaves this
+    /// run with an unmonitored one in the same process: the other run's time is not this run's training time.
+    /// </summary>
+    internal void ExcludeTimeSinceLastStep() => _lastExitTimestamp = Stopwatch.GetTimestamp();
+
     // A separate method: a lambda capturing OnStep's parameters would allocate its closure at every call.
     private void ReportMonitorError(Exception exception, long step) => Log(() => MonitorLog.MonitorError(_logger, exception, _run, step));
 
