@@ -95,6 +95,8 @@ internal sealed class TrainMonitorHostedService : BackgroundService, ITrainingMo
         {
             try
             {
+                // Graceful until the host's shutdown timeout; then a running probe is cancelled, not waited for.
+                await attachment.Monitor.StopAsync(cancellationToken).ConfigureAwait(false);
                 await attachment.Monitor.DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception ex)

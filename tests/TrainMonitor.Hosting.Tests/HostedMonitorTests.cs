@@ -119,6 +119,42 @@ public sealed class HostedMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task ShutdownPastTheHostsTokenCancelsARunningProbeInsteadOfWaitingForIt()
+    {
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["TrainMonitor:RunName"] = "slow-run",
+            ["TrainMonitor:Mode"] = "Background",
+            ["TrainMonitor:Schedule:Kind"] = "EveryNSteps",
+            ["TrainMonitor:Schedule:ProbeInterval"] = "1",
+            ["TrainMonitor:Schedule:OverheadBudget"] = "0",
+            ["TrainMonitor:Probe:Method"] = "Lanczos",
+            ["TrainMonitor:Probe:JvpMethod"] = "FiniteDifference",
+            ["TrainMonitor:Probe:LanczosSteps"] = "32",
+        });
+        await host.StartAsync();
+        var generator = new Generator(3);
+        var probe = ProbeSet.FromTensors(randn(new long[] { 32, 6 }, generator: generator), randint(0, 3, new long[] { 32 }, generator: generator), batchSize: 16);
+        // Every forward sleeps 50 ms and each finite-difference product runs two: the probe would take > 6 s.
+        var slow = ErrorFunctions.Custom("slow", (output, target) =>
+        {
+            Thread.Sleep(50);
+            return ErrorFunctions.CrossEntropy.Compute(output, target);
+        });
+        var monitor = host.Services.GetRequiredService<ITrainingMonitorFactory>().Attach(Model(seed: 4), probe, slow, () => Model(seed: 5));
+        monitor.OnStep(1);
+        Thread.Sleep(200);
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await host.StopAsync(shutdown.Token);
+        stopping.Stop();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(2), $"host shutdown took {stopping.Elapsed}");
+        Assert.Equal((0L, 0L), (monitor.Status.ProbesTotal, monitor.Status.ProbeFailuresTotal));
+    }
+
+    [Fact]
     public async Task CodeOverridesConfiguration()
     {
         using var host = BuildHost(new Dictionary<string, string?>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Monitoring;
+using TrainMonitor.Operators;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using TrainMonitor.Tests.Operators;
@@ -19,11 +20,7 @@ public sealed class BackgroundAndDispatchTests
         using var model = SessionFixtures.Model();
         using var probe = SessionFixtures.Probe();
         // Slow probes: 150 ms per batch forward, 2 batches.
-        var slow = ErrorFunctions.Custom("slow", (o, t) =>
-        {
-            Thread.Sleep(150);
-            return (o - t).reshape(-1);
-        });
+        var slow = SessionFixtures.SlowSquaredError(sleepMilliseconds: 150);
         var sink = new RecordingSink();
         var monitor = TrainingMonitor.Attach(model, probe, slow, SessionFixtures.EveryN(1, ExecutionMode.Background), [sink],
             modelFactory: SessionFixtures.Model);
@@ -169,5 +166,55 @@ public sealed class BackgroundAndDispatchTests
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new MonitorOptions { HistoryLimit = 0 }.Validate());
         Assert.Equal(nameof(MonitorOptions.HistoryLimit), ex.ParamName);
+    }
+
+    [Fact]
+    public async Task StopWithACancelledTokenCancelsTheRunningProbeInsteadOfWaitingForIt()
+    {
+        manual_seed(37);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe();
+        // A long probe: finite-difference products run two forward passes each, and every forward sleeps 50 ms, so the
+        // probe (2 batches × (6 Lanczos + 2 sketch) products) would take ≥ 2 × 8 × 2 × 50 ms = 1.6 s.
+        var slow = SessionFixtures.SlowSquaredError(sleepMilliseconds: 50);
+        var sink = new RecordingSink();
+        var options = SessionFixtures.EveryN(1, ExecutionMode.Background);
+        options.Probe.JvpMethod = JvpMethod.FiniteDifference;
+        options.Probe.Method = ProbeMethod.Lanczos;
+        var monitor = TrainingMonitor.Attach(model, probe, slow, options, [sink], modelFactory: SessionFixtures.Model);
+        monitor.OnStep(1);
+        Thread.Sleep(200); // the probe is now inside its products
+
+        var stop = Stopwatch.StartNew();
+        await monitor.StopAsync(new CancellationToken(canceled: true));
+        stop.Stop();
+        await monitor.DisposeAsync();
+
+        // It stops at the next product: at most one product (2 × 50 ms) and a forward later, far below the 1.6 s.
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(1), $"StopAsync waited {stop.Elapsed}");
+        var status = monitor.Status;
+        Assert.Equal((0L, 0L), (status.ProbesTotal, status.ProbeFailuresTotal));
+        Assert.Empty(sink.Of<ProbeCompleted>());
+        Assert.Empty(sink.Of<ProbeFailed>());
+        Assert.Equal(0, monitor.ProbeThreadLiveTensorDelta);
+    }
+
+    [Fact]
+    public async Task StopWithoutCancellationWaitsForTheRunningProbeAndDeliversIt()
+    {
+        manual_seed(41);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe();
+        var slow = SessionFixtures.SlowSquaredError(sleepMilliseconds: 100);
+        var sink = new RecordingSink();
+        var monitor = TrainingMonitor.Attach(model, probe, slow, SessionFixtures.EveryN(1, ExecutionMode.Background), [sink],
+            modelFactory: SessionFixtures.Model);
+        monitor.OnStep(1);
+
+        await monitor.StopAsync(CancellationToken.None);
+        await monitor.DisposeAsync();
+
+        Assert.Equal(1, monitor.Status.ProbesTotal);
+        Assert.Single(sink.Of<ProbeCompleted>());
     }
 }

@@ -43,6 +43,13 @@ internal static class SessionFixtures
     };
 
     public static ErrorFunction SquaredError => ErrorFunctions.SquaredError;
+
+    /// <summary>Squared error whose every evaluation (one per forward pass) first sleeps, to make probes slow on purpose.</summary>
+    public static ErrorFunction SlowSquaredError(int sleepMilliseconds) => ErrorFunctions.Custom("slow", (o, t) =>
+    {
+        Thread.Sleep(sleepMilliseconds);
+        return (o - t).reshape(-1);
+    });
 }
 
 /// <summary>Records every event and flush; optionally waits on a gate before each write.</summary>

@@ -31,6 +31,10 @@ internal static partial class MonitorLog
         Message = "Run {Run}: sink {Sink} failed to flush; other sinks and training are unaffected")]
     public static partial void SinkFlushFailed(ILogger logger, Exception exception, string run, string sink);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information,
+        Message = "Run {Run}: probe at step {Step} cancelled after {DurationSeconds} s because the monitor was stopped with a cancelled token; its result is discarded")]
+    public static partial void ProbeCancelled(ILogger logger, string run, long step, double durationSeconds);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Error,
         Message = "Run {Run}: unexpected monitor error at step {Step}; training goes on")]
     public static partial void MonitorError(ILogger logger, Exception exception, string run, long step);

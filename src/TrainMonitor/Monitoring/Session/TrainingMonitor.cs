@@ -54,6 +54,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly Channel<DispatchItem> _queue;
     private readonly Task _dispatcher;
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _shutdown = new();
 
     // Guarded by _gate.
     private long _trainingStep;
@@ -300,7 +301,8 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Stops probing, waits for a running probe, delivers every queued event, flushes the sinks, and frees the monitor's
-    /// tensors (the background model copy and any probe-set copy). Idempotent.
+    /// tensors (the background model copy and any probe-set copy). Idempotent. To bound the wait, call
+    /// <see cref="StopAsync"/> with a token first.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -316,6 +318,21 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     {
         Drain().GetAwaiter().GetResult();
         ReleaseTensors();
+    }
+
+    /// <summary>
+    /// Stops probing and drains like <see cref="DisposeAsync"/> (the running probe finishes and is delivered), unless
+    /// <paramref name="ct"/> fires first: then the running probe is cancelled — it stops at its next Lanczos step, sketch
+    /// vector or batch, its result is discarded and logged as cancelled, not failed — and the drain completes without
+    /// it. The graceful-shutdown contract of <c>IHostedService.StopAsync</c>: the hosting package passes the host's
+    /// shutdown token, so a probe of minutes cannot hold up a host past its shutdown timeout. Idempotent; dispose the
+    /// monitor afterwards to free its tensors.
+    /// </summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        // The source is never disposed: it has no timer or wait handle, and an inline probe may still read its token.
+        using var registration = ct.Register(static state => ((CancellationTokenSource)state!).Cancel(), _shutdown);
+        await Drain().ConfigureAwait(false);
     }
 
     private Task Drain()
@@ -425,11 +442,19 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         {
             // Every tensor the probe creates on this thread dies with this scope (dispose scopes are per thread).
             using var scope = NewDisposeScope();
-            result = SpectralProbe.Run(model, _probe.Batches, _error, _probeOptions);
+            result = SpectralProbe.Run(model, _probe.Batches, _error, _probeOptions, _shutdown.Token);
             if (!double.IsFinite(result.ErrorEnergy))
             {
                 throw new ArithmeticException($"The probe's error energy is {result.ErrorEnergy}.");
             }
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            // Disposal stopped the probe; not a failure of the probe.
+            var cancelledAfter = Stopwatch.GetTimestamp() - start + extraTicks;
+            RecordProbeTime(cancelledAfter);
+            Log(() => MonitorLog.ProbeCancelled(_logger, _run, step, Seconds(cancelledAfter)));
+            return;
         }
         catch (Exception ex)
         {
