@@ -98,6 +98,21 @@ public sealed class SnapshotSchemaDocTests
         });
     }
 
+    [Fact]
+    public void EveryEventOfTheMonitorsOwnLoggerIsInItsTable()
+    {
+        var doc = File.ReadAllText(DocPath);
+        var section = doc[doc.IndexOf("## The monitor's own log events", StringComparison.Ordinal)..];
+        var events = typeof(TrainingMonitor).Assembly.GetType("TrainMonitor.Monitoring.MonitorLog", throwOnError: true)!
+            .GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
+            .Where(e => e.Attribute is not null)
+            .ToArray();
+
+        Assert.Equal(8, events.Length);
+        Assert.All(events, e => Assert.Contains($"| {e.Attribute!.EventId} | {e.Method.Name} | {e.Attribute.Level} | `{e.Attribute.Message}` |", section));
+    }
+
     /// <summary>Key paths as the table spells them: <c>frontier.lambda</c>, <c>shells[].index</c>.</summary>
     private static void Collect(JsonElement element, string prefix, List<string> keys)
     {
