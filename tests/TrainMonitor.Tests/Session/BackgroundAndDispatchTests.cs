@@ -175,12 +175,13 @@ public sealed class BackgroundAndDispatchTests
         using var model = SessionFixtures.Model();
         using var probe = SessionFixtures.Probe();
         // A long probe: finite-difference products run two forward passes each, and every forward sleeps 50 ms, so the
-        // probe (2 batches × (6 Lanczos + 2 sketch) products) would take ≥ 2 × 8 × 2 × 50 ms = 1.6 s.
+        // probe (2 batches × (32 Lanczos + 2 sketch) products) would take ≥ 2 × 34 × 2 × 50 ms = 6.8 s.
         var slow = SessionFixtures.SlowSquaredError(sleepMilliseconds: 50);
         var sink = new RecordingSink();
         var options = SessionFixtures.EveryN(1, ExecutionMode.Background);
         options.Probe.JvpMethod = JvpMethod.FiniteDifference;
         options.Probe.Method = ProbeMethod.Lanczos;
+        options.Probe.LanczosSteps = 32;
         var monitor = TrainingMonitor.Attach(model, probe, slow, options, [sink], modelFactory: SessionFixtures.Model);
         monitor.OnStep(1);
         Thread.Sleep(200); // the probe is now inside its products
@@ -190,7 +191,7 @@ public sealed class BackgroundAndDispatchTests
         stop.Stop();
         await monitor.DisposeAsync();
 
-        // It stops at the next product: at most one product (2 × 50 ms) and a forward later, far below the 1.6 s.
+        // It stops at the next product: one product (2 × 50 ms) and a forward later, far below the 6.6 s left.
         Assert.True(stop.Elapsed < TimeSpan.FromSeconds(1), $"StopAsync waited {stop.Elapsed}");
         var status = monitor.Status;
         Assert.Equal((0L, 0L), (status.ProbesTotal, status.ProbeFailuresTotal));
