@@ -134,7 +134,7 @@ internal sealed class LanczosDepthCase(LanczosDepthCase.Settings settings)
         var list = new List<Probe> { Summarise(name, step, 0, exact, reference, total) };
         foreach (var m in settings.DepthValues)
         {
-            var result = SpectralProbe.Run(model, probe.Batches, error, new SpectralProbeOptions { LanczosSteps = m, SketchVectors = 0 });
+            var result = SpectralProbe.Run(model, probe.Batches, error, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = m, SketchVectors = 0 });
             list.Add(Summarise(name, step, m, result, reference, total));
         }
 

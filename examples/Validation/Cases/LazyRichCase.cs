@@ -104,7 +104,8 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         // Same initial weights for every α (same seed, drawn after the data).
         using var model = new CentredTwoLayerNetwork(d, settings.Width, alpha, generator);
         using var probe = ProbeSet.FromTensors(xProbe, yProbe, settings.ProbeExamples);
-        var probeOptions = new SpectralProbeOptions { LanczosSteps = settings.LanczosSteps };
+        // The Lanczos path at m steps, as in the documented reference run (Auto would take the exact Gram path here).
+        var probeOptions = new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps };
         var initial = SpectralProbe.Run(model, probe.Batches, ErrorFunctions.SquaredError, probeOptions);
 
         // GD on (1/α²)·½‖e‖²/n with rate η is GD on ½‖e‖²/n with rate η/α²: that is the rate the monitor needs for η·λ_max.

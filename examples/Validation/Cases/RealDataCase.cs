@@ -121,7 +121,7 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
                 loss.backward();
                 optimizer.step();
                 return (loss.item<float>(), rate);
-            }, new SpectralProbeOptions { LanczosSteps = settings.LanczosSteps });
+            }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps });
             return new Architecture(name, history);
         }
     }
@@ -161,7 +161,7 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
             optimizer.step();
             // Adam's step is not η·gradient: no learning rate for the stability margin.
             return (loss.item<float>(), double.NaN);
-        }, new SpectralProbeOptions { LanczosSteps = settings.LanczosSteps });
+        }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps });
         return new Architecture("transformer", history);
     }
 }
