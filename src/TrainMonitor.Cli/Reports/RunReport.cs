@@ -64,6 +64,7 @@ internal static class RunReport
                 ("final regime", last.Assessment.Regime.ToWireName()),
                 ("shell ratio q", NumberText.Format(last.ShellRatio)),
                 ("error entries", last.ErrorEntries.ToString(CultureInfo.InvariantCulture)),
+                ("batch spectra by method", SummaryColumns.MethodCounts(run.Snapshots) ?? "not recorded"),
             ])
             .Navigation([
                 ("summary", "Summary"), ("profiles", "Shell profiles"), ("frontier", "Resolution frontier"),

@@ -1,5 +1,6 @@
 using TrainMonitor.Cli.Formatting;
 using TrainMonitor.Monitoring;
+using TrainMonitor.Probing;
 
 namespace TrainMonitor.Cli.Reports;
 
@@ -14,6 +15,17 @@ internal static class SummaryColumns
     public const string Legend =
         "energy: error energy ‖e‖²/n on the probe set · null: part below the null floor · λ_f: resolution frontier " +
         "(— undetermined) · α₁: spectral position · kernel Δ: kernel distance from the previous probe";
+
+    /// <summary>
+    /// How many batch spectra each method produced over the run, e.g. <c>lanczos 4, gram 12 (Lanczos: 32 steps)</c>
+    /// (gram and exact are exact spectra); null when the file predates <c>probe_methods</c>.
+    /// </summary>
+    public static string? MethodCounts(IReadOnlyList<ProbeSnapshot> snapshots)
+    {
+        var counts = snapshots.SelectMany(s => s.ProbeMethods).GroupBy(m => m).OrderBy(g => g.Key)
+            .Select(g => $"{ProbeMethodNames.ToWireName(g.Key)} {g.Count()}").ToArray();
+        return counts.Length == 0 ? null : $"{string.Join(", ", counts)} (Lanczos: {snapshots[^1].LanczosSteps} steps)";
+    }
 
     /// <summary>The cells of one probe except the regime (last column), formatted for reading.</summary>
     public static IReadOnlyList<string> NumericCells(ProbeSnapshot s) =>

@@ -3,7 +3,6 @@ using TrainMonitor.Cli.Formatting;
 using TrainMonitor.Cli.Plots;
 using TrainMonitor.Cli.Reports;
 using TrainMonitor.Cli.Runs;
-using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Terminal;
@@ -35,12 +34,9 @@ internal static class SummaryTable
         console.Write(table);
         console.MarkupLineInterpolated($"[grey]{SummaryColumns.Legend}[/]");
         console.MarkupLineInterpolated($"Final regime: [bold]{last.Assessment.Regime.ToWireName()}[/] — {last.Assessment.Reason}");
-        var methods = run.Snapshots.SelectMany(s => s.ProbeMethods).GroupBy(m => m).OrderBy(g => g.Key)
-            .Select(g => $"{ProbeMethodNames.ToWireName(g.Key)} {g.Count()}").ToArray();
-        if (methods.Length > 0)
+        if (SummaryColumns.MethodCounts(run.Snapshots) is { } methods)
         {
-            // Gram and exact are exact spectra; Lanczos is m-step quadrature with certified bounds.
-            console.MarkupLineInterpolated($"Batch spectra by method: {string.Join(", ", methods)} (Lanczos: {last.LanczosSteps} steps)");
+            console.MarkupLineInterpolated($"Batch spectra by method: {methods}");
         }
 
         var undetermined = run.Snapshots.Count(s => !s.Frontier.IsDetermined);
