@@ -450,7 +450,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
-            // Disposal stopped the probe; not a failure of the probe.
+            // StopAsync's token stopped the probe: not a failure of the probe.
             var cancelledAfter = Stopwatch.GetTimestamp() - start + extraTicks;
             RecordProbeTime(cancelledAfter);
             Log(() => MonitorLog.ProbeCancelled(_logger, _run, step, Seconds(cancelledAfter)));
