@@ -28,7 +28,7 @@ internal static class ScaleSuite
         const int vocabulary = 8192, width = 256, layers = 8, heads = 8;
 
         manual_seed(5);
-        using var model = new DecoderTransformer(vocabulary, width, layers, heads, length);
+        using var model = new Validation.Models.CausalTransformer(vocabulary, length, width, heads, layers);
         var parameters = model.parameters().Sum(p => p.numel());
         Console.WriteLine($"scale: decoder-only Transformer V={vocabulary} D={width} L={layers} H={heads}, {parameters / 1e6:F2}M parameters, " +
             $"probe batch {sequences}×{length} = {sequences * length} tokens, Lanczos steps {steps}, sketch {sketch}, {torch.get_num_threads()} threads");
