@@ -48,6 +48,12 @@ internal static class OperatorSuite
             op.Apply(v);
         }
 
+        if (args.Contains("--threads"))
+        {
+            CompareThreads(probed, x, y, pairs);
+            return 0;
+        }
+
         var timing = PairedTiming.Measure(Product, TrainingStep, warmup: 3, pairs);
         Console.WriteLine("  " + timing.Describe("M v", "training step"));
 
@@ -149,5 +155,49 @@ internal static class OperatorSuite
         var x = randn(new long[] { 48, 20 }, dtype: ScalarType.Float64, generator: generator);
         var y = randint(0, 5, new long[] { 48 }, generator: generator);
         return (model, x, y);
+    }
+
+    /// <summary>
+    /// Why the exact path's work is split between threads as it is: the Gram matrix and <c>eigh</c> of the same batch,
+    /// each on the caller's threads against on the one-thread worker (<see cref="SingleThreadedTorch"/>), alternated.
+    /// </summary>
+    private static void CompareThreads(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, int pairs)
+    {
+        void GramHere()
+        {
+            using var scope = NewDisposeScope();
+            using var gram = GramErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy);
+        }
+
+        void GramOnWorker() => SingleThreadedTorch.Run(() =>
+        {
+            using (enable_grad())
+            {
+                GramHere();
+            }
+
+            return true;
+        }, "Gram matrix");
+
+        var gram = PairedTiming.Measure(GramOnWorker, GramHere, warmup: 2, pairs);
+        Console.WriteLine("  " + gram.Describe("Gram M on the one-thread worker", $"on the caller's {get_num_threads()} threads"));
+
+        using var matrix = GramErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy);
+        void EighHere()
+        {
+            using var scope = NewDisposeScope();
+            linalg.eigh(matrix.Matrix);
+        }
+
+        void EighOnWorker() => SingleThreadedTorch.Run(() =>
+        {
+            EighHere();
+            return true;
+        }, "eigh");
+
+        var eigh = PairedTiming.Measure(EighOnWorker, EighHere, warmup: 2, pairs);
+        Console.WriteLine("  " + eigh.Describe($"eigh {matrix.Size}×{matrix.Size} on the one-thread worker", $"on the caller's {get_num_threads()} threads"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"RESULT gram_worker_over_caller={gram.MedianRatio:F3} eigh_worker_over_caller={eigh.MedianRatio:F3}"));
     }
 }

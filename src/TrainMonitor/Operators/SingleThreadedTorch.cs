@@ -11,7 +11,8 @@ namespace TrainMonitor.Operators;
 /// On a machine whose cores are busy, every OpenMP parallel region ends in a barrier that waits for a descheduled
 /// thread. Measured on the project's shared 2-core machines: <c>eigh</c> of a 512×512 float64 matrix took 2.7–14 s
 /// with two threads and 0.13 s with one, a far larger slowdown than the training step's on the same machine; on a quiet
-/// machine one thread was as fast as two (28.6 against 33.9 ms). The thread limit is a per-thread setting (OpenMP's
+/// machine two threads are 1.7× faster (16.6 against 28.2 ms, <c>operator --threads</c> benchmark): one thread bounds
+/// the worst case at that price. The thread limit is a per-thread setting (OpenMP's
 /// nthreads ICV and MKL's local thread count, which is what <c>torch.set_num_threads</c> sets), so the caller's
 /// threads, including a training loop, keep theirs. The Gram products themselves run on the caller's threads (see
 /// <see cref="GramErrorOperator"/>): they are matrix products shaped like a training step's and slow down with it.
