@@ -80,6 +80,28 @@ internal static class OperatorSuite
 
         var gramMatrix = PairedTiming.Measure(GramMatrix, TrainingStep, warmup: 2, pairs);
         Console.WriteLine("  " + gramMatrix.Describe("Gram M", "training step"));
+        // The completeness check (one backward pass to the parameters, per-layer quadratic forms) against the same
+        // Gram M without it, alternated; and how much of its tolerance an intact float32 model uses (≪ 1 is the margin).
+        void GramMatrixUnverified()
+        {
+            using var scope = NewDisposeScope();
+            using var gram = GramErrorOperator.ForModel(probed, x, y, ErrorFunctions.CrossEntropy, GramErrorOperator.DefaultMaxSize,
+                verifyCompleteness: false, onLayerVerified: null);
+        }
+
+        var check = PairedTiming.Measure(GramMatrix, GramMatrixUnverified, warmup: 2, pairs);
+        Console.WriteLine("  " + check.Describe("Gram M with the completeness check", "Gram M without it"));
+        var toleranceUsed = 0.0;
+        using (NewDisposeScope())
+        using (GramErrorOperator.ForModel(probed, x, y, ErrorFunctions.CrossEntropy, GramErrorOperator.DefaultMaxSize, verifyCompleteness: true,
+            onLayerVerified: (layer, used) =>
+            {
+                Console.WriteLine(FormattableString.Invariant($"    completeness check, layer {layer}: |rᵀG r − ‖Jᵀr‖²| = {used:E2} of the tolerance"));
+                toleranceUsed = Math.Max(toleranceUsed, used);
+            }))
+        {
+        }
+
         var gramSpectrum = PairedTiming.Measure(GramSpectrum, TrainingStep, warmup: 2, pairs);
         Console.WriteLine("  " + gramSpectrum.Describe("Gram M + exact measure (eigh, Jacobi reconstruction)", "training step"));
 
@@ -109,7 +131,9 @@ internal static class OperatorSuite
             $"gram_over_step={gramMatrix.MedianRatio:F3} gram_over_step_min={gramMatrix.MinRatio:F3} gram_over_step_max={gramMatrix.MaxRatio:F3} " +
             $"gram_spectrum_over_step={gramSpectrum.MedianRatio:F3} gram_spectrum_over_step_min={gramSpectrum.MinRatio:F3} gram_spectrum_over_step_max={gramSpectrum.MaxRatio:F3} " +
             $"gram_vs_lanczos_speedup={probes.MedianRatio:F2} gram_vs_lanczos_speedup_min={probes.MinRatio:F2} gram_vs_lanczos_speedup_max={probes.MaxRatio:F2} " +
-            $"jvp_rel_err={jvpError:E2} gram_rel_err={gramError:E2}"));
+            $"jvp_rel_err={jvpError:E2} gram_rel_err={gramError:E2} " +
+            $"gram_check_over_gram={check.MedianRatio:F3} gram_check_over_gram_min={check.MinRatio:F3} gram_check_over_gram_max={check.MaxRatio:F3} " +
+            $"gram_check_tolerance_used={toleranceUsed:E2}"));
         return 0;
     }
 

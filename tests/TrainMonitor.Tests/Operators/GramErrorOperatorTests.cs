@@ -182,6 +182,63 @@ public sealed class GramErrorOperatorTests
         Assert.Contains("couple examples", result.GramUnavailableReason);
     }
 
+    [Theory]
+    [InlineData(OutsideCall.Forward)]
+    [InlineData(OutsideCall.Functional)]
+    [InlineData(OutsideCall.CallAndForward)]
+    [InlineData(OutsideCall.Everything)]
+    public void LayersReachedOutsideCallSendAutoToLanczosNamingTheLayer(OutsideCall style)
+    {
+        // The structural check passes (only Linear layers) and the errors are separable, so without the completeness check
+        // the Gram path would return M without (part of) the head's contribution, labelled exact.
+        manual_seed(37);
+        var model = new OutsideCallModel(style);
+        Assert.Null(GramErrorOperator.UnsupportedReason(model));
+        var x = randn(16, 5, dtype: F64);
+        var y = randint(0, 3, [16]);
+        var ex = Assert.Throws<NotSupportedException>(() => GramErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy));
+        Assert.Contains(style == OutsideCall.Everything ? "'hidden'" : "'head'", ex.Message);
+        Assert.Contains("module.call", ex.Message);
+
+        using var probeSet = ProbeSet.FromTensors(x, y, batchSize: 16);
+        var options = new SpectralProbeOptions { Method = ProbeMethod.Auto, SketchVectors = 0, LanczosSteps = 16 };
+        var auto = SpectralProbe.Run(model, probeSet.Batches, ErrorFunctions.CrossEntropy, options);
+        Assert.Equal([ProbeMethod.Lanczos], auto.Methods);
+        Assert.Contains("module.call", auto.GramUnavailableReason);
+
+        // The fallback's answer is the true spectrum: Lanczos with m = n breaks down on M's invariant subspace, so its
+        // λ_max matches the explicit-Jacobian M's to round-off (the wrong Gram M's would be far off).
+        using var exact = ExactErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy);
+        var lambdaMax = linalg.eigvalsh(exact.Matrix).max().item<double>();
+        Assert.Equal(lambdaMax, auto.LambdaMax, lambdaMax * 1e-10);
+    }
+
+    [Fact]
+    public void Float32ModelsPassTheCompletenessCheckAndMatchTheExplicitJacobian()
+    {
+        // The completeness check must not refuse intact float32 models: both of its sides carry float32 round-off
+        // (≈ 1e-7 relative) against a threshold of √ε₃₂ = 3.5e-4. M itself agrees with the explicit route to float32 round-off.
+        var cases = new (nn.Module<Tensor, Tensor> Model, Tensor Input, Tensor Target, ErrorFunction Error)[]
+        {
+            (TestModels.Mlp(38), TestModels.MlpBatch(38).Input, TestModels.MlpBatch(38).Classes, ErrorFunctions.CrossEntropy),
+            (TestModels.Cnn(39), TestModels.CnnBatch(39).Input, TestModels.CnnBatch(39).RegressionTarget, ErrorFunctions.SquaredError),
+            (TestModels.Attention(40), TestModels.AttentionBatch(40).Input, TestModels.AttentionBatch(40).Classes, ErrorFunctions.CrossEntropyPerToken),
+        };
+        foreach (var (model, input, target, error) in cases)
+        {
+            model.to(ScalarType.Float32);
+            var x = input.is_floating_point() ? input.to_type(ScalarType.Float32) : input;
+            var y = target.is_floating_point() ? target.to_type(ScalarType.Float32) : target;
+            using var scope = NewDisposeScope();
+            using var gram = GramErrorOperator.ForModel(model, x, y, error);
+            using var explicitM = ExactErrorOperator.ForModel(model, x, y, error);
+            var difference = Numerics.RelativeError(gram.Matrix, explicitM.Matrix.to_type(F64));
+            // The class's P·ε bound with ε of float32: both routes are sums of P float32 products per entry.
+            var tolerance = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()) * (double)finfo(ScalarType.Float32).eps;
+            Assert.True(difference <= tolerance, $"{model.GetType().Name}: ‖M_gram − M_explicit‖_F / ‖M‖_F = {difference:E2} > P·ε₃₂ = {tolerance:E2}");
+        }
+    }
+
     [Fact]
     public void AttentionModelThroughSdpaMatches()
     {
@@ -327,6 +384,46 @@ public sealed class GramErrorOperatorTests
         }
 
         public override Tensor forward(Tensor idx) => head.call(tokens.call(idx));
+    }
+
+    public enum OutsideCall
+    {
+        /// <summary>The head is invoked as <c>head.forward(h)</c>.</summary>
+        Forward,
+
+        /// <summary>The head's weights are used through <c>nn.functional.linear</c>.</summary>
+        Functional,
+
+        /// <summary>The head is called twice, once through <c>call</c> and once through <c>forward</c>.</summary>
+        CallAndForward,
+
+        /// <summary>No layer is invoked through <c>call</c>.</summary>
+        Everything,
+    }
+
+    private sealed class OutsideCallModel : nn.Module<Tensor, Tensor>
+    {
+        private readonly OutsideCall style;
+        private readonly Linear hidden = nn.Linear(5, 3, dtype: F64);
+        private readonly Linear head = nn.Linear(3, 3, dtype: F64);
+
+        public OutsideCallModel(OutsideCall style)
+            : base(nameof(OutsideCallModel))
+        {
+            this.style = style;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var h = nn.functional.tanh(style == OutsideCall.Everything ? hidden.forward(x) : hidden.call(x));
+            return style switch
+            {
+                OutsideCall.Forward or OutsideCall.Everything => head.forward(h),
+                OutsideCall.Functional => nn.functional.linear(h, head.weight!, head.bias),
+                _ => head.forward(nn.functional.tanh(head.call(h))),
+            };
+        }
     }
 
     /// <summary>Subtracts the batch mean of the hidden layer: every error depends on every example.</summary>

@@ -25,7 +25,12 @@ namespace TrainMonitor.Operators;
 /// in float32, 1.5e-8 in float64; the two routes differ by O(depth·ε), orders of magnitude less) marks the pair as
 /// coupled and the path as unsupported for it; a coupling below that threshold changes M by less than √ε relative.
 /// The verdict is cached per model instance and error function.</para>
-/// <para><b>Cost.</b> One forward, k backward passes that stop at the layer outputs (no weight gradients), one
+/// <para><b>Completeness check.</b> Hooks fire only through <c>module.call</c>: a layer called as <c>.forward(x)</c>
+/// or whose weights are used through <c>nn.functional</c> would be missing from M. On every batch, each layer's
+/// contribution is checked against one backward pass of <c>rᵀe</c> to the parameters (<see cref="GramVerification"/>);
+/// a layer that disagrees makes the batch unsupported, with a reason naming the layer, and <c>Auto</c> takes Lanczos.</para>
+/// <para><b>Cost.</b> One forward, k backward passes that stop at the layer outputs (no weight gradients), one backward
+/// pass to the parameters (the completeness check), one
 /// Hadamard product of two n×n kernels per layer (more for layers applied at several positions per example), and
 /// later one <c>eigh</c> of M (<see cref="Spectral.ExactSpectralMeasure"/>). Memory O(n²) plus the layer activations.</para>
 /// <para>The model is not modified: hooks are attached for the forward pass only and removed after it, no
@@ -57,7 +62,15 @@ public static class GramErrorOperator
     /// examples, or more than <paramref name="maxSize"/> errors. Nothing has been changed; use the Lanczos path.
     /// </exception>
     /// <exception cref="InvalidOperationException">No trainable parameter influences the errors.</exception>
-    public static MatrixErrorOperator ForModel(nn.Module<Tensor, Tensor> model, Tensor input, Tensor target, ErrorFunction error, int maxSize = DefaultMaxSize)
+    public static MatrixErrorOperator ForModel(nn.Module<Tensor, Tensor> model, Tensor input, Tensor target, ErrorFunction error, int maxSize = DefaultMaxSize) =>
+        ForModel(model, input, target, error, maxSize, verifyCompleteness: true, onLayerVerified: null);
+
+    /// <summary>
+    /// <see cref="ForModel(nn.Module{Tensor, Tensor}, Tensor, Tensor, ErrorFunction, int)"/> with the completeness check
+    /// switchable (the benchmark times it side by side) and each layer's check reported as (layer, |a − b| / tolerance).
+    /// </summary>
+    internal static MatrixErrorOperator ForModel(nn.Module<Tensor, Tensor> model, Tensor input, Tensor target, ErrorFunction error, int maxSize,
+        bool verifyCompleteness, Action<string, double>? onLayerVerified)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
@@ -116,36 +129,64 @@ public static class GramErrorOperator
             }
         }
 
-        if (calls.Length == 0)
+        var probe = GramVerification.ProbeVector(errors);
+        double[] autogradForms;
+        using (enable_grad())
+        {
+            if (calls.Length > 0)
+            {
+                ComputeOutputGradients(errors, calls, examples, perExample);
+                if (GramSeparability.Lookup(model, error) is null)
+                {
+                    var coupling = CheckSeparability(errors, calls, examples, perExample);
+                    GramSeparability.Record(model, error, coupling);
+                    if (coupling is not null)
+                    {
+                        throw new NotSupportedException($"The Gram path does not apply: {coupling}.");
+                    }
+                }
+            }
+
+            autogradForms = verifyCompleteness ? GramVerification.AutogradQuadraticForms(errors, plan, probe) : [];
+        }
+
+        if (calls.Length == 0 && autogradForms.All(f => f == 0))
         {
             throw new InvalidOperationException(
                 $"None of the model's trainable layers influences the error vector ({TensorDescription.Describe(errors)}).");
-        }
-
-        using (enable_grad())
-        {
-            ComputeOutputGradients(errors, calls, examples, perExample);
-            if (GramSeparability.Lookup(model, error) is null)
-            {
-                var coupling = CheckSeparability(errors, calls, examples, perExample);
-                GramSeparability.Record(model, error, coupling);
-                if (coupling is not null)
-                {
-                    throw new NotSupportedException($"The Gram path does not apply: {coupling}.");
-                }
-            }
         }
 
         // The Gram products are matrix products shaped like a training step's, so they run on the caller's thread with its
         // intra-op threads and scale with training: on one thread the 784-1024-1024-10 MLP's M (n = 512) took 2.2 training
         // steps, on the caller's two 1.6. Only eigh, whose many small parallel regions stall on busy cores, is confined to
         // one thread (ExactSpectralMeasure).
+        // Each layer is accumulated on its own and checked against autograd before it joins M (GramVerification): a layer
+        // reached outside module.call must send the batch to Lanczos, never into a wrong "exact" spectrum.
         var gram = zeros(new[] { n, n }, ScalarType.Float64, errors.device);
         using (no_grad())
         {
-            foreach (var layer in plan.Layers)
+            var layerGram = verifyCompleteness ? zeros_like(gram) : gram;
+            var r = probe.to_type(ScalarType.Float64);
+            for (var l = 0; l < plan.Layers.Count; l++)
             {
-                LayerGram.Accumulate(layer, calls.Where(c => c.Layer == layer).ToArray(), examples, perExample, gram);
+                var layer = plan.Layers[l];
+                var layerCalls = calls.Where(c => c.Layer == layer).ToArray();
+                if (!verifyCompleteness)
+                {
+                    LayerGram.Accumulate(layer, layerCalls, examples, perExample, gram);
+                    continue;
+                }
+
+                layerGram.zero_();
+                LayerGram.Accumulate(layer, layerCalls, examples, perExample, layerGram);
+                var (missed, usedTolerance) = GramVerification.Check(layer, layerCalls.Length, layerGram, r, autogradForms[l], errors.dtype);
+                onLayerVerified?.Invoke(layer.Name, usedTolerance);
+                if (missed is not null)
+                {
+                    throw new NotSupportedException($"The Gram path does not apply: {missed}.");
+                }
+
+                gram.add_(layerGram);
             }
         }
 
