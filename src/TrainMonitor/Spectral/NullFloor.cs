@@ -1,13 +1,29 @@
+using TorchSharp;
+
 namespace TrainMonitor.Spectral;
 
 /// <summary>
 /// The eigenvalue below which error counts as null energy (error the current kernel cannot move): either a
 /// fraction of the largest Ritz value or an absolute value.
 /// </summary>
+/// <remarks>
+/// The default fraction follows the precision M was computed in: an operator formed in float32 carries round-off
+/// of order ε₃₂·λ_max, which turns exact zero eigenvalues into spurious ones up to that size. A floor below them
+/// spreads the null energy over shells that do not exist, with bounds that are certified for the computed
+/// operator but not for the model's M. See <see cref="DefaultFractionFor"/>.
+/// </remarks>
 public sealed class NullFloor
 {
-    /// <summary>Default relative fraction of λ_max (1e-10).</summary>
+    /// <summary>Default relative fraction of λ_max for float64 operators (1e-10), and the least default for any dtype.</summary>
     public const double DefaultFraction = 1e-10;
+
+    /// <summary>
+    /// Multiple c of the dtype's machine epsilon in the default fraction <c>max(1e-10, c·ε)</c>. Set from the
+    /// <c>nullfloor</c> benchmark (docs/benchmarks.md): the largest spurious eigenvalue of float32 Gram and
+    /// Lanczos operators of rank-deficient models was MEASURED_SPURIOUS·λ_max (≈ MEASURED_UNITS ε₃₂); c = C_VALUE leaves a
+    /// margin of MARGIN_VALUE, and the float64 default stays 1e-10 (c·ε₆₄ ≈ FLOAT64_PRODUCT).
+    /// </summary>
+    public const double EpsilonMultiple = 100;
 
     private NullFloor(bool isRelative, double value)
     {
@@ -15,8 +31,18 @@ public sealed class NullFloor
         Value = value;
     }
 
-    /// <summary>The default floor, <c>1e-10 · λ_max</c>.</summary>
+    /// <summary>The default floor of float64 operators, <c>1e-10 · λ_max</c>.</summary>
     public static NullFloor Default { get; } = new(true, DefaultFraction);
+
+    /// <summary>
+    /// The default relative fraction for an operator computed in <paramref name="dtype"/>:
+    /// <c>max(1e-10, <see cref="EpsilonMultiple"/>·ε_dtype)</c> — 1e-10 for float64, about 1e-5 for float32.
+    /// </summary>
+    public static double DefaultFractionFor(torch.ScalarType dtype) =>
+        Math.Min(0.5, Math.Max(DefaultFraction, EpsilonMultiple * FloatPrecision.Epsilon(dtype)));
+
+    /// <summary>The default floor for an operator computed in <paramref name="dtype"/> (see <see cref="DefaultFractionFor"/>).</summary>
+    public static NullFloor DefaultFor(torch.ScalarType dtype) => new(true, DefaultFractionFor(dtype));
 
     /// <summary>True when <see cref="Value"/> is a fraction of λ_max; false when it is an absolute eigenvalue.</summary>
     public bool IsRelative { get; }
