@@ -28,7 +28,7 @@ public sealed class SpectralProbeOptions
     /// <summary>
     /// Null floor as a fraction of λ_max, in [0, 1); ignored when <see cref="NullFloorAbsolute"/> is set. Unset (the
     /// default) means it follows the precision of the operator: <see cref="NullFloor.DefaultFractionFor"/> of the coarsest
-    /// dtype among the model's trainable parameters and the batches' operators — 1e-10 for float64, about 1e-5 for
+    /// dtype among the model's trainable parameters and the batches' operators — 1e-10 for float64, 7.6e-6 for
     /// float32, whose round-off would otherwise show up as energy in shells that do not exist.
     /// </summary>
     public double? NullFloorFraction { get; set; }

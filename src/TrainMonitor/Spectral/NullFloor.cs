@@ -19,11 +19,12 @@ public sealed class NullFloor
 
     /// <summary>
     /// Multiple c of the dtype's machine epsilon in the default fraction <c>max(1e-10, c·ε)</c>. Set from the
-    /// <c>nullfloor</c> benchmark (docs/benchmarks.md): the largest spurious eigenvalue of float32 Gram and
-    /// Lanczos operators of rank-deficient models was MEASURED_SPURIOUS·λ_max (≈ MEASURED_UNITS ε₃₂); c = C_VALUE leaves a
-    /// margin of MARGIN_VALUE, and the float64 default stays 1e-10 (c·ε₆₄ ≈ FLOAT64_PRODUCT).
+    /// <c>nullfloor</c> benchmark (docs/benchmarks.md): the largest spurious eigenvalue (an exact zero of the float64
+    /// twin's M) of the float32 Gram M and float32 Lanczos operator of four rank-deficient models was 2.8e-8·λ_max
+    /// (0.24 ε₃₂; issue 15 saw up to 6e-8, 0.5 ε₃₂). Round-off grows with the length of the sums in J and Jᵀ, so c = 64
+    /// (7.6e-6·λ_max) keeps a margin of about 130 over the largest seen; c·ε₆₄ = 1.4e-14, so float64 keeps 1e-10.
     /// </summary>
-    public const double EpsilonMultiple = 100;
+    public const double EpsilonMultiple = 64;
 
     private NullFloor(bool isRelative, double value)
     {
@@ -36,7 +37,7 @@ public sealed class NullFloor
 
     /// <summary>
     /// The default relative fraction for an operator computed in <paramref name="dtype"/>:
-    /// <c>max(1e-10, <see cref="EpsilonMultiple"/>·ε_dtype)</c> — 1e-10 for float64, about 1e-5 for float32.
+    /// <c>max(1e-10, <see cref="EpsilonMultiple"/>·ε_dtype)</c> — 1e-10 for float64, 7.6e-6 for float32; capped at 0.5 so that float16 and bfloat16 still get a floor below λ_max.
     /// </summary>
     public static double DefaultFractionFor(torch.ScalarType dtype) =>
         Math.Min(0.5, Math.Max(DefaultFraction, EpsilonMultiple * FloatPrecision.Epsilon(dtype)));
