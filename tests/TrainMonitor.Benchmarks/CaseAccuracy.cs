@@ -75,10 +75,19 @@ internal sealed class CaseAccuracy
     /// <summary>Largest amount by which an exact energy lies outside its certified interval, before any slack.</summary>
     public double MaxExcess => Checks.Max(c => c.Excess) / Total;
 
-    /// <summary>Containment slack relative to the total energy (the suite's float64 slack unless a case sets its own).</summary>
-    public double? Slack { get; set; }
+    /// <summary>
+    /// Containment slack of an interval in absolute units, for cases whose reference is not the operator as computed
+    /// (float32 models against their float64 twin); null: the suite's relative float64 slack.
+    /// </summary>
+    public Func<IntervalCheck, double>? SlackOf { get; set; }
 
-    public IEnumerable<IntervalCheck> Violations(double slack) => Checks.Where(c => c.Excess > (Slack ?? slack) * Total);
+    /// <summary>True when the reference is the float64 twin of a float32 operator (<see cref="SlackOf"/> set).</summary>
+    public bool IsFloat32 => SlackOf is not null;
+
+    public IEnumerable<IntervalCheck> Violations(double slack) => Checks.Where(c => c.Excess > (SlackOf?.Invoke(c) ?? slack * Total));
+
+    /// <summary>Largest excess as a fraction of its own slack (float32 cases).</summary>
+    public double MaxExcessOverSlack(double slack) => Checks.Max(c => c.Excess / (SlackOf?.Invoke(c) ?? slack * Total));
 
     /// <summary>Lanczos on <paramref name="op"/>; the null floor is the default for the operator's dtype.</summary>
     public static CaseAccuracy Measure(string name, IErrorOperator op, ExactSpectrum exact, int steps)
