@@ -34,7 +34,7 @@ internal static class AccuracySuite
         var showShells = args.Contains("--shells", StringComparer.OrdinalIgnoreCase);
         var started = Stopwatch.StartNew();
         Console.WriteLine(Invariant(
-            $"accuracy: Lanczos m = {steps} against eigh; grid q = {ShellGrid.DefaultRatio}, null floor {NullFloor.Default}; containment slack {Slack:G2}·total; {torch.get_num_threads()} threads"));
+            $"accuracy: Lanczos m = {steps} against eigh; grid q = {ShellGrid.DefaultRatio}, null floor {NullFloor.Default} (float64), {NullFloor.DefaultFor(ScalarType.Float32)} (float32 cases); containment slack {Slack:G2}·total (float64); {torch.get_num_threads()} threads"));
 
         var cases = new List<CaseAccuracy>();
         foreach (var spec in PowerLawCases())
@@ -56,6 +56,11 @@ internal static class AccuracySuite
         Report(cases[^1], showShells);
         cases.Add(Timed(() => AttentionCase(steps)));
         Report(cases[^1], showShells);
+        foreach (var build in RankDeficientCase.All())
+        {
+            cases.Add(Timed(() => Float32Case(build, steps)));
+            Report(cases[^1], showShells);
+        }
 
         Console.WriteLine();
         PrintTable(cases);
@@ -70,18 +75,27 @@ internal static class AccuracySuite
             Console.WriteLine(Invariant($"  nearest exact eigenvalue to an edge: {Sci(gap)}·λ_max away"));
         }
 
-        var widths = cases.SelectMany(c => c.OccupiedShells.Select(s => s.Width / c.Total)).OrderBy(w => w).ToArray();
+        // Widths, errors and the excess before slack are over the float64 cases, as before the float32 cases were added,
+        // so those figures stay comparable; containment is over every case.
+        var float64 = cases.Where(c => !c.IsFloat32).ToArray();
+        var float32 = cases.Where(c => c.IsFloat32).ToArray();
+        var widths = float64.SelectMany(c => c.OccupiedShells.Select(s => s.Width / c.Total)).OrderBy(w => w).ToArray();
         var held = 100.0 * (intervals - violations.Length) / intervals;
         var medianWidth = PairedTiming.Median(widths);
-        var maxShellError = cases.Max(c => c.MaxEstimateError);
-        var lambdaError = cases.Max(c => c.LambdaMaxRelativeError);
+        var maxShellError = float64.Max(c => c.MaxEstimateError);
+        var lambdaError = float64.Max(c => c.LambdaMaxRelativeError);
+        var float32Intervals = float32.Sum(c => c.Checks.Count);
+        var float32Held = 100.0 * (float32Intervals - float32.Sum(c => c.Violations(Slack).Count())) / float32Intervals;
+        var float32Excess = float32.Max(c => c.MaxExcessOverSlack(Slack));
         Console.WriteLine(Invariant($"{intervals} intervals checked (null + shells + above the top shell, per case), {violations.Length} outside their bounds"));
-        Console.WriteLine(Invariant($"largest excess over a bound before slack: {Sci(cases.Max(c => c.MaxExcess))} of total (slack {Slack:G2})"));
+        Console.WriteLine(Invariant($"largest excess over a bound before slack: {Sci(float64.Max(c => c.MaxExcess))} of total (slack {Slack:G2}; float64 cases)"));
+        Console.WriteLine(Invariant(
+            $"float32 cases against their float64 twins: {float32Intervals} intervals, largest excess {float32Excess:G2} of its slack ε₃₂·total·(4 + 2√(λ_max/a) + 2√(λ_max/b))"));
         Console.WriteLine(Invariant(
             $"width over {widths.Length} occupied shells: median {medianWidth:P2}, 90th percentile {widths[(int)(0.9 * widths.Length)]:P2}, max {widths[^1]:P2} of total"));
         Console.WriteLine(Invariant($"wall time {started.Elapsed.TotalSeconds:F1} s"));
         Console.WriteLine(Invariant(
-            $"RESULT cases={cases.Count} bounds_hold={held:G6} median_bound_width={medianWidth:G3} max_shell_err={maxShellError:G3} lambda_max_rel_err={lambdaError:G3}"));
+            $"RESULT cases={cases.Count} bounds_hold={held:G6} median_bound_width={medianWidth:G3} max_shell_err={maxShellError:G3} lambda_max_rel_err={lambdaError:G3} float32_cases={float32.Length} float32_bounds_hold={float32Held:G6} float32_max_excess_over_slack={float32Excess:G3}"));
         return violations.Length == 0 ? 0 : 1;
     }
 
@@ -158,6 +172,29 @@ internal static class AccuracySuite
         var errorDifference = (op.Error - exactError).norm().item<double>() / exactError.norm().item<double>();
         result.Note = Invariant(
             $"P = {op.ParameterCount}, JVP {op.JvpMethod}, {op.Applications} products; autograd and explicit error vectors differ by {Sci(errorDifference)} (relative)");
+        return result;
+    }
+
+    /// <summary>
+    /// A rank-deficient float32 model (the nullfloor suite's cases): Lanczos through the float32 autograd operator
+    /// with the float32 default null floor, against eigh of the float64 twin's explicit M. The reference is not the
+    /// operator as computed, so containment allows the float32 slack of <see cref="NullFloorSuite.Float32Slack"/>.
+    /// </summary>
+    private static CaseAccuracy Float32Case(Func<RankDeficientCase> build, int steps)
+    {
+        using var scope = NewDisposeScope();
+        using var c = build();
+        ExactSpectrum exact;
+        using (var exactOp = ExactErrorOperator.ForModel(c.Twin, c.TwinInput, c.TwinTarget, c.Error))
+        {
+            exact = ExactSpectrum.Of(exactOp);
+        }
+
+        using var op = AutogradErrorOperator.ForModel(c.Model, c.Input, c.Target, c.Error);
+        var result = CaseAccuracy.Measure("f32 " + c.Name, op, exact, steps);
+        var total = result.Total;
+        result.SlackOf = k => NullFloorSuite.Float32Slack(k, exact.LambdaMax, total);
+        result.Note = Invariant($"P = {op.ParameterCount}, {op.ComputeDtype} operator against the float64 twin; {c.Why}");
         return result;
     }
 

@@ -75,15 +75,37 @@ internal sealed class CaseAccuracy
     /// <summary>Largest amount by which an exact energy lies outside its certified interval, before any slack.</summary>
     public double MaxExcess => Checks.Max(c => c.Excess) / Total;
 
-    public IEnumerable<IntervalCheck> Violations(double slack) => Checks.Where(c => c.Excess > slack * Total);
+    /// <summary>
+    /// Containment slack of an interval in absolute units, for cases whose reference is not the operator as computed
+    /// (float32 models against their float64 twin); null: the suite's relative float64 slack.
+    /// </summary>
+    public Func<IntervalCheck, double>? SlackOf { get; set; }
 
+    /// <summary>True when the reference is the float64 twin of a float32 operator (<see cref="SlackOf"/> set).</summary>
+    public bool IsFloat32 => SlackOf is not null;
+
+    public IEnumerable<IntervalCheck> Violations(double slack) => Checks.Where(c => c.Excess > (SlackOf?.Invoke(c) ?? slack * Total));
+
+    /// <summary>Largest excess as a fraction of its own slack (float32 cases).</summary>
+    public double MaxExcessOverSlack(double slack) => Checks.Max(c => c.Excess / (SlackOf?.Invoke(c) ?? slack * Total));
+
+    /// <summary>Lanczos on <paramref name="op"/>; the null floor is the default for the operator's dtype.</summary>
     public static CaseAccuracy Measure(string name, IErrorOperator op, ExactSpectrum exact, int steps)
     {
         ArgumentNullException.ThrowIfNull(op);
         ArgumentNullException.ThrowIfNull(exact);
         var jacobi = LanczosIteration.Run(op, new LanczosOptions { Steps = steps });
         var measure = new SpectralMeasure(jacobi);
-        var profile = ShellProfile.Compute(measure, ShellGrid.Default, NullFloor.Default);
+        var profile = ShellProfile.Compute(measure, ShellGrid.Default, NullFloor.DefaultFor(op.ComputeDtype));
+        return new CaseAccuracy(name, op.Size, jacobi, profile, exact, CheckIntervals(profile, measure, exact));
+    }
+
+    /// <summary>
+    /// Every interval of <paramref name="profile"/> (null, shells, above the top shell) with its exact energy from
+    /// <paramref name="exact"/>.
+    /// </summary>
+    public static IReadOnlyList<IntervalCheck> CheckIntervals(ShellProfile profile, SpectralMeasure measure, ExactSpectrum exact)
+    {
         var total = profile.TotalEnergy;
 
         // Same edges as the profile: the null interval is (−∞, floor), the lowest shell starts at the floor
@@ -108,8 +130,7 @@ internal sealed class CaseAccuracy
         checks.Add(new IntervalCheck(
             "above", top, double.PositiveInfinity, aboveEstimate, Math.Max(0, total - atTop.Upper), total - atTop.Lower,
             exact.MassIn(top, double.PositiveInfinity), IsShell: false));
-
-        return new CaseAccuracy(name, op.Size, jacobi, profile, exact, checks);
+        return checks;
     }
 
     private static double Median(IEnumerable<double> values)

@@ -6,6 +6,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["accuracy"] = AccuracySuite.Run,
     ["overhead"] = OverheadSuite.Run,
     ["scale"] = ScaleSuite.Run,
+    ["nullfloor"] = NullFloorSuite.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -26,6 +26,8 @@ public sealed class HostedMonitorTests : IDisposable
     [InlineData("TrainMonitor:Schedule:ProbeInterval", "-5", "TrainMonitor:Schedule:ProbeInterval")]
     [InlineData("TrainMonitor:Probe:ShellRatio", "1", "TrainMonitor:Probe:ShellRatio")]
     [InlineData("TrainMonitor:Probe:LanczosSteps", "1", "TrainMonitor:Probe:LanczosSteps")]
+    [InlineData("TrainMonitor:Probe:NullFloorAbsolute", "0", "TrainMonitor:Probe:NullFloorAbsolute")]
+    [InlineData("TrainMonitor:Probe:NullFloorFraction", "1", "TrainMonitor:Probe:NullFloorFraction")]
     [InlineData("TrainMonitor:HistoryLimit", "0", "TrainMonitor:HistoryLimit")]
     [InlineData("TrainMonitor:Regime:Window", "0", "TrainMonitor:Regime:Window")]
     [InlineData("TrainMonitor:RunName", " ", "TrainMonitor:RunName")]

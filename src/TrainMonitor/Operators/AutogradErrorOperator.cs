@@ -60,6 +60,8 @@ public sealed class AutogradErrorOperator : IErrorOperator
             _used = used;
             UsedParameters = [.. _parameters.Where((_, i) => used[i])];
             ParameterCount = UsedParameters.Sum(p => p.numel());
+            // Products run in the parameters' and outputs' dtypes (vectors are converted at the boundary).
+            ComputeDtype = Spectral.FloatPrecision.Coarsest(UsedParameters.Select(p => p.dtype).Append(_graphErrors!.dtype));
             _size = checked((int)_graphErrors!.shape[0]);
             _error = _graphErrors.detach().to_type(ScalarType.Float64).clone().DetachFromDisposeScope();
         }
@@ -120,6 +122,9 @@ public sealed class AutogradErrorOperator : IErrorOperator
 
     /// <inheritdoc />
     public int Size => _size;
+
+    /// <inheritdoc />
+    public ScalarType ComputeDtype { get; }
 
     /// <inheritdoc />
     public Device Device => _error.device;

@@ -26,7 +26,9 @@ public static class ExactErrorOperator
         var matrix = jacobian.mm(jacobian.t()).div(n);
         // Symmetrise: J Jᵀ is symmetric in exact arithmetic; make it so to the last bit for eigh.
         matrix = matrix.add(matrix.t()).mul(0.5);
-        return new MatrixErrorOperator(matrix, error);
+        // J's rows are reverse passes in the model's dtype, so M carries the parameters' round-off (J itself is float64).
+        var computeDtype = Spectral.FloatPrecision.Coarsest(parameters.Where(p => p.requires_grad).Select(p => p.dtype));
+        return new MatrixErrorOperator(matrix, error, computeDtype);
     }
 
     /// <summary>

@@ -26,4 +26,11 @@ public interface IErrorOperator : IDisposable
 
     /// <summary>Returns <c>M v</c> as a new float64 tensor; <paramref name="v"/> is not modified.</summary>
     Tensor Apply(Tensor v);
+
+    /// <summary>
+    /// The floating dtype whose round-off the products carry (the model's dtype; float64 unless an implementation
+    /// says otherwise). Vectors are float64 either way, but a float32 model's M is only float32-accurate, which sets
+    /// the default null floor (<see cref="Spectral.NullFloor.DefaultFractionFor"/>).
+    /// </summary>
+    ScalarType ComputeDtype => ScalarType.Float64;
 }

@@ -14,7 +14,13 @@ public sealed class MatrixErrorOperator : IErrorOperator
     private long _applications;
 
     /// <summary>Wraps <paramref name="matrix"/> (n×n, symmetric) and the error vector <paramref name="error"/> (n).</summary>
-    public MatrixErrorOperator(Tensor matrix, Tensor error)
+    /// <param name="matrix">M, any floating dtype (kept in float64).</param>
+    /// <param name="error">e, any floating dtype (kept in float64).</param>
+    /// <param name="computeDtype">
+    /// The dtype M was computed in, when coarser than the tensors show (a float32 model's Gram matrix accumulated in
+    /// float64); by default the coarser of the two tensors' dtypes.
+    /// </param>
+    public MatrixErrorOperator(Tensor matrix, Tensor error, ScalarType? computeDtype = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(error);
@@ -34,12 +40,16 @@ public sealed class MatrixErrorOperator : IErrorOperator
             throw new ArgumentException($"Matrix is on {matrix.device}, error on {error.device}; both must be on one device.", nameof(error));
         }
 
+        ComputeDtype = computeDtype ?? Spectral.FloatPrecision.Coarser(matrix.dtype, error.dtype);
         _matrix = matrix.detach().to_type(ScalarType.Float64).DetachFromDisposeScope();
         _error = error.detach().to_type(ScalarType.Float64).DetachFromDisposeScope();
     }
 
     /// <summary>The matrix M (float64, n×n, symmetric); owned by the operator, do not dispose.</summary>
     public Tensor Matrix => _matrix;
+
+    /// <inheritdoc />
+    public ScalarType ComputeDtype { get; }
 
     /// <inheritdoc />
     public int Size => (int)_error.shape[0];

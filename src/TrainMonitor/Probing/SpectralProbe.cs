@@ -73,8 +73,11 @@ public static class SpectralProbe
             });
         }).ToArray();
 
+        // The model's own dtype sets the default null floor even where an operator cannot tell (its trainable
+        // parameters are what the products round in).
+        var modelDtype = FloatPrecision.Coarsest(model.parameters().Where(p => p.requires_grad && p.is_floating_point()).Select(p => p.dtype));
         using var guard = new ProbeGuard(model);
-        var result = Run(factories, options, ct);
+        var result = Run(factories, options, modelDtype, ct);
         return result.WithMethods(methods, gramUnavailable);
     }
 
@@ -82,8 +85,16 @@ public static class SpectralProbe
     /// Probes the operators that <paramref name="batchOperators"/> create, one batch at a time (each is disposed
     /// before the next is created). The entry point for operators not built from a model, e.g. explicit matrices.
     /// </summary>
+    /// <remarks>
+    /// The default null floor follows the coarsest <see cref="IErrorOperator.ComputeDtype"/> of the batches (float64 for
+    /// operators that do not say).
+    /// </remarks>
     public static SpectralProbeResult Run(IReadOnlyList<Func<IErrorOperator>> batchOperators, SpectralProbeOptions? options = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default) =>
+        Run(batchOperators, options, ScalarType.Float64, ct);
+
+    private static SpectralProbeResult Run(IReadOnlyList<Func<IErrorOperator>> batchOperators, SpectralProbeOptions? options,
+        ScalarType computeDtype, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batchOperators);
         if (batchOperators.Count == 0)
@@ -121,11 +132,12 @@ public static class SpectralProbe
             }
 
             sizes.Add(op.Size);
+            computeDtype = FloatPrecision.Coarser(computeDtype, op.ComputeDtype);
             applications += op.Applications;
         }
 
         var measure = new SpectralMeasure(components);
-        var profile = ShellProfile.Compute(measure, new ShellGrid(options.ShellRatio), options.ResolveNullFloor());
+        var profile = ShellProfile.Compute(measure, new ShellGrid(options.ShellRatio), options.ResolveNullFloor(computeDtype));
         var frontier = FitFrontier(profile, options.Frontier);
         var sketch = options.SketchVectors > 0 ? KernelSketch.FromBatches(options.SketchVectors, options.SketchSeed, sketchBlocks, sizes) : null;
         return new SpectralProbeResult(measure, profile, frontier, sketch, applications, sizes.Sum(), stopwatch.Elapsed);

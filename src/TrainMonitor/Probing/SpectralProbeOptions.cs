@@ -3,6 +3,7 @@ using TrainMonitor.Frontier;
 using TrainMonitor.Kernel;
 using TrainMonitor.Operators;
 using TrainMonitor.Spectral;
+using static TorchSharp.torch;
 
 namespace TrainMonitor.Probing;
 
@@ -24,10 +25,15 @@ public sealed class SpectralProbeOptions
     /// </summary>
     public double ShellRatio { get; set; } = MonitorDefaults.ShellRatio(MSBuildDefaultsReader.FromAppContext);
 
-    /// <summary>Null floor as a fraction of λ_max (default 1e-10); ignored when <see cref="NullFloorAbsolute"/> is set.</summary>
-    public double NullFloorFraction { get; set; } = NullFloor.DefaultFraction;
+    /// <summary>
+    /// Null floor as a fraction of λ_max, in [0, 1); ignored when <see cref="NullFloorAbsolute"/> is set. Unset (the
+    /// default) means it follows the precision of the operator: <see cref="NullFloor.DefaultFractionFor"/> of the coarsest
+    /// dtype among the model's trainable parameters and the batches' operators — 1e-10 for float64, 7.6e-6 for
+    /// float32, whose round-off would otherwise show up as energy in shells that do not exist.
+    /// </summary>
+    public double? NullFloorFraction { get; set; }
 
-    /// <summary>Absolute null floor; when set, energy at eigenvalues below it counts as null energy.</summary>
+    /// <summary>Absolute null floor (finite, positive); when set, energy at eigenvalues below it counts as null energy.</summary>
     public double? NullFloorAbsolute { get; set; }
 
     /// <summary>Kernel sketch vectors k per batch (default 8; 0 turns the kernel sketch off). Costs k operator applications per batch.</summary>
@@ -77,14 +83,16 @@ public sealed class SpectralProbeOptions
             throw new ArgumentOutOfRangeException(nameof(ShellRatio), ShellRatio, $"{nameof(ShellRatio)} must be a finite number greater than 1.");
         }
 
-        if (!(NullFloorFraction >= 0 && NullFloorFraction < 1))
+        if (NullFloorFraction is { } fraction && !(fraction >= 0 && fraction < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(NullFloorFraction), NullFloorFraction, $"{nameof(NullFloorFraction)} must lie in [0, 1).");
+            throw new ArgumentOutOfRangeException(nameof(NullFloorFraction), fraction, $"{nameof(NullFloorFraction)} must lie in [0, 1).");
         }
 
-        if (NullFloorAbsolute is { } floor && !(floor >= 0 && double.IsFinite(floor)))
+        // The same rule as NullFloor.Absolute, so a bad value fails here, at start-up, instead of at every probe.
+        if (NullFloorAbsolute is { } floor && !(floor > 0 && double.IsFinite(floor)))
         {
-            throw new ArgumentOutOfRangeException(nameof(NullFloorAbsolute), floor, $"{nameof(NullFloorAbsolute)} must be a finite number ≥ 0.");
+            throw new ArgumentOutOfRangeException(nameof(NullFloorAbsolute), floor,
+                $"{nameof(NullFloorAbsolute)} must be a finite number > 0 (leave it unset for a relative floor).");
         }
 
         if (SketchVectors < 0)
@@ -116,6 +124,9 @@ public sealed class SpectralProbeOptions
         Frontier.Validate();
     }
 
-    internal NullFloor ResolveNullFloor() =>
-        NullFloorAbsolute is { } absolute ? NullFloor.Absolute(absolute) : NullFloor.Relative(NullFloorFraction);
+    /// <summary>The floor for operators computed in <paramref name="computeDtype"/>; a floor the caller set wins.</summary>
+    internal NullFloor ResolveNullFloor(ScalarType computeDtype) =>
+        NullFloorAbsolute is { } absolute ? NullFloor.Absolute(absolute)
+        : NullFloorFraction is { } fraction ? NullFloor.Relative(fraction)
+        : NullFloor.DefaultFor(computeDtype);
 }

@@ -1,13 +1,30 @@
+using TorchSharp;
+
 namespace TrainMonitor.Spectral;
 
 /// <summary>
 /// The eigenvalue below which error counts as null energy (error the current kernel cannot move): either a
 /// fraction of the largest Ritz value or an absolute value.
 /// </summary>
+/// <remarks>
+/// The default fraction follows the precision M was computed in: an operator formed in float32 carries round-off
+/// of order ε₃₂·λ_max, which turns exact zero eigenvalues into spurious ones up to that size. A floor below them
+/// spreads the null energy over shells that do not exist, with bounds that are certified for the computed
+/// operator but not for the model's M. See <see cref="DefaultFractionFor"/>.
+/// </remarks>
 public sealed class NullFloor
 {
-    /// <summary>Default relative fraction of λ_max (1e-10).</summary>
+    /// <summary>Default relative fraction of λ_max for float64 operators (1e-10), and the least default for any dtype.</summary>
     public const double DefaultFraction = 1e-10;
+
+    /// <summary>
+    /// Multiple c of the dtype's machine epsilon in the default fraction <c>max(1e-10, c·ε)</c>. Set from the
+    /// <c>nullfloor</c> benchmark (docs/benchmarks.md): the largest spurious eigenvalue (an exact zero of the float64
+    /// twin's M) of the float32 Gram M and float32 Lanczos operator of four rank-deficient models was 2.8e-8·λ_max
+    /// (0.24 ε₃₂; issue 15 saw up to 6e-8, 0.5 ε₃₂). Round-off grows with the length of the sums in J and Jᵀ, so c = 64
+    /// (7.6e-6·λ_max) keeps a margin of about 130 over the largest seen; c·ε₆₄ = 1.4e-14, so float64 keeps 1e-10.
+    /// </summary>
+    public const double EpsilonMultiple = 64;
 
     private NullFloor(bool isRelative, double value)
     {
@@ -15,8 +32,18 @@ public sealed class NullFloor
         Value = value;
     }
 
-    /// <summary>The default floor, <c>1e-10 · λ_max</c>.</summary>
+    /// <summary>The default floor of float64 operators, <c>1e-10 · λ_max</c>.</summary>
     public static NullFloor Default { get; } = new(true, DefaultFraction);
+
+    /// <summary>
+    /// The default relative fraction for an operator computed in <paramref name="dtype"/>:
+    /// <c>max(1e-10, <see cref="EpsilonMultiple"/>·ε_dtype)</c> — 1e-10 for float64, 7.6e-6 for float32; capped at 0.5 so that float16 and bfloat16 still get a floor below λ_max.
+    /// </summary>
+    public static double DefaultFractionFor(torch.ScalarType dtype) =>
+        Math.Min(0.5, Math.Max(DefaultFraction, EpsilonMultiple * FloatPrecision.Epsilon(dtype)));
+
+    /// <summary>The default floor for an operator computed in <paramref name="dtype"/> (see <see cref="DefaultFractionFor"/>).</summary>
+    public static NullFloor DefaultFor(torch.ScalarType dtype) => new(true, DefaultFractionFor(dtype));
 
     /// <summary>True when <see cref="Value"/> is a fraction of λ_max; false when it is an absolute eigenvalue.</summary>
     public bool IsRelative { get; }

@@ -155,6 +155,7 @@ public sealed class SpectralProbeTests
     [InlineData(nameof(SpectralProbeOptions.LanczosSteps))]
     [InlineData(nameof(SpectralProbeOptions.ShellRatio))]
     [InlineData(nameof(SpectralProbeOptions.NullFloorFraction))]
+    [InlineData(nameof(SpectralProbeOptions.NullFloorAbsolute))]
     [InlineData(nameof(SpectralProbeOptions.SketchVectors))]
     [InlineData(nameof(SpectralProbeOptions.ExactMaxBatchSize))]
     public void InvalidOptionsAreRejectedNamingTheSetting(string setting)
@@ -165,6 +166,8 @@ public sealed class SpectralProbeTests
             case nameof(SpectralProbeOptions.LanczosSteps): options.LanczosSteps = 1; break;
             case nameof(SpectralProbeOptions.ShellRatio): options.ShellRatio = 1.0; break;
             case nameof(SpectralProbeOptions.NullFloorFraction): options.NullFloorFraction = -1; break;
+            // 0 is what NullFloor.Absolute rejects; it must fail here, before any probe, not inside every probe.
+            case nameof(SpectralProbeOptions.NullFloorAbsolute): options.NullFloorAbsolute = 0; break;
             case nameof(SpectralProbeOptions.SketchVectors): options.SketchVectors = -1; break;
             case nameof(SpectralProbeOptions.ExactMaxBatchSize): options.ExactMaxBatchSize = 0; break;
         }

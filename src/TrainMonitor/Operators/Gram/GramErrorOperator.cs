@@ -191,7 +191,9 @@ public static class GramErrorOperator
         }
 
         var matrix = gram.div_(n);
-        return new MatrixErrorOperator(matrix, errors.detach().to_type(ScalarType.Float64));
+        // Products in the model's dtype (LayerGram): M carries that dtype's round-off although it is accumulated in float64.
+        var computeDtype = Spectral.FloatPrecision.Coarsest(calls.Select(c => c.Output.dtype).Append(errors.dtype));
+        return new MatrixErrorOperator(matrix, errors.detach().to_type(ScalarType.Float64), computeDtype);
     }
 
     /// <summary>
