@@ -69,6 +69,20 @@ public sealed record ProbeSnapshot
     /// </summary>
     public IReadOnlyList<Probing.ProbeMethod> ProbeMethods { get; init; } = [];
 
+    /// <summary>
+    /// The method the probe was configured with (<c>Probe:Method</c>; <see cref="Probing.ProbeMethod.Auto"/> by default),
+    /// so a reader can tell a forced Lanczos probe from an Auto probe that fell back. Null when not known (files written
+    /// at schema version 1).
+    /// </summary>
+    public Probing.ProbeMethod? ProbeMethodRequested { get; init; }
+
+    /// <summary>
+    /// Why <see cref="Probing.ProbeMethod.Auto"/> fell back to Lanczos for at least one batch (the first such batch's
+    /// reason), or null when every batch took the requested method (and in files written at schema version 1, which did
+    /// not record it).
+    /// </summary>
+    public string? ProbeFallbackReason { get; init; }
+
     /// <summary>Error entries in the probe set (examples, outputs or tokens).</summary>
     public required int ErrorEntries { get; init; }
 

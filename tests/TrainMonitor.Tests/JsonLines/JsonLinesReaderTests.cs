@@ -1,6 +1,7 @@
 using System.Text;
 using TrainMonitor.Monitoring;
 using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Probing;
 
 namespace TrainMonitor.Tests.JsonLines;
 
@@ -121,13 +122,65 @@ public sealed class JsonLinesReaderTests : IDisposable
     [Fact]
     public async Task AFutureSchemaVersionThrowsNotSupportedException()
     {
-        var future = Line(SampleSnapshots.Complete(2)).Replace("{\"schema_version\":1,", "{\"schema_version\":2,", StringComparison.Ordinal);
+        var future = Line(SampleSnapshots.Complete(2)).Replace("{\"schema_version\":2,", "{\"schema_version\":3,", StringComparison.Ordinal);
+        Assert.StartsWith("{\"schema_version\":3,", future);
         var path = await FileWith(Line(SampleSnapshots.Complete(1)) + future);
 
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() => JsonLinesReader.ReadAllAsync(path));
 
         Assert.Contains("line 2", ex.Message);
+        Assert.Contains("schema_version 3", ex.Message);
         Assert.Contains("schema_version 2", ex.Message);
+    }
+
+    [Fact]
+    public async Task AVersion1LineWithoutTheFallbackKeysStillReads()
+    {
+        // Exactly what a version-1 writer produced: no probe_method_requested, no probe_fallback_reason.
+        var v1 = Line(SampleSnapshots.Complete(1) with { ProbeMethodRequested = null, ProbeFallbackReason = null })
+            .Replace("{\"schema_version\":2,", "{\"schema_version\":1,", StringComparison.Ordinal)
+            .Replace(",\"probe_method_requested\":null,\"probe_fallback_reason\":null", "", StringComparison.Ordinal);
+        Assert.StartsWith("{\"schema_version\":1,", v1);
+        Assert.DoesNotContain("probe_method_requested", v1);
+        Assert.DoesNotContain("probe_fallback_reason", v1);
+        var path = await FileWith(v1);
+
+        var read = (await JsonLinesReader.ReadAllAsync(path)).Single();
+
+        Assert.Null(read.ProbeMethodRequested);
+        Assert.Null(read.ProbeFallbackReason);
+        SampleSnapshots.AssertEqual(SampleSnapshots.Complete(1) with { ProbeMethodRequested = null, ProbeFallbackReason = null }, read);
+    }
+
+    [Fact]
+    public async Task AVersion2LineRoundTripsTheRequestedMethodAndTheFallbackReason()
+    {
+        var auto = SampleSnapshots.Complete(1);
+        var forced = SampleSnapshots.Complete(2) with { ProbeMethodRequested = ProbeMethod.Lanczos, ProbeFallbackReason = null };
+        var path = await FileWith(Line(auto) + Line(forced));
+
+        var read = await JsonLinesReader.ReadAllAsync(path);
+
+        Assert.Contains("\"probe_method_requested\":\"auto\",\"probe_fallback_reason\":\"The batch has 1024 examples", Line(auto));
+        Assert.Equal(ProbeMethod.Auto, read[0].ProbeMethodRequested);
+        Assert.Equal(auto.ProbeFallbackReason, read[0].ProbeFallbackReason);
+        Assert.Equal(ProbeMethod.Lanczos, read[1].ProbeMethodRequested);
+        Assert.Null(read[1].ProbeFallbackReason);
+        SampleSnapshots.AssertEqual(auto, read[0]);
+        SampleSnapshots.AssertEqual(forced, read[1]);
+    }
+
+    [Fact]
+    public async Task AVersion2LineWithoutTheFallbackReasonThrowsFormatException()
+    {
+        // In version 2 a missing reason is not "no fallback" (that is null): the line is not what a writer produces.
+        var broken = Line(SampleSnapshots.Complete(1)).Replace(",\"probe_fallback_reason\":\"The batch has 1024 examples, more than the Gram path's limit of 512 errors.\"", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("probe_fallback_reason", broken);
+        var path = await FileWith(broken);
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Contains("probe_fallback_reason", ex.Message);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class JsonLinesSinkTests : IDisposable
         Assert.Contains("\"training_loss\":null", line);
         Assert.Contains("\"kernel_velocity\":null", line);
         Assert.Contains("\"estimate\":null,\"lower\":null,\"upper\":null", line);
-        Assert.StartsWith("{\"schema_version\":1,", line);
+        Assert.StartsWith("{\"schema_version\":2,", line);
     }
 
     [Fact]

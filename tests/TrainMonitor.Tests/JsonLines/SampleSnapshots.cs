@@ -47,6 +47,8 @@ internal static class SampleSnapshots
         OperatorApplications = 1_024,
         LanczosSteps = 64,
         ProbeMethods = [ProbeMethod.Lanczos, ProbeMethod.Lanczos],
+        ProbeMethodRequested = ProbeMethod.Auto,
+        ProbeFallbackReason = "The batch has 1024 examples, more than the Gram path's limit of 512 errors.",
         ErrorEntries = 2_048,
         OverheadRatio = 0.042,
     };

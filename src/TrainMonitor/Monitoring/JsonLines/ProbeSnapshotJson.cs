@@ -14,8 +14,15 @@ namespace TrainMonitor.Monitoring.JsonLines;
 /// </summary>
 internal static class ProbeSnapshotJson
 {
-    /// <summary>The schema version this code writes and the newest it reads.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>
+    /// The schema version this code writes and the newest it reads. Version 2 added <c>probe_method_requested</c> and
+    /// <c>probe_fallback_reason</c>; it is a version, not just added keys, because in version 2 a null reason means "no
+    /// fallback" while a version-1 line simply did not record it, and a reader must be able to tell the two apart.
+    /// </summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>The version that introduced the probe method requested and the fallback reason.</summary>
+    private const int FallbackReasonVersion = 2;
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -113,6 +120,16 @@ internal static class ProbeSnapshotJson
         }
 
         writer.WriteEndArray();
+        if (s.ProbeMethodRequested is { } requested)
+        {
+            writer.WriteString("probe_method_requested", ProbeMethodNames.ToWireName(requested));
+        }
+        else
+        {
+            writer.WriteNull("probe_method_requested");
+        }
+
+        writer.WriteString("probe_fallback_reason", s.ProbeFallbackReason);
         writer.WriteNumber("error_entries", s.ErrorEntries);
         WriteNumber(writer, "overhead_ratio", s.OverheadRatio);
         writer.WriteEndObject();
@@ -121,7 +138,7 @@ internal static class ProbeSnapshotJson
     /// <summary>
     /// Rebuilds a snapshot from one parsed line. Throws <see cref="FormatException"/> when a key is missing or has the wrong
     /// type, and <see cref="NotSupportedException"/> when the line was written with a newer schema version. Keys this
-    /// version does not know are ignored, so later versions may add keys without breaking older readers of version 1.
+    /// version does not know are ignored, so later versions may add keys without breaking older readers. Lines of version 1 lack the probe method requested and the fallback reason: both read back as null.
     /// </summary>
     public static ProbeSnapshot Read(JsonElement root)
     {
@@ -200,6 +217,8 @@ internal static class ProbeSnapshotJson
             OperatorApplications = GetInt64(root, "operator_applications"),
             LanczosSteps = GetInt32(root, "lanczos_steps"),
             ProbeMethods = GetProbeMethods(root),
+            ProbeMethodRequested = GetProbeMethodRequested(root, version),
+            ProbeFallbackReason = GetVersionedString(root, "probe_fallback_reason", version),
             ErrorEntries = GetInt32(root, "error_entries"),
             OverheadRatio = GetDouble(root, "overhead_ratio"),
         };
@@ -227,6 +246,13 @@ internal static class ProbeSnapshotJson
 
         return methods;
     }
+
+    /// <summary>Required from version 2 on; a version-1 line did not record it (null), unless a writer added it anyway.</summary>
+    private static ProbeMethod? GetProbeMethodRequested(JsonElement root, long version) =>
+        GetVersionedString(root, "probe_method_requested", version) is { } name ? ProbeMethodNames.Parse(name) : null;
+
+    private static string? GetVersionedString(JsonElement root, string key, long version) =>
+        version < FallbackReasonVersion && !root.TryGetProperty(key, out _) ? null : GetNullableString(root, key);
 
     private static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
     {

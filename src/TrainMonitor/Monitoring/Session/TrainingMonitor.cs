@@ -522,6 +522,8 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
                 OperatorApplications = result.OperatorApplications,
                 LanczosSteps = _probeOptions.LanczosSteps,
                 ProbeMethods = result.Methods,
+                ProbeMethodRequested = _probeOptions.Method,
+                ProbeFallbackReason = result.GramUnavailableReason,
                 ErrorEntries = result.ErrorEntries,
                 OverheadRatio = OverheadRatioLocked(),
             };
