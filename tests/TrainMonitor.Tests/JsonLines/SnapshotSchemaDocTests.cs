@@ -86,7 +86,7 @@ public sealed class SnapshotSchemaDocTests
             .OfType<LoggerMessageAttribute>()
             .ToArray();
 
-        Assert.Equal(4, methods.Length);
+        Assert.Equal(5, methods.Length);
         Assert.All(methods, a =>
         {
             Assert.Contains($"| {a.EventId} | {a.EventName} |", doc);
@@ -109,7 +109,7 @@ public sealed class SnapshotSchemaDocTests
             .Where(e => e.Attribute is not null)
             .ToArray();
 
-        Assert.Equal(8, events.Length);
+        Assert.Equal(9, events.Length);
         Assert.All(events, e => Assert.Contains($"| {e.Attribute!.EventId} | {e.Method.Name} | {e.Attribute.Level} | `{e.Attribute.Message}` |", section));
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TrainMonitor.Monitoring;
 using TrainMonitor.Monitoring.Logging;
+using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using TrainMonitor.Tests.JsonLines;
 
@@ -15,7 +16,9 @@ public sealed class LoggingSinkTests
         var logger = new CapturingLogger<LoggingSink>();
         var sink = new LoggingSink(logger);
         await sink.WriteAsync(e, default);
-        return Assert.Single(logger.Events);
+
+        // A probe that fell back also logs ProbeFellBack the first time; these tests look at the other event.
+        return Assert.Single(logger.Events, x => x.EventId.Id != LoggingSink.ProbeFellBackEventId);
     }
 
     [Fact]
@@ -32,7 +35,7 @@ public sealed class LoggingSinkTests
             [
                 "ProbeIndex", "Run", "Step", "ErrorEnergy", "NullEnergy", "FrontierLambda", "TailExponent", "FrontierR2", "FrontierStatus",
                 "FrontierVelocity", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "Regime",
-                "OperatorApplications", "ProbeDurationSeconds",
+                "OperatorApplications", "ProbeDurationSeconds", "ProbeMethods", "ProbeMethodRequested", "ProbeFallbackReason",
             ],
             e.PropertyNames.OrderBy(TemplateOrder(e.Template)));
         Assert.Equal(s.Run, e["Run"]);
@@ -56,7 +59,56 @@ public sealed class LoggingSinkTests
         Assert.StartsWith("Probe {ProbeIndex} of {Run} at step {Step}: error energy {ErrorEnergy:G4}", e.Template);
         Assert.StartsWith("Probe 7 of mnist-mlp at step 2800: error energy 0.4123, null energy 1.25E-07, frontier 0.0123 (", e.Message);
         Assert.Contains("regime feature_learning;", e.Message);
-        Assert.EndsWith("1024 operator applications in 1.875 s", e.Message);
+        Assert.Equal(new[] { "lanczos", "lanczos" }, e["ProbeMethods"]);
+        Assert.Equal("auto", e["ProbeMethodRequested"]);
+        Assert.Equal(s.ProbeFallbackReason, e["ProbeFallbackReason"]);
+        Assert.True(e.Message.Contains("1024 operator applications in 1.875 s; batch methods [lanczos, lanczos] (requested auto), fallback reason: The batch has 1024", StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
+    public async Task AProbeWithoutFallbackSaysNoneAndLogsNoFallbackEvent()
+    {
+        var logger = new CapturingLogger<LoggingSink>();
+        var sink = new LoggingSink(logger);
+        var s = SampleSnapshots.Complete(1) with { ProbeMethods = [ProbeMethod.Gram], ProbeFallbackReason = null };
+
+        await sink.WriteAsync(new ProbeCompleted(s), default);
+
+        var e = Assert.Single(logger.Events);
+        Assert.Equal("none", e["ProbeFallbackReason"]);
+        Assert.Equal(new[] { "gram" }, e["ProbeMethods"]);
+    }
+
+    [Fact]
+    public async Task AFallbackIsLoggedOnceThenAgainOnlyWhenTheReasonChanges()
+    {
+        var logger = new CapturingLogger<LoggingSink>();
+        var sink = new LoggingSink(logger);
+        var first = SampleSnapshots.Complete(1) with { ProbeMethods = [ProbeMethod.Gram, ProbeMethod.Lanczos, ProbeMethod.Lanczos] };
+        var changed = SampleSnapshots.Complete(4) with { ProbeFallbackReason = "Layer 'encoder.attn' failed the Gram verification." };
+        var otherRun = SampleSnapshots.Complete(5, run: "other");
+
+        foreach (var s in new[] { first, SampleSnapshots.Complete(2), SampleSnapshots.Complete(3) with { ProbeFallbackReason = null }, changed, otherRun })
+        {
+            await sink.WriteAsync(new ProbeCompleted(s), default);
+        }
+
+        var fellBack = logger.Events.Where(x => x.EventId.Id == LoggingSink.ProbeFellBackEventId).ToArray();
+        Assert.Equal(3, fellBack.Length);
+        Assert.All(fellBack, x => Assert.Equal(new EventId(4104, "ProbeFellBack"), x.EventId));
+        Assert.All(fellBack, x => Assert.Equal(LogLevel.Information, x.Level));
+        Assert.Equal(
+            "Probe method auto of mnist-mlp fell back to Lanczos at step 400 for 2 of 3 batches: The batch has 1024 examples, more than the Gram path's limit of 512 errors.",
+            fellBack[0].Message);
+        Assert.Equal(first.ProbeFallbackReason, fellBack[0]["ProbeFallbackReason"]);
+        Assert.Equal(2, fellBack[0]["FallbackBatches"]);
+        Assert.Equal(3, fellBack[0]["Batches"]);
+        Assert.Equal(changed.ProbeFallbackReason, fellBack[1]["ProbeFallbackReason"]);
+        Assert.Equal("other", fellBack[2]["Run"]);
+
+        // Each fallback event follows the ProbeCompleted of the probe that caused it.
+        var ids = logger.Events.Select(x => x.EventId.Id).ToArray();
+        Assert.Equal([4100, 4104, 4100, 4100, 4100, 4104, 4100, 4104], ids);
     }
 
     /// <summary>Orders property names as their placeholders appear in the template.</summary>

@@ -101,6 +101,9 @@ public sealed class BackgroundAndDispatchTests
         Assert.Equal(24 * SessionFixtures.Outputs, snapshot.ErrorEntries);
         Assert.Equal(6, snapshot.LanczosSteps);
         Assert.Equal([ProbeMethod.Lanczos, ProbeMethod.Lanczos], snapshot.ProbeMethods);
+        // Forced, not fallen back: the snapshot tells the two apart.
+        Assert.Equal(ProbeMethod.Lanczos, snapshot.ProbeMethodRequested);
+        Assert.Null(snapshot.ProbeFallbackReason);
         Assert.Equal(2.0, snapshot.ShellRatio);
         Assert.True(snapshot.ErrorEnergy > 0 && snapshot.LambdaMax > 0 && snapshot.SpectralPosition > 0);
         Assert.NotEmpty(snapshot.Shells);
@@ -136,8 +139,43 @@ public sealed class BackgroundAndDispatchTests
 
         var snapshot = Assert.Single(monitor.History);
         Assert.Equal([ProbeMethod.Gram, ProbeMethod.Gram], snapshot.ProbeMethods);
+        Assert.Equal(ProbeMethod.Auto, snapshot.ProbeMethodRequested);
+        Assert.Null(snapshot.ProbeFallbackReason);
         // Exact spectra: no Lanczos products, only the sketch's (2 vectors per batch).
         Assert.Equal(2 * 2, snapshot.OperatorApplications);
+    }
+
+    [Fact]
+    public async Task WhenAutoFallsBackTheSnapshotCarriesTheReasonAndTheMonitorLogsItOnce()
+    {
+        manual_seed(30);
+        using var model = SessionFixtures.Model();
+        using var probe = SessionFixtures.Probe(count: 24, batchSize: 16);
+        var options = SessionFixtures.EveryN(4);
+        // A Gram limit below the batch's error count: Auto must take Lanczos and say why.
+        options.Probe = new SpectralProbeOptions { SketchVectors = 0, LanczosSteps = 4, GramMaxBatchSize = 4 };
+        var logger = new Logging.CapturingLogger<TrainingMonitor>();
+        await using var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, options, logger: logger);
+        for (var step = 1; step <= 12; step++)
+        {
+            monitor.OnStep(step, learningRate: 0.05, loss: 0.25);
+        }
+
+        await monitor.FlushAsync();
+
+        Assert.Equal(3, monitor.History.Count);
+        Assert.All(monitor.History, s =>
+        {
+            Assert.Equal(ProbeMethod.Auto, s.ProbeMethodRequested);
+            Assert.Equal([ProbeMethod.Lanczos, ProbeMethod.Lanczos], s.ProbeMethods);
+            Assert.Contains("limit of 4", s.ProbeFallbackReason);
+        });
+        var fellBack = Assert.Single(logger.Events, e => e.EventId.Id == 9);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, fellBack.Level);
+        Assert.Equal(4L, fellBack["Step"]);
+        Assert.Equal("auto", fellBack["ProbeMethodRequested"]);
+        Assert.Contains("fell back to Lanczos at step 4 for 2 of 2 batches: ", fellBack.Message);
+        Assert.All(logger.Events.Where(e => e.EventId.Id == 1), e => Assert.Contains("limit of 4", (string)e["ProbeFallbackReason"]!));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Monitoring.Logging;
@@ -10,8 +11,10 @@ namespace TrainMonitor.Monitoring.Logging;
 /// </summary>
 /// <remarks>
 /// Event ids: 4100 probe completed (Information), 4101 regime changed (Information; Warning when the new regime is
-/// <c>lazy_stagnant</c> or <c>unstable</c>), 4102 probe failed (Warning), 4103 probe skipped (Debug). Regimes are logged by
-/// their wire names (<see cref="TrainingRegimeNames"/>). Non-finite numbers are logged as NaN, as they are in the snapshot.
+/// <c>lazy_stagnant</c> or <c>unstable</c>), 4102 probe failed (Warning), 4103 probe skipped (Debug), 4104 probe method fell
+/// back (Information; once per run and reason, not at every probe). Regimes and probe methods are logged by their wire names
+/// (<see cref="TrainingRegimeNames"/>, <see cref="ProbeMethodNames"/>). Non-finite numbers are logged as NaN, as they are
+/// in the snapshot.
 /// </remarks>
 public sealed partial class LoggingSink : IMonitorSink
 {
@@ -27,7 +30,16 @@ public sealed partial class LoggingSink : IMonitorSink
     /// <summary>Event id of a skipped probe.</summary>
     public const int ProbeSkippedEventId = 4103;
 
+    /// <summary>Event id of the first probe of a run whose Auto method fell back to Lanczos (and of each new reason).</summary>
+    public const int ProbeFellBackEventId = 4104;
+
+    /// <summary>What <c>ProbeFallbackReason</c> says when every batch took the requested method.</summary>
+    public const string NoFallback = "none";
+
     private readonly ILogger<LoggingSink> _logger;
+
+    // The last fallback reason logged per run: a run that falls back at every probe says so once, not in every event.
+    private readonly Dictionary<string, string> _lastFallbackReason = new(StringComparer.Ordinal);
 
     /// <summary>Creates the sink over <paramref name="logger"/>.</summary>
     public LoggingSink(ILogger<LoggingSink> logger)
@@ -63,7 +75,16 @@ public sealed partial class LoggingSink : IMonitorSink
                     s.Assessment.KernelDistance,
                     s.Assessment.Regime.ToWireName(),
                     s.OperatorApplications,
-                    s.ProbeDurationSeconds);
+                    s.ProbeDurationSeconds,
+                    s.ProbeMethods.Select(ProbeMethodNames.ToWireName).ToArray(),
+                    RequestedName(s),
+                    s.ProbeFallbackReason ?? NoFallback);
+                if (IsNewFallback(s))
+                {
+                    LogProbeFellBack(_logger, s.Run, s.Step, RequestedName(s), s.ProbeMethods.Count(m => m == ProbeMethod.Lanczos), s.ProbeMethods.Count,
+                        s.ProbeFallbackReason!);
+                }
+
                 break;
             case RegimeChanged e:
                 LogRegimeChanged(_logger, LevelOf(e.Current), e.Run, e.Step, e.Previous.ToWireName(), e.Current.ToWireName(), e.Reason);
@@ -82,6 +103,29 @@ public sealed partial class LoggingSink : IMonitorSink
     /// <summary>Does nothing: flushing belongs to the logging provider.</summary>
     public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
 
+    private static string RequestedName(ProbeSnapshot s) => s.ProbeMethodRequested is { } m ? ProbeMethodNames.ToWireName(m) : "unknown";
+
+    /// <summary>True the first time a run reports a fallback reason, and whenever the reason differs from the last one logged.</summary>
+    private bool IsNewFallback(ProbeSnapshot s)
+    {
+        if (s.ProbeFallbackReason is not { } reason)
+        {
+            return false;
+        }
+
+        // Sinks may be written from more than one monitor's dispatcher (several runs, one sink).
+        lock (_lastFallbackReason)
+        {
+            if (_lastFallbackReason.TryGetValue(s.Run, out var last) && last == reason)
+            {
+                return false;
+            }
+
+            _lastFallbackReason[s.Run] = reason;
+            return true;
+        }
+    }
+
     /// <summary>The level of a regime change: Warning when the run has entered a regime that needs attention.</summary>
     private static LogLevel LevelOf(TrainingRegime regime) =>
         regime is TrainingRegime.LazyStagnant or TrainingRegime.Unstable ? LogLevel.Warning : LogLevel.Information;
@@ -94,7 +138,8 @@ public sealed partial class LoggingSink : IMonitorSink
                   "frontier {FrontierLambda:G4} (tail exponent {TailExponent:G3}, R² {FrontierR2:F3}, {FrontierStatus}, velocity {FrontierVelocity:G3}), " +
                   "predicted loss exponent {PredictedLossExponent:G3}, λ_max {LambdaMax:G4}, stability margin {StabilityMargin:G3}, " +
                   "spectral position {SpectralPosition:G4}, kernel distance {KernelDistance:G3}, regime {Regime}; " +
-                  "{OperatorApplications} operator applications in {ProbeDurationSeconds:F3} s")]
+                  "{OperatorApplications} operator applications in {ProbeDurationSeconds:F3} s; " +
+                  "batch methods {ProbeMethods} (requested {ProbeMethodRequested}), fallback reason: {ProbeFallbackReason}")]
     private static partial void LogProbeCompleted(
         ILogger logger,
         string run,
@@ -114,7 +159,19 @@ public sealed partial class LoggingSink : IMonitorSink
         double kernelDistance,
         string regime,
         long operatorApplications,
-        double probeDurationSeconds);
+        double probeDurationSeconds,
+        string[] probeMethods,
+        string probeMethodRequested,
+        string probeFallbackReason);
+
+    [LoggerMessage(
+        EventId = ProbeFellBackEventId,
+        EventName = "ProbeFellBack",
+        Level = LogLevel.Information,
+        Message = "Probe method {ProbeMethodRequested} of {Run} fell back to Lanczos at step {Step} for {FallbackBatches} of {Batches} batches: " +
+                  "{ProbeFallbackReason}")]
+    private static partial void LogProbeFellBack(ILogger logger, string run, long step, string probeMethodRequested, int fallbackBatches, int batches,
+        string probeFallbackReason);
 
     [LoggerMessage(
         EventId = RegimeChangedEventId,

@@ -6,9 +6,9 @@ namespace TrainMonitor.Monitoring;
 internal static partial class MonitorLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
-        Message = "Run {Run}: probe {ProbeIndex} at step {Step}: error energy {ErrorEnergy}, λ_max {LambdaMax}, regime {Regime}, {DurationSeconds} s")]
+        Message = "Run {Run}: probe {ProbeIndex} at step {Step}: error energy {ErrorEnergy}, λ_max {LambdaMax}, regime {Regime}, {DurationSeconds} s; batch methods {ProbeMethods}, fallback reason: {ProbeFallbackReason}")]
     public static partial void ProbeCompleted(ILogger logger, string run, long probeIndex, long step, double errorEnergy, double lambdaMax,
-        string regime, double durationSeconds);
+        string regime, double durationSeconds, string[] probeMethods, string probeFallbackReason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
         Message = "Run {Run}: probe at step {Step} failed ({ErrorType}: {ErrorMessage}); training goes on ({FailuresTotal} failures so far)")]
@@ -34,6 +34,12 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 8, Level = LogLevel.Information,
         Message = "Run {Run}: probe at step {Step} cancelled after {DurationSeconds} s because the monitor was stopped with a cancelled token; its result is discarded")]
     public static partial void ProbeCancelled(ILogger logger, string run, long step, double durationSeconds);
+
+    // Information, not Warning: the Lanczos path is correct (certified bounds), only slower and less sharp than Gram.
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information,
+        Message = "Run {Run}: probe method {ProbeMethodRequested} fell back to Lanczos at step {Step} for {FallbackBatches} of {Batches} batches: {ProbeFallbackReason}")]
+    public static partial void ProbeFellBack(ILogger logger, string run, long step, string probeMethodRequested, int fallbackBatches, int batches,
+        string probeFallbackReason);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error,
         Message = "Run {Run}: unexpected monitor error at step {Step}; training goes on")]

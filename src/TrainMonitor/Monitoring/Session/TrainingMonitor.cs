@@ -68,6 +68,9 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private long _lastProbeStep = -1;
     private ImmutableList<ProbeSnapshot> _history = [];
     private TrainingRegime _regime = TrainingRegime.WarmingUp;
+
+    // The last fallback reason logged (MonitorLog.ProbeFellBack), so a run that falls back at every probe says so once.
+    private string? _lastFallbackReason;
     private Task? _disposal;
 
     // Training thread only.
@@ -499,6 +502,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         var timestamp = DateTimeOffset.UtcNow;
         ProbeSnapshot snapshot;
         TrainingRegime previous;
+        string? newFallbackReason = null;
         lock (_gate)
         {
             snapshot = new ProbeSnapshot
@@ -532,10 +536,24 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             _history = _history.Count < _historyLimit ? _history.Add(snapshot) : _history.RemoveAt(0).Add(snapshot);
             previous = _regime;
             _regime = assessment.Regime;
+
+            // Said once per reason, not at every probe: a model Gram does not fit falls back at every probe.
+            if (result.GramUnavailableReason is { } fallback && fallback != _lastFallbackReason)
+            {
+                _lastFallbackReason = fallback;
+                newFallbackReason = fallback;
+            }
         }
 
         Log(() => MonitorLog.ProbeCompleted(_logger, _run, snapshot.ProbeIndex, step, snapshot.ErrorEnergy, snapshot.LambdaMax,
-            assessment.Regime.ToWireName(), snapshot.ProbeDurationSeconds));
+            assessment.Regime.ToWireName(), snapshot.ProbeDurationSeconds, snapshot.ProbeMethods.Select(ProbeMethodNames.ToWireName).ToArray(),
+            snapshot.ProbeFallbackReason ?? "none"));
+        if (newFallbackReason is { } reason)
+        {
+            Log(() => MonitorLog.ProbeFellBack(_logger, _run, step, ProbeMethodNames.ToWireName(_probeOptions.Method),
+                snapshot.ProbeMethods.Count(m => m == ProbeMethod.Lanczos), snapshot.ProbeMethods.Count, reason));
+        }
+
         Enqueue(new ProbeCompleted(snapshot));
         if (assessment.Regime != previous)
         {
