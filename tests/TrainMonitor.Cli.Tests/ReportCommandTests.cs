@@ -98,6 +98,7 @@ public sealed class ReportCommandTests
 
         Assert.Contains("synthetic regime of probe 3", html); // first feature_learning probe: a change
         Assert.Contains($"lanczos 4, gram {2 * (Probes - 2)} (Lanczos: 32 steps)", html); // SyntheticRun: 2 batches, first 2 probes Lanczos
+        Assert.Contains($"probes 1–2 (2 of {Probes}): {SyntheticRun.SyntheticFallbackReason}", html);
     }
 
     [Fact]

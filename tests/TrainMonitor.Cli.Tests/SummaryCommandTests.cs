@@ -33,5 +33,7 @@ public sealed class SummaryCommandTests
         Assert.Contains($"Final regime: {snapshots[^1].Assessment.Regime.ToWireName()}", result.Output);
         Assert.Contains("Frontier undetermined at 2 of 8 probes", result.Output);
         Assert.Contains("Batch spectra by method: lanczos 4, gram 12 (Lanczos: 32 steps)", result.Output);
+        Assert.Contains("Auto fell back to Lanczos at probes 1–2 (2 of 8)", result.Output);
+        Assert.Contains("layer 'head' (Linear)", result.Output);
     }
 }

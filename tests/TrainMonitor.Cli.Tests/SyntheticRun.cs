@@ -12,6 +12,9 @@ namespace TrainMonitor.Cli.Tests;
 /// </summary>
 internal static class SyntheticRun
 {
+    /// <summary>The fallback reason the first two probes carry.</summary>
+    public const string SyntheticFallbackReason = "The Gram path does not apply: layer 'head' (Linear) influences the errors but was never invoked through module.call";
+
     /// <summary>The regimes of the probes, in order: every regime except <see cref="TrainingRegime.Unstable"/>.</summary>
     public static TrainingRegime RegimeAt(int probe) => probe switch
     {
@@ -100,6 +103,8 @@ internal static class SyntheticRun
             LanczosSteps = 32,
             // Two batches; the first probes fell back to Lanczos, the later ones were exact.
             ProbeMethods = probe < 2 ? [ProbeMethod.Lanczos, ProbeMethod.Lanczos] : [ProbeMethod.Gram, ProbeMethod.Gram],
+            ProbeMethodRequested = ProbeMethod.Auto,
+            ProbeFallbackReason = probe < 2 ? SyntheticFallbackReason : null,
             ErrorEntries = 256,
         };
     }

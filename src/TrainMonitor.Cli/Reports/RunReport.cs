@@ -65,6 +65,7 @@ internal static class RunReport
                 ("shell ratio q", NumberText.Format(last.ShellRatio)),
                 ("error entries", last.ErrorEntries.ToString(CultureInfo.InvariantCulture)),
                 ("batch spectra by method", SummaryColumns.MethodCounts(run.Snapshots) ?? "not recorded"),
+                .. SummaryColumns.FallbackReasons(run.Snapshots).Select(r => ("Auto fell back to Lanczos at", r)),
             ])
             .Navigation([
                 ("summary", "Summary"), ("profiles", "Shell profiles"), ("frontier", "Resolution frontier"),

@@ -27,6 +27,16 @@ internal static class SummaryColumns
         return counts.Length == 0 ? null : $"{string.Join(", ", counts)} (Lanczos: {snapshots[^1].LanczosSteps} steps)";
     }
 
+    /// <summary>
+    /// Why <c>Auto</c> fell back to Lanczos, one entry per distinct reason with the probes it affected, e.g.
+    /// <c>probes 1–2 (2 of 10): the batch has 4096 errors …</c>; empty when no probe fell back or the file predates
+    /// <c>probe_fallback_reason</c>.
+    /// </summary>
+    public static IReadOnlyList<string> FallbackReasons(IReadOnlyList<ProbeSnapshot> snapshots) =>
+        [.. snapshots.Where(s => s.ProbeFallbackReason is not null)
+            .GroupBy(s => s.ProbeFallbackReason!)
+            .Select(g => $"probes {g.Min(s => s.ProbeIndex)}–{g.Max(s => s.ProbeIndex)} ({g.Count()} of {snapshots.Count}): {g.Key}")];
+
     /// <summary>The cells of one probe except the regime (last column), formatted for reading.</summary>
     public static IReadOnlyList<string> NumericCells(ProbeSnapshot s) =>
     [

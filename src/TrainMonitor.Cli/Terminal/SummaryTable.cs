@@ -39,6 +39,11 @@ internal static class SummaryTable
             console.MarkupLineInterpolated($"Batch spectra by method: {methods}");
         }
 
+        foreach (var fallback in SummaryColumns.FallbackReasons(run.Snapshots))
+        {
+            console.MarkupLineInterpolated($"Auto fell back to Lanczos at {fallback}");
+        }
+
         var undetermined = run.Snapshots.Count(s => !s.Frontier.IsDetermined);
         if (undetermined > 0)
         {
