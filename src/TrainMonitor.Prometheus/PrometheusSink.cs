@@ -162,8 +162,8 @@ public sealed class PrometheusSink : IMonitorSink
             _errorEnergy.WithLabels(run).Set(snapshot.ErrorEnergy);
             _nullEnergy.WithLabels(run).Set(snapshot.NullEnergy);
             _frontierLambda.WithLabels(run).Set(frontier.Lambda);
-            _frontierTailExponent.WithLabels(run).Set(frontier.TailExponent);
-            _frontierFitR2.WithLabels(run).Set(frontier.R2);
+            _frontierTailExponent.WithLabels(run).Set(frontier.Fit.TailExponent);
+            _frontierFitR2.WithLabels(run).Set(frontier.Fit.R2);
             _frontierVelocity.WithLabels(run).Set(assessment.FrontierVelocity);
             _predictedLossExponent.WithLabels(run).Set(assessment.PredictedLossExponent);
             _measuredLossExponent.WithLabels(run).Set(assessment.MeasuredLossExponent);

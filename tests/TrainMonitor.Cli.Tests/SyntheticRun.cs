@@ -87,8 +87,9 @@ internal static class SyntheticRun
             ShellRatio = shellRatio,
             Shells = shells,
             Frontier = undetermined
-                ? new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, UndeterminedReason(probe))
-                : new FrontierSnapshot(peak / 3, 1.5, -1, 0.97, 6, 0, null),
+                ? new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, UndeterminedReason(probe),
+                    new FrontierFitSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, UndeterminedReason(probe)))
+                : new FrontierSnapshot(peak / 3, peak / 4, peak / 2, 0.5, null, new FrontierFitSnapshot(peak / 3, 1.5, -1, 0.97, 6, 0, null)),
             SpectralPosition = peak * 2,
             LambdaMax = 10,
             Assessment = new RegimeAssessment

@@ -94,8 +94,8 @@ public sealed class PrometheusSinkTests
         Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", a));
         Assert.Equal(snapshot.NullEnergy, text.Value("trainmonitor_null_energy", a));
         Assert.Equal(snapshot.Frontier.Lambda, text.Value("trainmonitor_frontier_lambda", a));
-        Assert.Equal(snapshot.Frontier.TailExponent, text.Value("trainmonitor_frontier_tail_exponent", a));
-        Assert.Equal(snapshot.Frontier.R2, text.Value("trainmonitor_frontier_fit_r2", a));
+        Assert.Equal(snapshot.Frontier.Fit.TailExponent, text.Value("trainmonitor_frontier_tail_exponent", a));
+        Assert.Equal(snapshot.Frontier.Fit.R2, text.Value("trainmonitor_frontier_fit_r2", a));
         Assert.Equal(snapshot.Assessment.FrontierVelocity, text.Value("trainmonitor_frontier_velocity", a));
         Assert.Equal(snapshot.Assessment.PredictedLossExponent, text.Value("trainmonitor_predicted_loss_exponent", a));
         Assert.Equal(snapshot.Assessment.MeasuredLossExponent, text.Value("trainmonitor_measured_loss_exponent", a));
@@ -125,7 +125,7 @@ public sealed class PrometheusSinkTests
         var sink = new PrometheusSink(registry);
         var snapshot = Snapshots.Probe() with
         {
-            Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, "too few shells"),
+            Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, "the error is zero", FrontierFitSnapshot.Missing("too few shells")),
             Assessment = new RegimeAssessment { Regime = TrainingRegime.WarmingUp, Reason = "first probe" },
         };
         await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);

@@ -41,7 +41,8 @@ internal static class Snapshots
         NullFloor = 1e-6,
         ShellRatio = 4,
         Shells = shells ?? Shells(0, 5),
-        Frontier = new FrontierSnapshot(Lambda: 0.00390625, TailExponent: 1.25, Amplitude: 0.3, R2: 0.96875, ShellsUsed: 4, PeakShell: 2, Reason: null),
+        Frontier = new FrontierSnapshot(Lambda: 0.00390625, LambdaLower: 0.001953125, LambdaUpper: 0.0078125, EnergyFraction: 0.5, Reason: null,
+            Fit: new FrontierFitSnapshot(Lambda: 0.0048828125, TailExponent: 1.25, Amplitude: 0.3, R2: 0.96875, ShellsUsed: 4, PeakShell: 2, Reason: null, OutlierEnergy: 0.03125, OutlierShells: 1)),
         SpectralPosition = 12.5,
         LambdaMax = 81.25,
         Assessment = new RegimeAssessment

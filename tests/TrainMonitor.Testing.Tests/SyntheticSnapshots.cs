@@ -35,8 +35,9 @@ internal static class SyntheticSnapshots
             ShellRatio = 2,
             Shells = shells ?? DefaultShells(energy),
             Frontier = determined
-                ? new FrontierSnapshot(frontier, -0.5, 0, 0.95, 5, 0, null)
-                : new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, frontierReason ?? UndeterminedReason),
+                ? new FrontierSnapshot(frontier, frontier, frontier, 0.5, null, new FrontierFitSnapshot(frontier, -0.5, 0, 0.95, 5, 0, null))
+                : new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, frontierReason ?? UndeterminedReason,
+                    new FrontierFitSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, frontierReason ?? UndeterminedReason)),
             SpectralPosition = 1,
             LambdaMax = 2,
             Assessment = new RegimeAssessment { Regime = regime, Reason = reason },

@@ -141,14 +141,14 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         var determined = window.Where(h => h.Frontier.IsDetermined).ToArray();
         var steps = determined.Select(h => (double)h.Step).ToArray();
         var c = -LeastSquaresLine.FitLogLog(steps, determined.Select(h => h.Frontier.Lambda).ToArray()).Slope;
-        var s = determined.Length > 0 ? Statistics.Median(determined.Select(h => h.Frontier.TailExponent)) : double.NaN;
+        var s = determined.Length > 0 ? Statistics.Median(determined.Select(h => h.Frontier.Fit.TailExponent)) : double.NaN;
         var energySlope = -LeastSquaresLine.FitLogLog(window.Select(h => (double)h.Step).ToArray(), window.Select(h => h.ErrorEnergy).ToArray()).Slope;
         var ratio = determined.Length > 0 ? Statistics.Median(determined.Select(h => h.Frontier.Lambda * 2 * eta * h.Step)) : double.NaN;
         if (Environment.GetEnvironmentVariable("VALIDATION_VERBOSE") == "1")
         {
             foreach (var h in history)
             {
-                Console.WriteLine($"  {method} a={a} b={b} t={h.Step} λf={h.Frontier.Lambda:g4} theory={1 / (2 * eta * h.Step):g4} s={h.Frontier.TailExponent:g3} R2={h.Frontier.R2:g3} used={h.Frontier.ShellsUsed} E={h.ErrorEnergy:g4} {h.Frontier.Reason}");
+                Console.WriteLine($"  {method} a={a} b={b} t={h.Step} λf={h.Frontier.Lambda:g4} theory={1 / (2 * eta * h.Step):g4} s={h.Frontier.Fit.TailExponent:g3} R2={h.Frontier.Fit.R2:g3} used={h.Frontier.Fit.ShellsUsed} E={h.ErrorEnergy:g4} {h.Frontier.Reason}");
                 Console.WriteLine("     " + string.Join(" ", h.Shells.Where(x => x.Estimate > 0).Select(x => $"{Math.Log2(x.LambdaLower):0}:{x.Estimate:0.0e0}")));
             }
         }

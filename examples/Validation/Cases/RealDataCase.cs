@@ -56,8 +56,8 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
             var displacement = a.Displacements.ToDictionary(d => d.Step, d => d.Displacement);
             foreach (var h in a.History)
             {
-                table.Add(h.Step, h.ErrorEnergy, h.Frontier.ShellsUsed, Architecture.IsUnimodal(h) ? "yes" : "no", h.Frontier.Lambda,
-                    displacement.TryGetValue(h.Step, out var dx) ? dx : double.NaN, h.Frontier.TailExponent, h.Frontier.R2,
+                table.Add(h.Step, h.ErrorEnergy, h.Frontier.Fit.ShellsUsed, Architecture.IsUnimodal(h) ? "yes" : "no", h.Frontier.Lambda,
+                    displacement.TryGetValue(h.Step, out var dx) ? dx : double.NaN, h.Frontier.Fit.TailExponent, h.Frontier.Fit.R2,
                     h.Assessment.Regime.ToString(), h.Frontier.Reason ?? "");
             }
 

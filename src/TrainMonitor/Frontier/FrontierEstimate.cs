@@ -50,6 +50,15 @@ public sealed record FrontierEstimate
     /// <summary>Null when determined; otherwise a short explanation, e.g. "fit R² 0.41 below 0.90".</summary>
     public string? Reason { get; }
 
+    /// <summary>
+    /// Error energy in the sparse top shells left out of the fit and of the unimodality test (isolated outlier
+    /// eigenvalues, see <see cref="FrontierFitOptions.MinimumOccupancy"/>); 0 when none were left out.
+    /// </summary>
+    public double OutlierEnergy { get; internal init; }
+
+    /// <summary>Number of sparse top shells left out (empty ones among them included).</summary>
+    public int OutlierShells { get; internal init; }
+
     /// <summary>A determined frontier. All parameters must be finite and <paramref name="lambda"/> positive.</summary>
     public static FrontierEstimate Determined(double lambda, double tailExponent, double amplitude, double r2, int shellsUsed, int peakShellIndex)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainMonitor.Spectral;
 
 namespace TrainMonitor.Frontier;
 
@@ -40,6 +41,47 @@ namespace TrainMonitor.Frontier;
 /// </remarks>
 public static class FrontierFit
 {
+    /// <summary>
+    /// Fits the frontier model to a probe's shell profile: the sparse top shells (fewer than
+    /// <see cref="FrontierFitOptions.MinimumOccupancy"/> nodes per batch, down from λ_max) are left out and their energy is
+    /// reported as <see cref="FrontierEstimate.OutlierEnergy"/>; the rest is fitted with its certified bounds.
+    /// </summary>
+    public static FrontierEstimate Fit(ShellProfile profile, FrontierFitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var shells = profile.Shells;
+        var threshold = options.MinimumOccupancy * Math.Max(1, profile.Batches);
+        var kept = shells.Count;
+        while (kept > 0 && shells[kept - 1].Occupancy < threshold)
+        {
+            kept--;
+        }
+
+        if (kept == 0)
+        {
+            // The whole profile is sparse (a tiny probe set or a very coarse quadrature): nothing stands apart from a bulk.
+            kept = shells.Count;
+        }
+
+        var outlierEnergy = 0.0;
+        for (var i = kept; i < shells.Count; i++)
+        {
+            outlierEnergy += shells[i].Estimate;
+        }
+
+        var bulk = shells.Take(kept).ToArray();
+        var estimate = Fit(
+            bulk.Select(s => s.Index).ToArray(),
+            bulk.Select(s => profile.Grid.LogCentre(s.Index)).ToArray(),
+            bulk.Select(s => s.Estimate).ToArray(),
+            bulk.Select(s => s.Lower).ToArray(),
+            bulk.Select(s => s.Upper).ToArray(),
+            options);
+        return estimate with { OutlierEnergy = outlierEnergy, OutlierShells = shells.Count - kept };
+    }
+
     /// <summary>Fits the frontier model to one shell profile.</summary>
     /// <param name="shellIndices">Shell indices α (shell α covers [q^α, q^{α+1})); any order, no duplicates.</param>
     /// <param name="logCentres">ln of each shell's centre, finite and increasing with the shell index.</param>

@@ -139,21 +139,11 @@ public static class SpectralProbe
         var measure = new SpectralMeasure(components);
         var profile = ShellProfile.Compute(measure, new ShellGrid(options.ShellRatio), options.ResolveNullFloor(computeDtype));
         var frontier = FitFrontier(profile, options.Frontier);
+        var quantile = QuantileFrontier.Compute(measure, profile.NullEnergy.Floor, options.FrontierEnergyFraction);
         var sketch = options.SketchVectors > 0 ? KernelSketch.FromBatches(options.SketchVectors, options.SketchSeed, sketchBlocks, sizes) : null;
-        return new SpectralProbeResult(measure, profile, frontier, sketch, applications, sizes.Sum(), stopwatch.Elapsed);
+        return new SpectralProbeResult(measure, profile, frontier, quantile, sketch, applications, sizes.Sum(), stopwatch.Elapsed);
     }
 
-    /// <summary>Fits the amplitude–frontier model to the shell estimates of a profile.</summary>
-    public static FrontierEstimate FitFrontier(ShellProfile profile, FrontierFitOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(profile);
-        var shells = profile.Shells;
-        return FrontierFit.Fit(
-            shells.Select(s => s.Index).ToArray(),
-            shells.Select(s => profile.Grid.LogCentre(s.Index)).ToArray(),
-            shells.Select(s => s.Estimate).ToArray(),
-            shells.Select(s => s.Lower).ToArray(),
-            shells.Select(s => s.Upper).ToArray(),
-            options);
-    }
+    /// <summary>Fits the amplitude–frontier model to a profile (sparse top shells left out, see <see cref="FrontierFit.Fit(ShellProfile, FrontierFitOptions)"/>).</summary>
+    public static FrontierEstimate FitFrontier(ShellProfile profile, FrontierFitOptions options) => FrontierFit.Fit(profile, options);
 }

@@ -62,6 +62,13 @@ public sealed class SpectralProbeOptions
     /// </summary>
     public int GramMaxBatchSize { get; set; } = GramErrorOperator.DefaultMaxSize;
 
+    /// <summary>
+    /// Fraction p of the non-null error energy that lies above the reported frontier λ_f(p) (default 0.5, the energy
+    /// median; chosen from the validation runs, docs/validation.md). In (0, 1): smaller values follow the top of the
+    /// spectrum, larger ones the slow modes near the null floor.
+    /// </summary>
+    public double FrontierEnergyFraction { get; set; } = QuantileFrontier.DefaultEnergyFraction;
+
     /// <summary>Settings of the amplitude–frontier fit.</summary>
     public FrontierFitOptions Frontier { get; set; } = new();
 
@@ -118,6 +125,12 @@ public sealed class SpectralProbeOptions
         if (GramMaxBatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(GramMaxBatchSize), GramMaxBatchSize, $"{nameof(GramMaxBatchSize)} must be positive.");
+        }
+
+        if (!(FrontierEnergyFraction > 0 && FrontierEnergyFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FrontierEnergyFraction), FrontierEnergyFraction,
+                $"{nameof(FrontierEnergyFraction)} is the fraction of the error energy above the frontier and must lie in (0, 1).");
         }
 
         ArgumentNullException.ThrowIfNull(Frontier, nameof(Frontier));

@@ -7,12 +7,13 @@ namespace TrainMonitor.Probing;
 /// <summary>Everything one probe measured on the probe set. Immutable.</summary>
 public sealed class SpectralProbeResult
 {
-    internal SpectralProbeResult(SpectralMeasure measure, ShellProfile profile, FrontierEstimate frontier, KernelSketch? sketch,
-        long operatorApplications, int errorEntries, TimeSpan duration)
+    internal SpectralProbeResult(SpectralMeasure measure, ShellProfile profile, FrontierEstimate frontier, QuantileFrontier quantileFrontier,
+        KernelSketch? sketch, long operatorApplications, int errorEntries, TimeSpan duration)
     {
         Measure = measure;
         Profile = profile;
         Frontier = frontier;
+        QuantileFrontier = quantileFrontier;
         Sketch = sketch;
         OperatorApplications = operatorApplications;
         ErrorEntries = errorEntries;
@@ -21,7 +22,7 @@ public sealed class SpectralProbeResult
     }
 
     private SpectralProbeResult(SpectralProbeResult source, IReadOnlyList<ProbeMethod> methods, string? gramUnavailableReason)
-        : this(source.Measure, source.Profile, source.Frontier, source.Sketch, source.OperatorApplications, source.ErrorEntries, source.Duration)
+        : this(source.Measure, source.Profile, source.Frontier, source.QuantileFrontier, source.Sketch, source.OperatorApplications, source.ErrorEntries, source.Duration)
     {
         Methods = methods;
         GramUnavailableReason = gramUnavailableReason;
@@ -42,8 +43,11 @@ public sealed class SpectralProbeResult
     /// <summary>Shell energies with certified bounds, and the null energy.</summary>
     public ShellProfile Profile { get; }
 
-    /// <summary>The resolution frontier fitted to the shell profile (or why it is undetermined).</summary>
+    /// <summary>The amplitude–frontier fit to the shell profile (or why it is undetermined).</summary>
     public FrontierEstimate Frontier { get; }
+
+    /// <summary>The energy-quantile frontier with its certified interval: the frontier a probe reports.</summary>
+    public QuantileFrontier QuantileFrontier { get; }
 
     /// <summary>The kernel sketch Y = M Z, or null when <see cref="SpectralProbeOptions.SketchVectors"/> is 0.</summary>
     public KernelSketch? Sketch { get; }

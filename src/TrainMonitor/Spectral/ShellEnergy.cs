@@ -9,4 +9,9 @@ namespace TrainMonitor.Spectral;
 /// <param name="Estimate">Sum of the Gauss weights whose nodes lie in the shell.</param>
 /// <param name="Lower">Certified lower bound on the shell's energy.</param>
 /// <param name="Upper">Certified upper bound on the shell's energy.</param>
-public sealed record ShellEnergy(int Index, double LambdaLower, double LambdaUpper, double Estimate, double Lower, double Upper);
+/// <param name="Occupancy">
+/// Quadrature nodes in the shell, summed over the probe batches: eigenvalues on the exact paths (every eigenvalue,
+/// also those the error does not excite), Ritz values under Lanczos. A shell with few nodes carries isolated
+/// eigenvalues, not a density (see <see cref="Frontier.FrontierFitOptions.MinimumOccupancy"/>).
+/// </param>
+public sealed record ShellEnergy(int Index, double LambdaLower, double LambdaUpper, double Estimate, double Lower, double Upper, int Occupancy);

@@ -17,9 +17,10 @@ public sealed class ShellProfile
     /// <summary>Largest number of shells a profile may span (guards against absurd floors or ratios).</summary>
     public const int MaxShells = 10_000;
 
-    private ShellProfile(ShellGrid grid, double totalEnergy, double lambdaMax, NullEnergy nullEnergy, ShellEnergy[] shells)
+    private ShellProfile(ShellGrid grid, double totalEnergy, double lambdaMax, NullEnergy nullEnergy, ShellEnergy[] shells, int batches)
     {
         Grid = grid;
+        Batches = batches;
         TotalEnergy = totalEnergy;
         LambdaMax = lambdaMax;
         NullEnergy = nullEnergy;
@@ -44,6 +45,9 @@ public sealed class ShellProfile
 
     /// <summary>Largest Ritz value of the measure (NaN when the error is zero).</summary>
     public double LambdaMax { get; }
+
+    /// <summary>Number of probe batches the measure averages (the occupancy of a shell counts nodes over all of them).</summary>
+    public int Batches { get; }
 
     /// <summary>Energy below the null floor, with bounds.</summary>
     public NullEnergy NullEnergy { get; }
@@ -87,7 +91,7 @@ public sealed class ShellProfile
 
         if (double.IsPositiveInfinity(smallestAbove))
         {
-            return new ShellProfile(grid, total, lambdaMax, nullEnergy, []);
+            return new ShellProfile(grid, total, lambdaMax, nullEnergy, [], measure.Components.Count);
         }
 
         var lowIndex = grid.IndexOf(floorValue > 0 ? floorValue : smallestAbove);
@@ -101,11 +105,14 @@ public sealed class ShellProfile
 
         var count = highIndex - lowIndex + 1;
         var estimates = new double[count];
+        var occupancy = new int[count];
         for (var j = 0; j < nodes.Count; j++)
         {
             if (!(nodes[j] < floorValue || nodes[j] <= 0))
             {
-                estimates[grid.IndexOf(nodes[j]) - lowIndex] += weights[j];
+                var slot = grid.IndexOf(nodes[j]) - lowIndex;
+                estimates[slot] += weights[j];
+                occupancy[slot]++;
             }
         }
 
@@ -125,10 +132,10 @@ public sealed class ShellProfile
             var b = edges[i + 1];
             var lower = Clamp(b.Lower - a.Upper, total);
             var upper = Clamp(b.Upper - a.Lower, total);
-            shells[i] = new ShellEnergy(lowIndex + i, edgeValues[i], edgeValues[i + 1], estimates[i], lower, upper);
+            shells[i] = new ShellEnergy(lowIndex + i, edgeValues[i], edgeValues[i + 1], estimates[i], lower, upper, occupancy[i]);
         }
 
-        return new ShellProfile(grid, total, lambdaMax, nullEnergy, shells);
+        return new ShellProfile(grid, total, lambdaMax, nullEnergy, shells, measure.Components.Count);
     }
 
     private static double Clamp(double value, double total) => Math.Clamp(value, 0, Math.Max(total, 0));

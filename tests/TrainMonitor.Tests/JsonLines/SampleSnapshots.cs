@@ -28,7 +28,7 @@ internal static class SampleSnapshots
             new ShellSnapshot(-7, 0.0078125, 0.015625, 0.1 + 0.2, 0.25, 0.3500000000000001),
             new ShellSnapshot(-6, 0.015625, 0.03125, 5e-324, 0, 1.7976931348623157e308),
         ],
-        Frontier = new FrontierSnapshot(0.0123, 0.75, -1.5, 0.987, 9, -7, null),
+        Frontier = new FrontierSnapshot(0.0095, 0.0071, 0.0133, 0.5, null, new FrontierFitSnapshot(0.0123, 0.75, -1.5, 0.987, 9, -7, null, 0.0375, 2)),
         SpectralPosition = 0.0456,
         LambdaMax = 3.14159,
         Assessment = new RegimeAssessment
@@ -70,7 +70,7 @@ internal static class SampleSnapshots
         NullFloor = 1e-12,
         ShellRatio = 1.5,
         Shells = NoShells,
-        Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, "profile has fewer than 4 shells"),
+        Frontier = new FrontierSnapshot(0.25, 0.25, 0.25, 0.5, null, new FrontierFitSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, "profile has fewer than 4 shells")),
         SpectralPosition = double.NaN,
         LambdaMax = double.NaN,
         Assessment = new RegimeAssessment { Regime = TrainingRegime.WarmingUp, Reason = "1 probe of 3 needed" },
@@ -86,7 +86,7 @@ internal static class SampleSnapshots
         LearningRate = double.NaN,
         TrainingLoss = double.PositiveInfinity,
         Shells = [new ShellSnapshot(0, 1, 2, double.NaN, double.NegativeInfinity, double.PositiveInfinity)],
-        Frontier = new FrontierSnapshot(double.NaN, 1.0, double.NegativeInfinity, 0.2, 5, 0, "fit R² 0.20 < 0.90"),
+        Frontier = new FrontierSnapshot(0.5, 0.125, double.PositiveInfinity, 0.75, null, new FrontierFitSnapshot(double.NaN, 1.0, double.NegativeInfinity, 0.2, 5, 0, "fit R² 0.20 < 0.90")),
         Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.PositiveInfinity },
         OverheadRatio = double.NaN,
     };
@@ -100,7 +100,7 @@ internal static class SampleSnapshots
         LearningRate = null,
         TrainingLoss = null,
         Shells = [new ShellSnapshot(0, 1, 2, double.NaN, double.NaN, double.NaN)],
-        Frontier = new FrontierSnapshot(double.NaN, 1.0, double.NaN, 0.2, 5, 0, "fit R² 0.20 < 0.90"),
+        Frontier = new FrontierSnapshot(0.5, 0.125, double.PositiveInfinity, 0.75, null, new FrontierFitSnapshot(double.NaN, 1.0, double.NaN, 0.2, 5, 0, "fit R² 0.20 < 0.90")),
         Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.NaN },
     };
 

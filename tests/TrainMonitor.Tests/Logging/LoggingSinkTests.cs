@@ -44,9 +44,15 @@ public sealed class LoggingSinkTests
         Assert.Equal(s.ErrorEnergy, e["ErrorEnergy"]);
         Assert.Equal(s.NullEnergy, e["NullEnergy"]);
         Assert.Equal(s.Frontier.Lambda, e["FrontierLambda"]);
-        Assert.Equal(s.Frontier.TailExponent, e["TailExponent"]);
-        Assert.Equal(s.Frontier.R2, e["FrontierR2"]);
+        Assert.Equal(s.Frontier.LambdaLower, e["FrontierLower"]);
+        Assert.Equal(s.Frontier.LambdaUpper, e["FrontierUpper"]);
+        Assert.Equal(s.Frontier.EnergyFraction, e["FrontierEnergyFraction"]);
         Assert.Equal("determined", e["FrontierStatus"]);
+        Assert.Equal(s.Frontier.Fit.Lambda, e["FitLambda"]);
+        Assert.Equal(s.Frontier.Fit.TailExponent, e["TailExponent"]);
+        Assert.Equal(s.Frontier.Fit.R2, e["FrontierR2"]);
+        Assert.Equal("determined", e["FitStatus"]);
+        Assert.Equal(s.Frontier.Fit.OutlierEnergy, e["OutlierEnergy"]);
         Assert.Equal(s.Assessment.FrontierVelocity, e["FrontierVelocity"]);
         Assert.Equal(s.Assessment.PredictedLossExponent, e["PredictedLossExponent"]);
         Assert.Equal(s.LambdaMax, e["LambdaMax"]);

@@ -37,7 +37,7 @@ public sealed class ValidationRelationsTests
 
         var lnT = window.Select(h => Math.Log(h.Step)).ToArray();
         var c = -Slope(lnT, window.Select(h => Math.Log(h.Frontier.Lambda)).ToArray());
-        var measuredS = window.Select(h => h.Frontier.TailExponent).Order().ElementAt(window.Length / 2);
+        var measuredS = window.Select(h => h.Frontier.Fit.TailExponent).Order().ElementAt(window.Length / 2);
         var energySlope = -Slope(lnT, window.Select(h => Math.Log(h.ErrorEnergy)).ToArray());
 
         // The full-size run (d = 1024) meets 0.15 on every figure; at d = 256 the window spans three doublings fewer, so

@@ -18,11 +18,18 @@ internal static class ProbeSnapshotJson
     /// The schema version this code writes and the newest it reads. Version 2 added <c>probe_method_requested</c> and
     /// <c>probe_fallback_reason</c>; it is a version, not just added keys, because in version 2 a null reason means "no
     /// fallback" while a version-1 line simply did not record it, and a reader must be able to tell the two apart.
+    /// Version 3 made <c>frontier</c> the energy-quantile frontier (<c>lambda</c>, <c>lambda_lower</c>, <c>lambda_upper</c>,
+    /// <c>energy_fraction</c>, <c>reason</c>) with the amplitude–frontier fit moved under <c>frontier.fit</c> (plus
+    /// <c>outlier_energy</c>, <c>outlier_shells</c>), and added <c>occupancy</c> per shell: the meaning of
+    /// <c>frontier.lambda</c> changed, so older lines are read with their frontier as the fit and no quantile frontier.
     /// </summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>The version that introduced the probe method requested and the fallback reason.</summary>
     private const int FallbackReasonVersion = 2;
+
+    /// <summary>The version that introduced the quantile frontier, the fit's own object and shell occupancy.</summary>
+    private const int QuantileFrontierVersion = 3;
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -76,6 +83,15 @@ internal static class ProbeSnapshotJson
             WriteNumber(writer, "estimate", shell.Estimate);
             WriteNumber(writer, "lower", shell.Lower);
             WriteNumber(writer, "upper", shell.Upper);
+            if (shell.Occupancy is { } occupancy)
+            {
+                writer.WriteNumber("occupancy", occupancy);
+            }
+            else
+            {
+                writer.WriteNull("occupancy");
+            }
+
             writer.WriteEndObject();
         }
 
@@ -83,20 +99,11 @@ internal static class ProbeSnapshotJson
 
         writer.WriteStartObject("frontier");
         WriteNumber(writer, "lambda", f.Lambda);
-        WriteNumber(writer, "tail_exponent", f.TailExponent);
-        WriteNumber(writer, "amplitude", f.Amplitude);
-        WriteNumber(writer, "r2", f.R2);
-        writer.WriteNumber("shells_used", f.ShellsUsed);
-        if (f.PeakShell is { } peak)
-        {
-            writer.WriteNumber("peak_shell", peak);
-        }
-        else
-        {
-            writer.WriteNull("peak_shell");
-        }
-
+        WriteNumber(writer, "lambda_lower", f.LambdaLower);
+        WriteNumber(writer, "lambda_upper", f.LambdaUpper);
+        WriteNumber(writer, "energy_fraction", f.EnergyFraction);
         writer.WriteString("reason", f.Reason);
+        WriteFit(writer, f.Fit);
         writer.WriteEndObject();
 
         WriteNumber(writer, "spectral_position", s.SpectralPosition);
@@ -132,6 +139,29 @@ internal static class ProbeSnapshotJson
         writer.WriteString("probe_fallback_reason", s.ProbeFallbackReason);
         writer.WriteNumber("error_entries", s.ErrorEntries);
         WriteNumber(writer, "overhead_ratio", s.OverheadRatio);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFit(Utf8JsonWriter writer, FrontierFitSnapshot fit)
+    {
+        writer.WriteStartObject("fit");
+        WriteNumber(writer, "lambda", fit.Lambda);
+        WriteNumber(writer, "tail_exponent", fit.TailExponent);
+        WriteNumber(writer, "amplitude", fit.Amplitude);
+        WriteNumber(writer, "r2", fit.R2);
+        writer.WriteNumber("shells_used", fit.ShellsUsed);
+        if (fit.PeakShell is { } peak)
+        {
+            writer.WriteNumber("peak_shell", peak);
+        }
+        else
+        {
+            writer.WriteNull("peak_shell");
+        }
+
+        writer.WriteString("reason", fit.Reason);
+        WriteNumber(writer, "outlier_energy", fit.OutlierEnergy);
+        writer.WriteNumber("outlier_shells", fit.OutlierShells);
         writer.WriteEndObject();
     }
 
@@ -175,7 +205,8 @@ internal static class ProbeSnapshotJson
                 GetDouble(shell, "lambda_upper"),
                 GetDouble(shell, "estimate"),
                 GetDouble(shell, "lower"),
-                GetDouble(shell, "upper")));
+                GetDouble(shell, "upper"),
+                version >= QuantileFrontierVersion ? GetNullableInt32(shell, "occupancy") : null));
         }
 
         return new ProbeSnapshot
@@ -191,14 +222,7 @@ internal static class ProbeSnapshotJson
             NullFloor = GetDouble(root, "null_floor"),
             ShellRatio = GetDouble(root, "shell_ratio"),
             Shells = shellList,
-            Frontier = new FrontierSnapshot(
-                GetDouble(frontier, "lambda"),
-                GetDouble(frontier, "tail_exponent"),
-                GetDouble(frontier, "amplitude"),
-                GetDouble(frontier, "r2"),
-                GetInt32(frontier, "shells_used"),
-                GetNullableInt32(frontier, "peak_shell"),
-                GetNullableString(frontier, "reason")),
+            Frontier = ReadFrontier(frontier, version),
             SpectralPosition = GetDouble(root, "spectral_position"),
             LambdaMax = GetDouble(root, "lambda_max"),
             Assessment = new RegimeAssessment
@@ -223,6 +247,46 @@ internal static class ProbeSnapshotJson
             OverheadRatio = GetDouble(root, "overhead_ratio"),
         };
     }
+
+    /// <summary>
+    /// From version 3 the quantile frontier with the fit under <c>fit</c>; before, the object was the fit itself and no
+    /// quantile frontier was recorded. A null <c>lambda_upper</c> beside a determined λ_f is an unbounded upper end (+∞).
+    /// </summary>
+    private static FrontierSnapshot ReadFrontier(JsonElement frontier, long version)
+    {
+        if (version < QuantileFrontierVersion)
+        {
+            var legacyFit = ReadFit(frontier, hasOutliers: false);
+            return new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN,
+                string.Create(CultureInfo.InvariantCulture, $"not recorded (schema version {version} files hold only the fit)"), legacyFit);
+        }
+
+        var reason = GetNullableString(frontier, "reason");
+        var upper = GetDouble(frontier, "lambda_upper");
+        if (reason is null && double.IsNaN(upper))
+        {
+            upper = double.PositiveInfinity;
+        }
+
+        return new FrontierSnapshot(
+            GetDouble(frontier, "lambda"),
+            GetDouble(frontier, "lambda_lower"),
+            upper,
+            GetDouble(frontier, "energy_fraction"),
+            reason,
+            ReadFit(GetObject(frontier, "fit"), hasOutliers: true));
+    }
+
+    private static FrontierFitSnapshot ReadFit(JsonElement fit, bool hasOutliers) => new(
+        GetDouble(fit, "lambda"),
+        GetDouble(fit, "tail_exponent"),
+        GetDouble(fit, "amplitude"),
+        GetDouble(fit, "r2"),
+        GetInt32(fit, "shells_used"),
+        GetNullableInt32(fit, "peak_shell"),
+        GetNullableString(fit, "reason"),
+        hasOutliers ? GetDouble(fit, "outlier_energy") : double.NaN,
+        hasOutliers ? GetInt32(fit, "outlier_shells") : 0);
 
     /// <summary>Optional: lines written before the key existed read back as an empty list.</summary>
     private static IReadOnlyList<ProbeMethod> GetProbeMethods(JsonElement root)

@@ -64,9 +64,15 @@ public sealed partial class LoggingSink : IMonitorSink
                     s.ErrorEnergy,
                     s.NullEnergy,
                     s.Frontier.Lambda,
-                    s.Frontier.TailExponent,
-                    s.Frontier.R2,
+                    s.Frontier.LambdaLower,
+                    s.Frontier.LambdaUpper,
+                    s.Frontier.EnergyFraction,
                     s.Frontier.Reason ?? "determined",
+                    s.Frontier.Fit.Lambda,
+                    s.Frontier.Fit.TailExponent,
+                    s.Frontier.Fit.R2,
+                    s.Frontier.Fit.Reason ?? "determined",
+                    s.Frontier.Fit.OutlierEnergy,
                     s.Assessment.FrontierVelocity,
                     s.Assessment.PredictedLossExponent,
                     s.LambdaMax,
@@ -135,7 +141,8 @@ public sealed partial class LoggingSink : IMonitorSink
         EventName = "ProbeCompleted",
         Level = LogLevel.Information,
         Message = "Probe {ProbeIndex} of {Run} at step {Step}: error energy {ErrorEnergy:G4}, null energy {NullEnergy:G4}, " +
-                  "frontier {FrontierLambda:G4} (tail exponent {TailExponent:G3}, R² {FrontierR2:F3}, {FrontierStatus}, velocity {FrontierVelocity:G3}), " +
+                  "frontier {FrontierLambda:G4} in [{FrontierLower:G4}, {FrontierUpper:G4}] (energy fraction {FrontierEnergyFraction:G3} above, {FrontierStatus}, velocity {FrontierVelocity:G3}), " +
+                  "fit λ {FitLambda:G4} (tail exponent {TailExponent:G3}, R² {FrontierR2:F3}, {FitStatus}, outlier energy {OutlierEnergy:G3}), " +
                   "predicted loss exponent {PredictedLossExponent:G3}, λ_max {LambdaMax:G4}, stability margin {StabilityMargin:G3}, " +
                   "spectral position {SpectralPosition:G4}, kernel distance {KernelDistance:G3}, regime {Regime}; " +
                   "{OperatorApplications} operator applications in {ProbeDurationSeconds:F3} s; " +
@@ -148,9 +155,15 @@ public sealed partial class LoggingSink : IMonitorSink
         double errorEnergy,
         double nullEnergy,
         double frontierLambda,
+        double frontierLower,
+        double frontierUpper,
+        double frontierEnergyFraction,
+        string frontierStatus,
+        double fitLambda,
         double tailExponent,
         double frontierR2,
-        string frontierStatus,
+        string fitStatus,
+        double outlierEnergy,
         double frontierVelocity,
         double predictedLossExponent,
         double lambdaMax,

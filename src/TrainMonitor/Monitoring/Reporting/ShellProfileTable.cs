@@ -5,7 +5,8 @@ using TrainMonitor.Regimes;
 namespace TrainMonitor.Monitoring;
 
 /// <summary>
-/// A run as readable text: one row per probe (step, error energy, null share, λ_max, frontier, fit, regime), then the
+/// A run as readable text: one row per probe (step, error energy, null share, λ_max, the quantile frontier with its
+/// certified interval, the amplitude–frontier fit with the share of energy in the sparse top shells it left out, regime), then the
 /// shell energies of every probe side by side (rows: shells, highest eigenvalue first; columns: probe steps). What a
 /// failed TrainMonitor.Testing assertion prints, so that the failure can be understood from the test log alone, and
 /// what a training script can print at the end of a run.
@@ -22,11 +23,11 @@ public static class ShellProfileTable
             return "(no probe completed)\n";
         }
 
-        text.Append("probe     step  error energy   null    λ_max      frontier λ_f      s     R²  regime\n");
+        text.Append("probe     step  error energy   null    λ_max   frontier λ_f   certified interval      fit λ      s     R²  outliers  regime\n");
         foreach (var s in snapshots)
         {
             text.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{s.ProbeIndex,5} {s.Step,8}  {s.ErrorEnergy,12:E3}  {Share(s.NullEnergy, s.ErrorEnergy),6}  {s.LambdaMax,9:E2}  {Frontier(s.Frontier),12}  {Number(s.Frontier.TailExponent, "F2"),5}  {Number(s.Frontier.R2, "F2"),5}  {s.Assessment.Regime.ToWireName()}\n"));
+                $"{s.ProbeIndex,5} {s.Step,8}  {s.ErrorEnergy,12:E3}  {Share(s.NullEnergy, s.ErrorEnergy),6}  {s.LambdaMax,9:E2}  {Frontier(s.Frontier),12}  {Interval(s.Frontier),21}  {Number(s.Frontier.Fit.Lambda, "E2"),9}  {Number(s.Frontier.Fit.TailExponent, "F2"),5}  {Number(s.Frontier.Fit.R2, "F2"),5}  {Share(s.Frontier.Fit.OutlierEnergy, s.ErrorEnergy),8}  {s.Assessment.Regime.ToWireName()}\n"));
         }
 
         var indices = snapshots.SelectMany(s => s.Shells).Where(x => x.Estimate > 0).Select(x => x.Index).Distinct().OrderDescending().ToArray();
@@ -70,6 +71,9 @@ public static class ShellProfileTable
 
     private static string Frontier(FrontierSnapshot frontier) =>
         frontier.IsDetermined ? frontier.Lambda.ToString("E3", CultureInfo.InvariantCulture) : "undetermined";
+
+    private static string Interval(FrontierSnapshot frontier) =>
+        frontier.IsDetermined ? $"[{Number(frontier.LambdaLower, "E2")}, {(double.IsPositiveInfinity(frontier.LambdaUpper) ? "∞" : Number(frontier.LambdaUpper, "E2"))}]" : "-";
 
     private static string Number(double value, string format) =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";

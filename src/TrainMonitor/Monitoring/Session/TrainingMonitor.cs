@@ -492,13 +492,15 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private void Complete(long step, double? learningRate, double? loss, SpectralProbeResult result, long elapsedTicks)
     {
         var frontier = result.Frontier;
+        var quantile = result.QuantileFrontier;
         var assessment = _tracker.Observe(new RegimeObservation(step, learningRate, result.ErrorEnergy,
-            frontier.IsDetermined ? frontier.Lambda : double.NaN, frontier.IsDetermined ? frontier.TailExponent : double.NaN,
+            quantile.IsDetermined ? quantile.Lambda : double.NaN, frontier.IsDetermined ? frontier.TailExponent : double.NaN,
             result.LambdaMax, result.Sketch));
         var profile = result.Profile;
-        var shells = profile.Shells.Select(s => new ShellSnapshot(s.Index, s.LambdaLower, s.LambdaUpper, s.Estimate, s.Lower, s.Upper)).ToArray();
-        var frontierSnapshot = new FrontierSnapshot(frontier.Lambda, frontier.TailExponent, frontier.Amplitude, frontier.R2, frontier.ShellsUsed,
-            frontier.PeakShellIndex, frontier.Reason);
+        var shells = profile.Shells.Select(s => new ShellSnapshot(s.Index, s.LambdaLower, s.LambdaUpper, s.Estimate, s.Lower, s.Upper, s.Occupancy)).ToArray();
+        var fit = new FrontierFitSnapshot(frontier.Lambda, frontier.TailExponent, frontier.Amplitude, frontier.R2, frontier.ShellsUsed,
+            frontier.PeakShellIndex, frontier.Reason, frontier.OutlierEnergy, frontier.OutlierShells);
+        var frontierSnapshot = new FrontierSnapshot(quantile.Lambda, quantile.Lower, quantile.Upper, quantile.EnergyFraction, quantile.Reason, fit);
         var timestamp = DateTimeOffset.UtcNow;
         ProbeSnapshot snapshot;
         TrainingRegime previous;
