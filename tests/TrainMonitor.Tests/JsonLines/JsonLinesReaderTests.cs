@@ -122,23 +122,22 @@ public sealed class JsonLinesReaderTests : IDisposable
     [Fact]
     public async Task AFutureSchemaVersionThrowsNotSupportedException()
     {
-        var future = Line(SampleSnapshots.Complete(2)).Replace("{\"schema_version\":2,", "{\"schema_version\":3,", StringComparison.Ordinal);
-        Assert.StartsWith("{\"schema_version\":3,", future);
+        var future = Line(SampleSnapshots.Complete(2)).Replace("{\"schema_version\":3,", "{\"schema_version\":4,", StringComparison.Ordinal);
+        Assert.StartsWith("{\"schema_version\":4,", future);
         var path = await FileWith(Line(SampleSnapshots.Complete(1)) + future);
 
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() => JsonLinesReader.ReadAllAsync(path));
 
         Assert.Contains("line 2", ex.Message);
+        Assert.Contains("schema_version 4", ex.Message);
         Assert.Contains("schema_version 3", ex.Message);
-        Assert.Contains("schema_version 2", ex.Message);
     }
 
     [Fact]
     public async Task AVersion1LineWithoutTheFallbackKeysStillReads()
     {
         // Exactly what a version-1 writer produced: no probe_method_requested, no probe_fallback_reason.
-        var v1 = Line(SampleSnapshots.Complete(1) with { ProbeMethodRequested = null, ProbeFallbackReason = null })
-            .Replace("{\"schema_version\":2,", "{\"schema_version\":1,", StringComparison.Ordinal)
+        var v1 = LegacyLine(SampleSnapshots.Complete(1) with { ProbeMethodRequested = null, ProbeFallbackReason = null }, version: 1)
             .Replace(",\"probe_method_requested\":null,\"probe_fallback_reason\":null", "", StringComparison.Ordinal);
         Assert.StartsWith("{\"schema_version\":1,", v1);
         Assert.DoesNotContain("probe_method_requested", v1);
@@ -149,8 +148,55 @@ public sealed class JsonLinesReaderTests : IDisposable
 
         Assert.Null(read.ProbeMethodRequested);
         Assert.Null(read.ProbeFallbackReason);
-        SampleSnapshots.AssertEqual(SampleSnapshots.Complete(1) with { ProbeMethodRequested = null, ProbeFallbackReason = null }, read);
+        SampleSnapshots.AssertEqual(AsReadFromLegacy(SampleSnapshots.Complete(1) with { ProbeMethodRequested = null, ProbeFallbackReason = null }, 1), read);
     }
+
+    [Fact]
+    public async Task AVersion2LineReadsItsFrontierAsTheFitAndNoQuantileFrontier()
+    {
+        var original = SampleSnapshots.Complete(1);
+        var v2 = LegacyLine(original, version: 2);
+        Assert.Contains("\"frontier\":{\"lambda\":0.0123,\"tail_exponent\":0.75,", v2);
+        var path = await FileWith(v2);
+
+        var read = (await JsonLinesReader.ReadAllAsync(path)).Single();
+
+        Assert.False(read.Frontier.IsDetermined);
+        Assert.Equal("not recorded (schema version 2 files hold only the fit)", read.Frontier.Reason);
+        Assert.Equal(0.0123, read.Frontier.Fit.Lambda);
+        Assert.Equal(0.75, read.Frontier.Fit.TailExponent);
+        Assert.Equal(double.NaN, read.Frontier.Fit.OutlierEnergy);
+        Assert.All(read.Shells, shell => Assert.Null(shell.Occupancy));
+        SampleSnapshots.AssertEqual(AsReadFromLegacy(original, 2), read);
+    }
+
+    /// <summary>
+    /// The line a writer of <paramref name="version"/> (1 or 2) produced: the frontier object was the fit itself (no
+    /// outlier keys) and shells had no occupancy.
+    /// </summary>
+    private static string LegacyLine(ProbeSnapshot s, int version)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(Line(s))!.AsObject();
+        root["schema_version"] = version;
+        var fit = root["frontier"]!["fit"]!.DeepClone().AsObject();
+        fit.Remove("outlier_energy");
+        fit.Remove("outlier_shells");
+        root["frontier"] = fit;
+        foreach (var shell in root["shells"]!.AsArray())
+        {
+            shell!.AsObject().Remove("occupancy");
+        }
+
+        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    /// <summary>What a reader gives back for <paramref name="s"/> written at a legacy version.</summary>
+    private static ProbeSnapshot AsReadFromLegacy(ProbeSnapshot s, int version) => s with
+    {
+        Shells = s.Shells.Select(shell => shell with { Occupancy = null }).ToArray(),
+        Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, $"not recorded (schema version {version} files hold only the fit)",
+            s.Frontier.Fit with { OutlierEnergy = double.NaN, OutlierShells = 0 }),
+    };
 
     [Fact]
     public async Task AVersion2LineRoundTripsTheRequestedMethodAndTheFallbackReason()

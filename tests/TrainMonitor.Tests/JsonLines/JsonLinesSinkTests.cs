@@ -40,8 +40,10 @@ public sealed class JsonLinesSinkTests : IDisposable
         SampleSnapshots.AssertEqual(SampleSnapshots.Degenerate(1), read[0]);
         SampleSnapshots.AssertEqual(SampleSnapshots.NonFiniteReadBack(2), read[1]);
         SampleSnapshots.AssertEqual(SampleSnapshots.Complete(3), read[2]);
-        Assert.False(read[0].Frontier.IsDetermined);
-        Assert.True(read[2].Frontier.IsDetermined);
+        Assert.True(read[0].Frontier.IsDetermined);
+        Assert.False(read[0].Frontier.Fit.IsDetermined);
+        Assert.True(read[2].Frontier.Fit.IsDetermined);
+        Assert.Equal(double.PositiveInfinity, read[1].Frontier.LambdaUpper);
     }
 
     [Fact]
@@ -59,7 +61,7 @@ public sealed class JsonLinesSinkTests : IDisposable
         Assert.Contains("\"training_loss\":null", line);
         Assert.Contains("\"kernel_velocity\":null", line);
         Assert.Contains("\"estimate\":null,\"lower\":null,\"upper\":null", line);
-        Assert.StartsWith("{\"schema_version\":2,", line);
+        Assert.StartsWith("{\"schema_version\":3,", line);
     }
 
     [Fact]

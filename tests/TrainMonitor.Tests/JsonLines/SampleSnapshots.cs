@@ -24,8 +24,8 @@ internal static class SampleSnapshots
         ShellRatio = 2,
         Shells =
         [
-            new ShellSnapshot(-8, 0.00390625, 0.0078125, 0.01, 0.0, 0.021),
-            new ShellSnapshot(-7, 0.0078125, 0.015625, 0.1 + 0.2, 0.25, 0.3500000000000001),
+            new ShellSnapshot(-8, 0.00390625, 0.0078125, 0.01, 0.0, 0.021, 17),
+            new ShellSnapshot(-7, 0.0078125, 0.015625, 0.1 + 0.2, 0.25, 0.3500000000000001, 0),
             new ShellSnapshot(-6, 0.015625, 0.03125, 5e-324, 0, 1.7976931348623157e308),
         ],
         Frontier = new FrontierSnapshot(0.0095, 0.0071, 0.0133, 0.5, null, new FrontierFitSnapshot(0.0123, 0.75, -1.5, 0.987, 9, -7, null, 0.0375, 2)),

@@ -33,8 +33,8 @@ public sealed class LoggingSinkTests
         Assert.Equal("ProbeCompleted", e.EventId.Name);
         Assert.Equal(
             [
-                "ProbeIndex", "Run", "Step", "ErrorEnergy", "NullEnergy", "FrontierLambda", "TailExponent", "FrontierR2", "FrontierStatus",
-                "FrontierVelocity", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "Regime",
+                "ProbeIndex", "Run", "Step", "ErrorEnergy", "NullEnergy", "FrontierLambda", "FrontierLower", "FrontierUpper",
+                "FrontierEnergyFraction", "FrontierStatus", "FrontierVelocity", "FitLambda", "TailExponent", "FrontierR2", "FitStatus", "OutlierEnergy", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "Regime",
                 "OperatorApplications", "ProbeDurationSeconds", "ProbeMethods", "ProbeMethodRequested", "ProbeFallbackReason",
             ],
             e.PropertyNames.OrderBy(TemplateOrder(e.Template)));
@@ -63,7 +63,7 @@ public sealed class LoggingSinkTests
         Assert.Equal(s.OperatorApplications, e["OperatorApplications"]);
         Assert.Equal(s.ProbeDurationSeconds, e["ProbeDurationSeconds"]);
         Assert.StartsWith("Probe {ProbeIndex} of {Run} at step {Step}: error energy {ErrorEnergy:G4}", e.Template);
-        Assert.StartsWith("Probe 7 of mnist-mlp at step 2800: error energy 0.4123, null energy 1.25E-07, frontier 0.0123 (", e.Message);
+        Assert.StartsWith("Probe 7 of mnist-mlp at step 2800: error energy 0.4123, null energy 1.25E-07, frontier 0.0095 in [0.0071, 0.0133] (energy fraction 0.5 above, determined, velocity 0.93), fit λ 0.0123 (tail exponent 0.75, R² 0.987, determined, outlier energy 0.0375), ", e.Message);
         Assert.Contains("regime feature_learning;", e.Message);
         Assert.Equal(new[] { "lanczos", "lanczos" }, e["ProbeMethods"]);
         Assert.Equal("auto", e["ProbeMethodRequested"]);
@@ -123,12 +123,24 @@ public sealed class LoggingSinkTests
     [Fact]
     public async Task AnUndeterminedFrontierLogsItsReasonAndNaN()
     {
-        var e = await LogOne(new ProbeCompleted(SampleSnapshots.Degenerate()));
+        var degenerate = SampleSnapshots.Degenerate();
+        var e = await LogOne(new ProbeCompleted(degenerate));
 
-        Assert.Equal("profile has fewer than 4 shells", e["FrontierStatus"]);
-        Assert.Equal(double.NaN, e["FrontierLambda"]);
+        Assert.Equal("determined", e["FrontierStatus"]);
+        Assert.Equal(0.25, e["FrontierLambda"]);
+        Assert.Equal("profile has fewer than 4 shells", e["FitStatus"]);
+        Assert.Equal(double.NaN, e["FitLambda"]);
         Assert.Equal("warming_up", e["Regime"]);
-        Assert.Contains("frontier NaN (", e.Message);
+        Assert.Contains("fit λ NaN (", e.Message);
+
+        var zero = degenerate with
+        {
+            Frontier = degenerate.Frontier with { Lambda = double.NaN, LambdaLower = double.NaN, LambdaUpper = double.NaN, Reason = "the error is zero" },
+        };
+        var z = await LogOne(new ProbeCompleted(zero));
+        Assert.Equal("the error is zero", z["FrontierStatus"]);
+        Assert.Equal(double.NaN, z["FrontierLambda"]);
+        Assert.Contains("frontier NaN in [NaN, NaN] (", z.Message);
     }
 
     [Theory]
