@@ -20,18 +20,36 @@ namespace Validation.Cases;
 internal sealed class RealDataCase(RealDataCase.Settings settings)
 {
     public sealed record Settings(int MlpSteps = 1024, int CnnSteps = 512, int TransformerSteps = 1024, int ProbeExamples = 256,
-        int TokenProbeSequences = 16, int LanczosSteps = 64, int Seed = 3);
+        int TokenProbeSequences = 16, int LanczosSteps = 64, int Seed = 3, double EnergyFraction = 0.5);
 
     /// <summary>The monitor's history for one architecture, with the figures derived from it.</summary>
     public sealed record Architecture(string Name, IReadOnlyList<ProbeSnapshot> History)
     {
         public int Unimodal => History.Count(h => IsUnimodal(h));
+
+        /// <summary>Probes with a determined (quantile) frontier.</summary>
         public int Determined => History.Count(h => h.Frontier.IsDetermined);
 
-        /// <summary>Successive determined frontiers: (step, ln λ_f(t_{i+1}) − ln λ_f(t_i)).</summary>
-        public IReadOnlyList<(long Step, double Displacement)> Displacements =>
+        /// <summary>Probes whose amplitude–frontier fit was determined.</summary>
+        public int FitDetermined => History.Count(h => h.Frontier.Fit.IsDetermined);
+
+        /// <summary>Successive determined frontiers: (step, ln λ_f(t_{i+1}) − ln λ_f(t_i), whether the probe error fell in between).</summary>
+        public IReadOnlyList<(long Step, double Displacement, bool ErrorFell)> Displacements =>
             History.Where(h => h.Frontier.IsDetermined).Zip(History.Where(h => h.Frontier.IsDetermined).Skip(1))
-                .Select(p => (p.Second.Step, Math.Log(p.Second.Frontier.Lambda / p.First.Frontier.Lambda))).ToArray();
+                .Select(p => (p.Second.Step, Math.Log(p.Second.Frontier.Lambda / p.First.Frontier.Lambda), p.Second.ErrorEnergy < p.First.ErrorEnergy)).ToArray();
+
+        /// <summary>
+        /// Fraction of consecutive probe pairs, among those over which the held-out (probe) error fell, where the frontier
+        /// did not move up: the frontier tracks learning. NaN when the error never fell.
+        /// </summary>
+        public double MonotoneWhileErrorFalls
+        {
+            get
+            {
+                var falling = Displacements.Where(d => d.ErrorFell).ToArray();
+                return falling.Length == 0 ? double.NaN : falling.Count(d => d.Displacement <= 0) / (double)falling.Length;
+            }
+        }
 
         public double FrontierVelocity
         {
@@ -43,35 +61,41 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
         }
 
         /// <summary>A profile counts as unimodal unless the monitor's fit rejected it as multimodal.</summary>
-        public static bool IsUnimodal(ProbeSnapshot h) => h.Frontier.Reason is not { } reason || !reason.Contains("not unimodal", StringComparison.Ordinal);
+        public static bool IsUnimodal(ProbeSnapshot h) => h.Frontier.Fit.Reason is not { } reason || !reason.Contains("not unimodal", StringComparison.Ordinal);
     }
 
     public IReadOnlyList<Architecture> Execute(string? artifacts, ValidationResults results, TextWriter output)
     {
         var architectures = new List<Architecture> { RunMlp(), RunCnn(), RunTransformer() };
-        output.WriteLine("Case 3 — real data: MLP and CNN on UCI digits, causal Transformer on a Zipfian language (probes at doubling steps)");
+        output.WriteLine($"Case 3 — real data: MLP and CNN on UCI digits, causal Transformer on a Zipfian language (probes at doubling steps; frontier = energy quantile p = {settings.EnergyFraction})");
         foreach (var a in architectures)
         {
-            var table = new TextTable("step", "error energy", "shells", "unimodal", "λ_f", "Δln λ_f", "s", "R²", "regime", "why undetermined");
+            var table = new TextTable("step", "error energy", "λ_max", "λ_f", "λ_f lower", "λ_f upper", "Δln λ_f", "fit λ", "s", "R²", "outliers", "unimodal", "regime",
+                "why the fit is undetermined");
             var displacement = a.Displacements.ToDictionary(d => d.Step, d => d.Displacement);
             foreach (var h in a.History)
             {
-                table.Add(h.Step, h.ErrorEnergy, h.Frontier.Fit.ShellsUsed, Architecture.IsUnimodal(h) ? "yes" : "no", h.Frontier.Lambda,
-                    displacement.TryGetValue(h.Step, out var dx) ? dx : double.NaN, h.Frontier.Fit.TailExponent, h.Frontier.Fit.R2,
-                    h.Assessment.Regime.ToString(), h.Frontier.Reason ?? "");
+                table.Add(h.Step, h.ErrorEnergy, h.LambdaMax, h.Frontier.Lambda, h.Frontier.LambdaLower, h.Frontier.LambdaUpper,
+                    displacement.TryGetValue(h.Step, out var dx) ? dx : double.NaN, h.Frontier.Fit.Lambda, h.Frontier.Fit.TailExponent, h.Frontier.Fit.R2,
+                    h.Frontier.Fit.OutlierEnergy / h.ErrorEnergy, Architecture.IsUnimodal(h) ? "yes" : "no", h.Assessment.Regime.ToString(),
+                    h.Frontier.Fit.Reason ?? h.Frontier.Reason ?? "");
             }
 
-            output.WriteLine($"{a.Name}: {a.Unimodal}/{a.History.Count} unimodal, {a.Determined}/{a.History.Count} determined, c = {a.FrontierVelocity:0.###}");
+            output.WriteLine($"{a.Name}: frontier determined at {a.Determined}/{a.History.Count}, monotone while error falls {a.MonotoneWhileErrorFalls:0.###}, " +
+                $"c = {a.FrontierVelocity:0.###}; fit determined at {a.FitDetermined}/{a.History.Count}, {a.Unimodal}/{a.History.Count} unimodal");
             output.WriteLine(table);
         }
 
         var all = architectures.SelectMany(a => a.History).ToArray();
-        var displacements = architectures.SelectMany(a => a.Displacements).ToArray();
+        var displacements = architectures.SelectMany(a => a.Displacements).Where(d => d.ErrorFell).ToArray();
         results.Set("unimodal_fraction", all.Count(Architecture.IsUnimodal) / (double)all.Length);
         results.Set("determined_fraction", all.Count(h => h.Frontier.IsDetermined) / (double)all.Length);
+        results.Set("fit_determined_fraction", all.Count(h => h.Frontier.Fit.IsDetermined) / (double)all.Length);
         results.Set("frontier_monotone_fraction", displacements.Length == 0 ? double.NaN : displacements.Count(d => d.Displacement <= 0) / (double)displacements.Length);
         foreach (var a in architectures)
         {
+            results.Set($"determined_{a.Name}", a.Determined / (double)a.History.Count);
+            results.Set($"monotone_{a.Name}", a.MonotoneWhileErrorFalls);
             results.Set($"c_{a.Name}", a.FrontierVelocity);
         }
 
@@ -82,7 +106,7 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
                 ProfileFigures.SaveProfiles(Path.Combine(artifacts, $"realdata_{a.Name}_profiles.png"), $"{a.Name}: shell energy per checkpoint", a.History);
             }
 
-            LogLogChart.Save(Path.Combine(artifacts, "realdata_frontier.png"), "Fitted frontier against step (determined probes)", "step t", "λ_f",
+            LogLogChart.Save(Path.Combine(artifacts, "realdata_frontier.png"), $"Energy-quantile frontier λ_f (p = {settings.EnergyFraction}) against step", "step t", "λ_f",
                 architectures.Select(a => new ChartSeries(a.Name, a.History.Select(h => (double)h.Step).ToArray(), a.History.Select(h => h.Frontier.Lambda).ToArray())));
         }
 
@@ -121,7 +145,7 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
                 loss.backward();
                 optimizer.step();
                 return (loss.item<float>(), rate);
-            }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps });
+            }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction });
             return new Architecture(name, history);
         }
     }
@@ -161,7 +185,7 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
             optimizer.step();
             // Adam's step is not η·gradient: no learning rate for the stability margin.
             return (loss.item<float>(), double.NaN);
-        }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps });
+        }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction });
         return new Architecture("transformer", history);
     }
 }
