@@ -12,13 +12,13 @@ public static class PrometheusMetricNames
     /// <summary>Label naming the run; present on every series.</summary>
     public const string RunLabel = "run";
 
-    /// <summary>Label of <see cref="ShellEnergy"/>: the shell index α as an invariant integer.</summary>
+    /// <summary>Label of <see cref="ShellEnergy"/> and <see cref="ShellOccupancy"/>: the shell index α as an invariant integer.</summary>
     public const string ShellLabel = "shell";
 
-    /// <summary>Label of <see cref="ShellEnergy"/>: the shell's lower eigenvalue edge, invariant "G6".</summary>
+    /// <summary>Label of <see cref="ShellEnergy"/> and <see cref="ShellOccupancy"/>: the shell's lower eigenvalue edge, invariant "G6".</summary>
     public const string LambdaLowerLabel = "lambda_lower";
 
-    /// <summary>Label of <see cref="ShellEnergy"/>: <c>estimate</c>, <c>lower</c> or <c>upper</c>.</summary>
+    /// <summary>Label of <see cref="ShellEnergy"/> and <see cref="FrontierLambda"/>: <c>estimate</c>, <c>lower</c> or <c>upper</c>.</summary>
     public const string BoundLabel = "bound";
 
     /// <summary>Label of the <see cref="Regime"/> state set: the regime's wire name.</summary>
@@ -27,20 +27,32 @@ public static class PrometheusMetricNames
     /// <summary>Gauge: energy in one eigenvalue shell (Gauss estimate and certified bounds).</summary>
     public const string ShellEnergy = Prefix + "shell_energy";
 
+    /// <summary>Gauge: quadrature nodes (eigenvalues or Ritz values) in one eigenvalue shell, over all batches.</summary>
+    public const string ShellOccupancy = Prefix + "shell_occupancy";
+
     /// <summary>Gauge: error energy ‖e‖²/n on the probe set.</summary>
     public const string ErrorEnergy = Prefix + "error_energy";
 
     /// <summary>Gauge: energy below the null floor.</summary>
     public const string NullEnergy = Prefix + "null_energy";
 
-    /// <summary>Gauge: fitted resolution frontier λ_f.</summary>
+    /// <summary>Gauge: energy-quantile frontier λ_f(p), estimate and certified lower/upper ends (<see cref="BoundLabel"/>).</summary>
     public const string FrontierLambda = Prefix + "frontier_lambda";
 
-    /// <summary>Gauge: fitted tail exponent s.</summary>
+    /// <summary>Gauge: the fraction p of the non-null error energy above λ_f(p).</summary>
+    public const string FrontierEnergyFraction = Prefix + "frontier_energy_fraction";
+
+    /// <summary>Gauge: cutoff λ_fit of the amplitude–frontier fit of the shell profile.</summary>
+    public const string FrontierFitLambda = Prefix + "frontier_fit_lambda";
+
+    /// <summary>Gauge: tail exponent s of the amplitude–frontier fit.</summary>
     public const string FrontierTailExponent = Prefix + "frontier_tail_exponent";
 
-    /// <summary>Gauge: R² of the frontier fit.</summary>
+    /// <summary>Gauge: R² of the amplitude–frontier fit.</summary>
     public const string FrontierFitR2 = Prefix + "frontier_fit_r2";
+
+    /// <summary>Gauge: energy of the sparse top shells the amplitude–frontier fit left out.</summary>
+    public const string FrontierOutlierEnergy = Prefix + "frontier_outlier_energy";
 
     /// <summary>Gauge: frontier velocity c = −d ln λ_f / d ln t.</summary>
     public const string FrontierVelocity = Prefix + "frontier_velocity";

@@ -20,9 +20,18 @@ namespace TrainMonitor.Prometheus;
 /// <c>metric == metric</c> in PromQL to drop NaN samples.
 /// </para>
 /// <para>
-/// The shell series <c>trainmonitor_shell_energy{shell,lambda_lower,bound}</c> always describe the latest probe of a
-/// run: a shell absent from the latest snapshot (or whose lower edge moved) has its three series removed on that
-/// update. The <c>trainmonitor_regime</c> state set has one series per regime, 1 for the current regime and 0 for
+/// <c>trainmonitor_frontier_lambda{bound}</c> is the energy-quantile frontier: its estimate and certified interval,
+/// all three NaN while the frontier is undetermined; the upper end may be <c>+Inf</c> (Lanczos found no certified
+/// end), so a query that wants one number selects <c>bound="estimate"</c>. The amplitude–frontier fit is exported
+/// under its own names (<c>frontier_fit_lambda</c>, <c>frontier_tail_exponent</c>, <c>frontier_fit_r2</c>,
+/// <c>frontier_outlier_energy</c>).
+/// </para>
+/// <para>
+/// The shell series <c>trainmonitor_shell_energy{shell,lambda_lower,bound}</c> and
+/// <c>trainmonitor_shell_occupancy{shell,lambda_lower}</c> always describe the latest probe of a run: a shell absent
+/// from the latest snapshot (or whose lower edge moved) has its series removed on that update. A shell whose occupancy
+/// the snapshot does not know (read from a file that did not record it) has no occupancy series: a node count has no
+/// NaN that would mean "unknown" to a reader summing shells. The <c>trainmonitor_regime</c> state set has one series per regime, 1 for the current regime and 0 for
 /// the others, all present once a probe of the run completed.
 /// </para>
 /// <para>
@@ -47,11 +56,15 @@ public sealed class PrometheusSink : IMonitorSink
     private ImmutableList<Func<MonitorStatus>> _statusProviders = ImmutableList<Func<MonitorStatus>>.Empty;
 
     private readonly Gauge _shellEnergy;
+    private readonly Gauge _shellOccupancy;
     private readonly Gauge _errorEnergy;
     private readonly Gauge _nullEnergy;
     private readonly Gauge _frontierLambda;
+    private readonly Gauge _frontierEnergyFraction;
+    private readonly Gauge _frontierFitLambda;
     private readonly Gauge _frontierTailExponent;
     private readonly Gauge _frontierFitR2;
+    private readonly Gauge _frontierOutlierEnergy;
     private readonly Gauge _frontierVelocity;
     private readonly Gauge _predictedLossExponent;
     private readonly Gauge _measuredLossExponent;
@@ -90,11 +103,24 @@ public sealed class PrometheusSink : IMonitorSink
             "Error energy in one eigenvalue shell [lambda_lower, q*lambda_lower) of the latest probe: Gauss quadrature "
             + "estimate and certified lower/upper bounds (bound label); same unit as error_energy (squared error per entry).",
             RunLabel, ShellLabel, LambdaLowerLabel, BoundLabel);
+        _shellOccupancy = factory.CreateGauge(
+            ShellOccupancy,
+            "Quadrature nodes (eigenvalues on the exact paths, Ritz values under Lanczos) in one eigenvalue shell "
+            + "[lambda_lower, q*lambda_lower) of the latest probe, over all batches (count).",
+            RunLabel, ShellLabel, LambdaLowerLabel);
         _errorEnergy = RunGauge(ErrorEnergy, "Error energy |e|^2/n on the probe set at the latest probe (squared error per entry; NaN if unknown).");
         _nullEnergy = RunGauge(NullEnergy, "Error energy below the null floor, which the current kernel cannot move (squared error per entry).");
-        _frontierLambda = RunGauge(FrontierLambda, "Resolution frontier lambda_f: eigenvalue below which the error is not yet resolved (eigenvalue of M = J J^T / n; NaN when undetermined).");
-        _frontierTailExponent = RunGauge(FrontierTailExponent, "Tail exponent s of the shell energy profile fitted at the frontier (dimensionless; NaN when undetermined).");
-        _frontierFitR2 = RunGauge(FrontierFitR2, "Coefficient of determination R^2 of the frontier fit (dimensionless, at most 1; NaN when undetermined).");
+        _frontierLambda = factory.CreateGauge(
+            FrontierLambda,
+            "Energy-quantile frontier lambda_f(p): the eigenvalue above which a fraction p (frontier_energy_fraction) of the "
+            + "non-null error energy lies, as the quadrature estimate and its certified lower/upper ends (bound label; upper "
+            + "may be +Inf under Lanczos; eigenvalue of M = J J^T / n; NaN when undetermined).",
+            RunLabel, BoundLabel);
+        _frontierEnergyFraction = RunGauge(FrontierEnergyFraction, "Fraction p of the non-null error energy that lies above the frontier lambda_f(p) (dimensionless, in (0, 1)).");
+        _frontierFitLambda = RunGauge(FrontierFitLambda, "Cutoff lambda_fit of the amplitude-frontier fit ln E = a + s ln lambda - lambda/lambda_fit of the shell profile (eigenvalue units; NaN when the fit is undetermined).");
+        _frontierTailExponent = RunGauge(FrontierTailExponent, "Tail exponent s of the amplitude-frontier fit of the shell energy profile (dimensionless; NaN when undetermined).");
+        _frontierFitR2 = RunGauge(FrontierFitR2, "Coefficient of determination R^2 of the amplitude-frontier fit (dimensionless, at most 1; NaN when no fit was made).");
+        _frontierOutlierEnergy = RunGauge(FrontierOutlierEnergy, "Error energy of the sparse top shells the amplitude-frontier fit left out; same unit as error_energy (squared error per entry; NaN if unknown).");
         _frontierVelocity = RunGauge(FrontierVelocity, "Frontier velocity c = -d ln lambda_f / d ln t over recent probes (dimensionless; 1 in the lazy linear case; NaN with too little history).");
         _predictedLossExponent = RunGauge(PredictedLossExponent, "Predicted error-energy exponent gamma = c*s, E_total ~ t^-gamma (dimensionless; NaN with too little history).");
         _measuredLossExponent = RunGauge(MeasuredLossExponent, "Measured error-energy exponent: -slope of ln E_total against ln t over recent probes (dimensionless; NaN with too little history).");
@@ -161,9 +187,19 @@ public sealed class PrometheusSink : IMonitorSink
         {
             _errorEnergy.WithLabels(run).Set(snapshot.ErrorEnergy);
             _nullEnergy.WithLabels(run).Set(snapshot.NullEnergy);
-            _frontierLambda.WithLabels(run).Set(frontier.Lambda);
+            // The interval of an undetermined frontier means nothing even if a reader filled it in: all three are unknown.
+            var determined = frontier.IsDetermined;
+            SetBounds(
+                _frontierLambda,
+                [run],
+                determined ? frontier.Lambda : double.NaN,
+                determined ? frontier.LambdaLower : double.NaN,
+                determined ? frontier.LambdaUpper : double.NaN);
+            _frontierEnergyFraction.WithLabels(run).Set(frontier.EnergyFraction);
+            _frontierFitLambda.WithLabels(run).Set(frontier.Fit.Lambda);
             _frontierTailExponent.WithLabels(run).Set(frontier.Fit.TailExponent);
             _frontierFitR2.WithLabels(run).Set(frontier.Fit.R2);
+            _frontierOutlierEnergy.WithLabels(run).Set(frontier.Fit.OutlierEnergy);
             _frontierVelocity.WithLabels(run).Set(assessment.FrontierVelocity);
             _predictedLossExponent.WithLabels(run).Set(assessment.PredictedLossExponent);
             _measuredLossExponent.WithLabels(run).Set(assessment.MeasuredLossExponent);
@@ -219,10 +255,15 @@ public sealed class PrometheusSink : IMonitorSink
                 _regime.RemoveLabelled(run, regime.ToWireName());
             }
 
+            foreach (var bound in BoundNames)
+            {
+                _frontierLambda.RemoveLabelled(run, bound);
+            }
+
             foreach (var gauge in new[]
                      {
-                         _errorEnergy, _nullEnergy, _frontierLambda, _frontierTailExponent, _frontierFitR2,
-                         _frontierVelocity, _predictedLossExponent, _measuredLossExponent, _spectralPosition,
+                         _errorEnergy, _nullEnergy, _frontierEnergyFraction, _frontierFitLambda, _frontierTailExponent,
+                         _frontierFitR2, _frontierOutlierEnergy, _frontierVelocity, _predictedLossExponent, _measuredLossExponent, _spectralPosition,
                          _lambdaMax, _stabilityMargin, _kernelDistance, _kernelVelocity, _trainingStep, _overheadRatio,
                      })
             {
@@ -274,9 +315,16 @@ public sealed class PrometheusSink : IMonitorSink
                 shell.Index.ToString(CultureInfo.InvariantCulture),
                 shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
             current.Add(key);
-            _shellEnergy.WithLabels(run, key.Shell, key.LambdaLower, BoundNames[0]).Set(shell.Estimate);
-            _shellEnergy.WithLabels(run, key.Shell, key.LambdaLower, BoundNames[1]).Set(shell.Lower);
-            _shellEnergy.WithLabels(run, key.Shell, key.LambdaLower, BoundNames[2]).Set(shell.Upper);
+            SetBounds(_shellEnergy, [run, key.Shell, key.LambdaLower], shell.Estimate, shell.Lower, shell.Upper);
+            if (shell.Occupancy is { } occupancy)
+            {
+                _shellOccupancy.WithLabels(run, key.Shell, key.LambdaLower).Set(occupancy);
+            }
+            else
+            {
+                // The same shell may have had a count at the previous probe; an unknown count must not keep the old one.
+                _shellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
+            }
         }
 
         // New series are set before stale ones go, so a concurrent scrape never sees the run without shells.
@@ -300,6 +348,16 @@ public sealed class PrometheusSink : IMonitorSink
         {
             _shellEnergy.RemoveLabelled(run, key.Shell, key.LambdaLower, bound);
         }
+
+        _shellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
+    }
+
+    /// <summary>Sets the <c>estimate</c>, <c>lower</c> and <c>upper</c> series of <paramref name="gauge"/> under <paramref name="labels"/>.</summary>
+    private static void SetBounds(Gauge gauge, string[] labels, double estimate, double lower, double upper)
+    {
+        gauge.WithLabels([.. labels, BoundNames[0]]).Set(estimate);
+        gauge.WithLabels([.. labels, BoundNames[1]]).Set(lower);
+        gauge.WithLabels([.. labels, BoundNames[2]]).Set(upper);
     }
 
     private void ReadTrackedStatuses()

@@ -11,11 +11,15 @@ public sealed class PrometheusSinkTests
     public static TheoryData<string, string> DesignNames => new()
     {
         { "trainmonitor_shell_energy", "gauge" },
+        { "trainmonitor_shell_occupancy", "gauge" },
         { "trainmonitor_error_energy", "gauge" },
         { "trainmonitor_null_energy", "gauge" },
         { "trainmonitor_frontier_lambda", "gauge" },
+        { "trainmonitor_frontier_energy_fraction", "gauge" },
+        { "trainmonitor_frontier_fit_lambda", "gauge" },
         { "trainmonitor_frontier_tail_exponent", "gauge" },
         { "trainmonitor_frontier_fit_r2", "gauge" },
+        { "trainmonitor_frontier_outlier_energy", "gauge" },
         { "trainmonitor_frontier_velocity", "gauge" },
         { "trainmonitor_predicted_loss_exponent", "gauge" },
         { "trainmonitor_measured_loss_exponent", "gauge" },
@@ -93,9 +97,16 @@ public sealed class PrometheusSinkTests
 
         Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", a));
         Assert.Equal(snapshot.NullEnergy, text.Value("trainmonitor_null_energy", a));
-        Assert.Equal(snapshot.Frontier.Lambda, text.Value("trainmonitor_frontier_lambda", a));
-        Assert.Equal(snapshot.Frontier.Fit.TailExponent, text.Value("trainmonitor_frontier_tail_exponent", a));
-        Assert.Equal(snapshot.Frontier.Fit.R2, text.Value("trainmonitor_frontier_fit_r2", a));
+        // Literal values of Snapshots.Probe, so a sink that swapped two fields (or exported the fit as the frontier) fails.
+        Assert.Equal(3, text.Find("trainmonitor_frontier_lambda", a).Count);
+        Assert.Equal(0.00390625, text.Value("trainmonitor_frontier_lambda", a, ("bound", "estimate")));
+        Assert.Equal(0.001953125, text.Value("trainmonitor_frontier_lambda", a, ("bound", "lower")));
+        Assert.Equal(0.0078125, text.Value("trainmonitor_frontier_lambda", a, ("bound", "upper")));
+        Assert.Equal(0.5, text.Value("trainmonitor_frontier_energy_fraction", a));
+        Assert.Equal(0.0048828125, text.Value("trainmonitor_frontier_fit_lambda", a));
+        Assert.Equal(1.25, text.Value("trainmonitor_frontier_tail_exponent", a));
+        Assert.Equal(0.96875, text.Value("trainmonitor_frontier_fit_r2", a));
+        Assert.Equal(0.03125, text.Value("trainmonitor_frontier_outlier_energy", a));
         Assert.Equal(snapshot.Assessment.FrontierVelocity, text.Value("trainmonitor_frontier_velocity", a));
         Assert.Equal(snapshot.Assessment.PredictedLossExponent, text.Value("trainmonitor_predicted_loss_exponent", a));
         Assert.Equal(snapshot.Assessment.MeasuredLossExponent, text.Value("trainmonitor_measured_loss_exponent", a));
@@ -116,6 +127,57 @@ public sealed class PrometheusSinkTests
             Assert.Equal(shell.Lower, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "lower")));
             Assert.Equal(shell.Upper, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "upper")));
         }
+
+        // Shells 0..4 hold 3, 5, 7, 9, 11 nodes; one occupancy series per shell, labelled like its energy.
+        var occupancy = text.Find("trainmonitor_shell_occupancy", a);
+        Assert.Equal(
+            ["0|1E-06|3", "1|4E-06|5", "2|1.6E-05|7", "3|6.4E-05|9", "4|0.000256|11"],
+            occupancy.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Value.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal));
+        Assert.All(occupancy, s => Assert.False(s.Labels.ContainsKey("bound")));
+    }
+
+    [Fact]
+    public async Task FrontierUpperEnd_WithoutACertifiedBound_IsExportedAsPlusInf()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var snapshot = Snapshots.Probe() with
+        {
+            Frontier = Snapshots.Probe().Frontier with { Lambda = 0.25, LambdaLower = 0.125, LambdaUpper = double.PositiveInfinity, EnergyFraction = 0.75 },
+        };
+        await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        var a = Run("run-a");
+        Assert.Equal(0.25, text.Value("trainmonitor_frontier_lambda", a, ("bound", "estimate")));
+        Assert.Equal(0.125, text.Value("trainmonitor_frontier_lambda", a, ("bound", "lower")));
+        Assert.Equal(double.PositiveInfinity, text.Value("trainmonitor_frontier_lambda", a, ("bound", "upper")));
+        // prometheus-net writes .NET's "Infinity"; Prometheus parses sample values with Go's ParseFloat, which takes it as +Inf.
+        var upper = text.Text.Split('\n').Single(l => l.StartsWith("trainmonitor_frontier_lambda{", StringComparison.Ordinal) && l.Contains("bound=\"upper\"", StringComparison.Ordinal));
+        Assert.Matches(@"^trainmonitor_frontier_lambda\{run=""run-a"",bound=""upper""\} (\+Inf|Infinity)$", upper);
+        Assert.Equal(0.75, text.Value("trainmonitor_frontier_energy_fraction", a));
+    }
+
+    [Fact]
+    public async Task UndeterminedFrontier_ExportsNaNForAllThreeBounds_EvenIfTheSnapshotCarriesNumbers()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        // A snapshot read from a file may carry stale numbers next to a reason; the reason decides.
+        var snapshot = Snapshots.Probe() with
+        {
+            Frontier = Snapshots.Probe().Frontier with { Reason = "all error energy lies below the null floor" },
+        };
+        await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        foreach (var bound in new[] { "estimate", "lower", "upper" })
+        {
+            Assert.True(double.IsNaN(text.Value("trainmonitor_frontier_lambda", Run("run-a"), ("bound", bound))), $"bound {bound} should be NaN.");
+        }
+
+        // The fit is a separate quantity with its own reason: still exported.
+        Assert.Equal(0.0048828125, text.Value("trainmonitor_frontier_fit_lambda", Run("run-a")));
     }
 
     [Fact]
@@ -132,9 +194,15 @@ public sealed class PrometheusSinkTests
 
         var text = await ExpositionText.ScrapeAsync(registry);
 
+        foreach (var bound in new[] { "estimate", "lower", "upper" })
+        {
+            Assert.True(double.IsNaN(text.Value("trainmonitor_frontier_lambda", Run("run-a"), ("bound", bound))), $"frontier_lambda bound {bound} should be NaN.");
+        }
+
         foreach (var name in new[]
                  {
-                     "trainmonitor_frontier_lambda", "trainmonitor_frontier_tail_exponent", "trainmonitor_frontier_fit_r2",
+                     "trainmonitor_frontier_fit_lambda", "trainmonitor_frontier_tail_exponent", "trainmonitor_frontier_fit_r2",
+                     "trainmonitor_frontier_outlier_energy",
                      "trainmonitor_frontier_velocity", "trainmonitor_predicted_loss_exponent", "trainmonitor_measured_loss_exponent",
                      "trainmonitor_stability_margin", "trainmonitor_kernel_distance", "trainmonitor_kernel_velocity",
                  })
@@ -142,7 +210,8 @@ public sealed class PrometheusSinkTests
             Assert.True(double.IsNaN(text.Value(name, Run("run-a"))), $"{name} should be NaN.");
         }
 
-        Assert.Contains("trainmonitor_frontier_lambda{run=\"run-a\"} NaN", text.Text);
+        Assert.Contains("trainmonitor_frontier_lambda{run=\"run-a\",bound=\"estimate\"} NaN", text.Text);
+        Assert.Equal(0.5, text.Value("trainmonitor_frontier_energy_fraction", Run("run-a")));
         Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", Run("run-a")));
     }
 
@@ -182,9 +251,32 @@ public sealed class PrometheusSinkTests
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, samples.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Label("bound")}").Order(StringComparer.Ordinal));
 
+        var occupancy = (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_occupancy", Run("run-a"));
+        Assert.Equal(
+            next.Select(s => $"{s.Index}|{s.LambdaLower.ToString("G6", CultureInfo.InvariantCulture)}|{2 * s.Index + 3}").Order(StringComparer.Ordinal),
+            occupancy.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Value.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal));
+
         // A probe with no shells at all leaves none.
         await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 300, probeIndex: 3, shells: [])), CancellationToken.None);
-        Assert.Empty((await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_energy", Run("run-a")));
+        var empty = await ExpositionText.ScrapeAsync(registry);
+        Assert.Empty(empty.Find("trainmonitor_shell_energy", Run("run-a")));
+        Assert.Empty(empty.Find("trainmonitor_shell_occupancy", Run("run-a")));
+    }
+
+    [Fact]
+    public async Task ShellOccupancy_ThatIsNotKnown_IsNotExported_AndDropsTheSameShellsOldCount()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(shells: Snapshots.Shells(0, 3))), CancellationToken.None);
+        Assert.Equal(5, (await ExpositionText.ScrapeAsync(registry)).Value("trainmonitor_shell_occupancy", Run("run-a"), ("shell", "1")));
+
+        // Same shells, same edges, but no recorded counts (a file from before occupancy existed): energies stay, counts go.
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 200, probeIndex: 2, shells: Snapshots.Shells(0, 3, occupancy: false))), CancellationToken.None);
+        var text = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(9, text.Find("trainmonitor_shell_energy", Run("run-a")).Count);
+        Assert.Empty(text.Find("trainmonitor_shell_occupancy", Run("run-a")));
+        Assert.DoesNotContain("trainmonitor_shell_occupancy{", text.Text, StringComparison.Ordinal);
     }
 
     [Fact]

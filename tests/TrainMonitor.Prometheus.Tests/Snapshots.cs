@@ -6,15 +6,18 @@ namespace TrainMonitor.Prometheus.Tests;
 /// <summary>Hand-built probe snapshots with distinct, recognisable values.</summary>
 internal static class Snapshots
 {
-    /// <summary>Shells <paramref name="first"/>..<paramref name="first"/>+<paramref name="count"/>−1 on the grid floor·qᵅ.</summary>
-    public static IReadOnlyList<ShellSnapshot> Shells(int first, int count, double floor = 1e-6, double ratio = 4, double scale = 1)
+    /// <summary>
+    /// Shells <paramref name="first"/>..<paramref name="first"/>+<paramref name="count"/>−1 on the grid floor·qᵅ, shell α
+    /// holding 2α+3 nodes (or no recorded occupancy when <paramref name="occupancy"/> is false).
+    /// </summary>
+    public static IReadOnlyList<ShellSnapshot> Shells(int first, int count, double floor = 1e-6, double ratio = 4, double scale = 1, bool occupancy = true)
     {
         var shells = new List<ShellSnapshot>();
         for (var a = first; a < first + count; a++)
         {
             var lower = floor * Math.Pow(ratio, a);
             var estimate = scale * (0.01 + 0.001 * a);
-            shells.Add(new ShellSnapshot(a, lower, lower * ratio, estimate, estimate * 0.5, estimate * 1.5));
+            shells.Add(new ShellSnapshot(a, lower, lower * ratio, estimate, estimate * 0.5, estimate * 1.5, occupancy ? 2 * a + 3 : null));
         }
 
         return shells;

@@ -40,6 +40,25 @@ public sealed partial class AlertRuleFileTests
     }
 
     [Fact]
+    public void AnyRuleOnTheFrontierSelectsItsEstimate()
+    {
+        // frontier_lambda carries estimate/lower/upper series (upper may be +Inf): a rule without bound="estimate" would
+        // compare all three, or match several series per run. No shipped rule uses it today; this keeps a new one honest.
+        foreach (var path in new[] { ObservabilityBundle.RulesPath, ObservabilityBundle.RuleTestsPath })
+        {
+            foreach (Match use in FrontierSelector().Matches(File.ReadAllText(path)))
+            {
+                Assert.True(
+                    use.Groups[1].Success && use.Groups[1].Value.Contains("bound=\"estimate\"", StringComparison.Ordinal),
+                    $"{Path.GetFileName(path)}: '{use.Value}' does not select bound=\"estimate\"");
+            }
+        }
+
+        Assert.Empty(FrontierSelector().Matches("trainmonitor_frontier_lambda_other{run=\"r\"}"));
+        Assert.Single(FrontierSelector().Matches("max(trainmonitor_frontier_lambda{run=\"r\"}) > 1"));
+    }
+
+    [Fact]
     public void ScrapeConfigurationUsesTheJobNameTheRulesSelectAndLoadsTheRuleFile()
     {
         var config = File.ReadAllText(ObservabilityBundle.ScrapeConfigPath);
@@ -60,4 +79,7 @@ public sealed partial class AlertRuleFileTests
 
     [GeneratedRegex(@"(- alert: |\n  - name: )")]
     private static partial Regex NextRule();
+
+    [GeneratedRegex(@"\btrainmonitor_frontier_lambda\b(\{[^}]*\})?")]
+    private static partial Regex FrontierSelector();
 }

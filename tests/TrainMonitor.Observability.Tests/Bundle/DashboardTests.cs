@@ -7,6 +7,8 @@ namespace TrainMonitor.Observability.Tests.Bundle;
 /// <summary>The Grafana dashboard's structure: templated on run, every exported metric shown, the panels the bundle promises.</summary>
 public sealed class DashboardTests
 {
+    private const string BandPanelTitle = "Frontier λ_f with certified interval, fit cutoff and spectral position";
+
     private readonly GrafanaDashboard _dashboard = GrafanaDashboard.Load();
 
     [Fact]
@@ -27,14 +29,19 @@ public sealed class DashboardTests
             .Where(f => f.IsLiteral && f.Name != nameof(PrometheusMetricNames.Prefix) && !f.Name.EndsWith("Label", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToArray();
-        Assert.Equal(22, metricNames.Length);
+        Assert.Equal(26, metricNames.Length);
         var expressions = string.Join("\n", _dashboard.Targets.Select(t => t.Expression));
         Assert.All(metricNames, name => Assert.Matches($@"\b{name}(_bucket|_sum|_count)?\{{", expressions));
     }
 
     [Theory]
     [InlineData("heatmap", "shell_energy")]
+    [InlineData("heatmap", "shell_occupancy")]
     [InlineData("xychart", "frontier_lambda")]
+    [InlineData("timeseries", "frontier_lambda")]
+    [InlineData("timeseries", "frontier_fit_lambda")]
+    [InlineData("stat", "frontier_outlier_energy")]
+    [InlineData("stat", "frontier_energy_fraction")]
     [InlineData("state-timeline", "regime")]
     [InlineData("timeseries", "kernel_distance")]
     [InlineData("timeseries", "stability_margin")]
@@ -58,6 +65,49 @@ public sealed class DashboardTests
         Assert.Equal("frontier", series.GetProperty("y").GetString());
         var legends = panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("legendFormat").GetString()!).ToArray();
         Assert.Equal<string>(["step", "frontier"], legends);
+    }
+
+    [Fact]
+    public void EveryFrontierLambdaQuerySelectsABound_AndOnlyTheBandPanelShowsTheEnds()
+    {
+        // frontier_lambda has three series per run (bound label): a query without a bound would draw or divide all three.
+        var frontier = _dashboard.Targets.Where(t => t.Expression.Contains("trainmonitor_frontier_lambda{", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(frontier);
+        Assert.All(frontier, t => Assert.Matches(@"trainmonitor_frontier_lambda\{run=""\$run"", bound=""(estimate|lower|upper)""\}", t.Expression));
+        Assert.All(frontier.Where(t => !t.Expression.Contains("bound=\"estimate\"", StringComparison.Ordinal)),
+            t => Assert.Equal(BandPanelTitle, t.PanelTitle));
+    }
+
+    [Fact]
+    public void FrontierBandPanelShadesTheCertifiedIntervalAndDashesTheFitCutoff()
+    {
+        var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("title").GetString() == BandPanelTitle);
+        Assert.Equal("timeseries", panel.GetProperty("type").GetString());
+        var legends = panel.GetProperty("targets").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("legendFormat").GetString()!, t => t.GetProperty("expr").GetString()!);
+        Assert.Equal("trainmonitor_frontier_lambda{run=\"$run\", bound=\"estimate\"}", legends["frontier λ_f"]);
+        Assert.Equal("trainmonitor_frontier_lambda{run=\"$run\", bound=\"lower\"}", legends["λ_f lower"]);
+        // A missing certified upper end is +Inf: dropped, so the band has a gap instead of reaching the top of the log axis.
+        Assert.Equal("trainmonitor_frontier_lambda{run=\"$run\", bound=\"upper\"} < +Inf", legends["λ_f upper"]);
+        Assert.Equal("trainmonitor_frontier_fit_lambda{run=\"$run\"}", legends["fit cutoff λ_fit"]);
+
+        var overrides = panel.GetProperty("fieldConfig").GetProperty("overrides").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("matcher").GetProperty("options").GetString()!, o => o.GetProperty("properties").EnumerateArray().ToArray());
+        var fill = Assert.Single(overrides["λ_f upper"], p => p.GetProperty("id").GetString() == "fillBelowTo");
+        Assert.Equal("λ_f lower", fill.GetProperty("value").GetString());
+        var dash = Assert.Single(overrides["fit cutoff λ_fit"], p => p.GetProperty("id").GetString() == "custom.lineStyle");
+        Assert.Equal("dash", dash.GetProperty("value").GetProperty("fill").GetString());
+        Assert.Equal("log", panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("custom").GetProperty("scaleDistribution").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void OutlierEnergyShareIsTheFitsOutlierEnergyOverTheErrorEnergy_AsAPercentage()
+    {
+        var share = Assert.Single(_dashboard.Targets, t => t.Expression.Contains("trainmonitor_frontier_outlier_energy{", StringComparison.Ordinal));
+        Assert.Equal("stat", share.PanelType);
+        Assert.Equal("trainmonitor_frontier_outlier_energy{run=\"$run\"} / trainmonitor_error_energy{run=\"$run\"}", share.Expression);
+        var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("title").GetString() == share.PanelTitle);
+        Assert.Equal("percentunit", panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("unit").GetString());
     }
 
     [Fact]

@@ -17,10 +17,11 @@ public sealed class LivePrometheusTests(LiveMonitoringFixture fixture, ITestOutp
 {
     private static readonly string[] Runs = [LiveMonitoringFixture.LazyRun, LiveMonitoringFixture.FeatureRun];
 
-    // Quantities that are NaN whenever the frontier fit is undetermined, which on these small networks is most
-    // probes (multimodal shell profiles); NaN is exported and stored, so their queries return series of NaN.
+    // Quantities that are NaN whenever the frontier fit (or the frontier) is undetermined, which for the fit on these
+    // small networks is most probes (multimodal shell profiles); NaN is exported and stored, so their queries return
+    // series of NaN.
     private static readonly string[] FrontierDerived =
-        ["frontier_lambda", "frontier_tail_exponent", "frontier_fit_r2", "frontier_velocity", "predicted_loss_exponent"];
+        ["frontier_lambda", "frontier_fit_lambda", "frontier_tail_exponent", "frontier_fit_r2", "frontier_velocity", "predicted_loss_exponent"];
 
     [SkippableFact]
     public void TheRunsReportTheRegimesTheyWereBuiltFor()
@@ -130,7 +131,9 @@ public sealed class LivePrometheusTests(LiveMonitoringFixture fixture, ITestOutp
                 ["null_energy"] = last.NullEnergy,
                 ["lambda_max"] = last.LambdaMax,
                 ["spectral_position"] = last.SpectralPosition,
-                ["frontier_lambda"] = last.Frontier.Lambda,
+                ["frontier_energy_fraction"] = last.Frontier.EnergyFraction,
+                ["frontier_fit_lambda"] = last.Frontier.Fit.Lambda,
+                ["frontier_outlier_energy"] = last.Frontier.Fit.OutlierEnergy,
                 ["kernel_distance"] = last.Assessment.KernelDistance,
                 ["kernel_velocity"] = last.Assessment.KernelVelocity,
                 ["measured_loss_exponent"] = last.Assessment.MeasuredLossExponent,
@@ -138,9 +141,18 @@ public sealed class LivePrometheusTests(LiveMonitoringFixture fixture, ITestOutp
                 ["training_step"] = run.Monitor.Status.TrainingStep,
                 ["probes_total"] = run.Monitor.Status.ProbesTotal,
             };
+            foreach (var (bound, value) in new[] { ("estimate", last.Frontier.Lambda), ("lower", last.Frontier.LambdaLower), ("upper", last.Frontier.LambdaUpper) })
+            {
+                expected[$"frontier_lambda{{bound=\"{bound}\"}}"] = value;
+            }
+
             foreach (var (metric, value) in expected)
             {
-                var series = Assert.Single(await fixture.Prometheus!.Api.QueryAsync($"trainmonitor_{metric}{{run=\"{run.Name}\"}}"));
+                // "name{label=...}" adds that label to the run selector.
+                var selector = metric.Contains('{', StringComparison.Ordinal)
+                    ? metric.Replace("{", $"{{run=\"{run.Name}\", ", StringComparison.Ordinal)
+                    : $"{metric}{{run=\"{run.Name}\"}}";
+                var series = Assert.Single(await fixture.Prometheus!.Api.QueryAsync($"trainmonitor_{selector}"));
                 var stored = series.Samples[0].Value;
                 // The exposition format writes doubles in round-trip form, so the stored value is the same double.
                 Assert.True(

@@ -20,10 +20,10 @@ public sealed class TensorBoardSinkTests
     {
         using var dir = new TemporaryDirectory();
         var complete = SampleSnapshots.Complete(probeIndex: 3);                        // every value finite, frontier determined
-        var undetermined = SampleSnapshots.NonFinite(probeIndex: 4) with { Step = 2_000 }; // NaN frontier, a NaN shell estimate
+        var nonFinite = SampleSnapshots.NonFinite(probeIndex: 4) with { Step = 2_000 };   // +∞ frontier upper end, NaN fit, a NaN shell estimate
         var sink = new TensorBoardSink(dir.Path);
         await sink.WriteAsync(new ProbeCompleted(complete), CancellationToken.None);
-        await sink.WriteAsync(new ProbeCompleted(undetermined), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(nonFinite), CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
 
         var file = Assert.Single(Directory.GetFiles(dir.Path, "events.out.tfevents.*"));
@@ -34,7 +34,13 @@ public sealed class TensorBoardSinkTests
 
         var expected = new List<(long Step, string Tag, float Value)>
         {
-            (complete.Step, "trainmonitor/frontier_lambda", (float)complete.Frontier.Lambda),
+            // Literal values of SampleSnapshots.Complete, so a sink that wrote the fit as the frontier, or swapped two ends, fails.
+            (complete.Step, "trainmonitor/frontier_lambda", 0.0095f),
+            (complete.Step, "trainmonitor/frontier_lambda_lower", 0.0071f),
+            (complete.Step, "trainmonitor/frontier_lambda_upper", 0.0133f),
+            (complete.Step, "trainmonitor/frontier_energy_fraction", 0.5f),
+            (complete.Step, "trainmonitor/frontier_fit_lambda", 0.0123f),
+            (complete.Step, "trainmonitor/frontier_outlier_energy", 0.0375f),
             (complete.Step, "trainmonitor/error_energy", (float)complete.ErrorEnergy),
             (complete.Step, "trainmonitor/null_energy", (float)complete.NullEnergy),
             (complete.Step, "trainmonitor/kernel_distance", (float)complete.Assessment.KernelDistance),
@@ -44,15 +50,20 @@ public sealed class TensorBoardSinkTests
             (complete.Step, "trainmonitor/regime", (float)(int)TrainingRegime.FeatureLearning),
         };
         expected.AddRange(complete.Shells.Select(s => (complete.Step, $"trainmonitor/shell_energy/alpha_{s.Index}", (float)s.Estimate)));
-        // The second probe: no frontier and no shell energy (both NaN), so those series have a gap at step 2000.
+        // The second probe: no certified upper end (+∞), no fit cutoff and no shell energy (NaN), so those series have a
+        // gap at step 2000; the frontier's estimate and lower end are still written.
         expected.AddRange(
         [
-            (2_000, "trainmonitor/error_energy", (float)undetermined.ErrorEnergy),
-            (2_000, "trainmonitor/null_energy", (float)undetermined.NullEnergy),
-            (2_000, "trainmonitor/kernel_distance", (float)undetermined.Assessment.KernelDistance),
-            (2_000, "trainmonitor/kernel_distance_from_first", (float)undetermined.Assessment.KernelDistanceFromFirst),
-            (2_000, "trainmonitor/spectral_position", (float)undetermined.SpectralPosition),
-            (2_000, "trainmonitor/lambda_max", (float)undetermined.LambdaMax),
+            (2_000, "trainmonitor/frontier_lambda", 0.5f),
+            (2_000, "trainmonitor/frontier_lambda_lower", 0.125f),
+            (2_000, "trainmonitor/frontier_energy_fraction", 0.75f),
+            (2_000, "trainmonitor/frontier_outlier_energy", 0f),
+            (2_000, "trainmonitor/error_energy", (float)nonFinite.ErrorEnergy),
+            (2_000, "trainmonitor/null_energy", (float)nonFinite.NullEnergy),
+            (2_000, "trainmonitor/kernel_distance", (float)nonFinite.Assessment.KernelDistance),
+            (2_000, "trainmonitor/kernel_distance_from_first", (float)nonFinite.Assessment.KernelDistanceFromFirst),
+            (2_000, "trainmonitor/spectral_position", (float)nonFinite.SpectralPosition),
+            (2_000, "trainmonitor/lambda_max", (float)nonFinite.LambdaMax),
             (2_000, "trainmonitor/regime", (float)(int)TrainingRegime.LazyStagnant),
         ]);
 
@@ -78,10 +89,42 @@ public sealed class TensorBoardSinkTests
         Assert.Equal("probe/regime_change/text_summary", Assert.Single(text.Values).Tag);
         Assert.Contains("feature_learning → lazy_progressing: kernel velocity 0.001 below 0.02", Encoding.UTF8.GetString(File.ReadAllBytes(file)));
 
-        // The degenerate probe has only finite error energy, null energy and regime: nothing else is written for it.
-        Assert.Equal(["probe/error_energy", "probe/null_energy", "probe/regime"], events.Skip(1).SelectMany(e => e.Values).Select(v => v.Tag).ToArray());
+        // The degenerate probe has an exact frontier (three equal ends), its energy fraction and outlier energy, error
+        // energy, null energy and regime finite: nothing else is written for it.
+        Assert.Equal(
+            [
+                ("probe/frontier_lambda", 0.25f), ("probe/frontier_lambda_lower", 0.25f), ("probe/frontier_lambda_upper", 0.25f),
+                ("probe/frontier_energy_fraction", 0.5f), ("probe/frontier_outlier_energy", 0f),
+                ("probe/error_energy", 2.5f), ("probe/null_energy", 0f), ("probe/regime", (float)(int)TrainingRegime.WarmingUp),
+            ],
+            events.Skip(1).SelectMany(e => e.Values).Select(v => (v.Tag, v.SimpleValue!.Value)).ToArray());
         Assert.Equal("probe/regime", sink.Tag(TensorBoardTags.Regime));
         Assert.Equal(dir.Path, sink.LogDirectory);
+    }
+
+    [Fact]
+    public async Task An_undetermined_frontier_writes_none_of_its_ends_and_an_undetermined_fit_no_cutoff()
+    {
+        using var dir = new TemporaryDirectory();
+        var sink = new TensorBoardSink(dir.Path);
+        // The reasons decide, not the numbers beside them (a snapshot read back from a file may carry stale ones).
+        var complete = SampleSnapshots.Complete();
+        var snapshot = complete with
+        {
+            Frontier = complete.Frontier with
+            {
+                Reason = "all error energy lies below the null floor",
+                Fit = complete.Frontier.Fit with { Reason = "profile has fewer than 4 shells" },
+            },
+        };
+        await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+
+        var file = Assert.Single(Directory.GetFiles(dir.Path, "events.out.tfevents.*"));
+        var frontierTags = TfRecordFile.Read(file).Skip(1).SelectMany(e => e.Values)
+            .Where(v => v.Tag.StartsWith("trainmonitor/frontier_", StringComparison.Ordinal))
+            .Select(v => (v.Tag, v.SimpleValue!.Value))
+            .ToArray();
+        Assert.Equal([("trainmonitor/frontier_energy_fraction", 0.5f), ("trainmonitor/frontier_outlier_energy", 0.0375f)], frontierTags);
     }
 
     [Fact]

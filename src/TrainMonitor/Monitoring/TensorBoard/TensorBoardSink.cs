@@ -6,14 +6,16 @@ namespace TrainMonitor.Monitoring.TensorBoard;
 
 /// <summary>
 /// Writes each probe's scalar series to TensorBoard event files through TorchSharp's
-/// <c>torch.utils.tensorboard.SummaryWriter</c>: frontier, error and null energy, kernel distances, spectral position,
+/// <c>torch.utils.tensorboard.SummaryWriter</c>: the energy-quantile frontier with its certified ends, its energy fraction,
+/// the amplitude–frontier fit's cutoff and outlier energy, error and null energy, kernel distances, spectral position,
 /// λ_max, the regime code and the Gauss estimate of every shell (tags in <see cref="TensorBoardTags"/>). Regime changes
 /// are written as text.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Values that are not finite (an undetermined frontier, the first probe's kernel distance) are not written, so
-/// TensorBoard shows a gap instead of a spike. Each probe is written at its training step with the probe's own
+/// Values that are not finite (an undetermined frontier, the +∞ upper end of a Lanczos interval, the first probe's
+/// kernel distance) are not written, so TensorBoard shows a gap instead of a spike; nor are the ends of an undetermined
+/// frontier or the cutoff of an undetermined fit, whatever numbers they carry. Each probe is written at its training step with the probe's own
 /// timestamp as wall time.
 /// </para>
 /// <para>
@@ -88,7 +90,21 @@ public sealed class TensorBoardSink : IMonitorSink
         var assessment = snapshot.Assessment;
         lock (_gate)
         {
-            Scalar(TensorBoardTags.FrontierLambda, snapshot.Frontier.IsDetermined ? snapshot.Frontier.Lambda : double.NaN);
+            var frontier = snapshot.Frontier;
+            if (frontier.IsDetermined)
+            {
+                Scalar(TensorBoardTags.FrontierLambda, frontier.Lambda);
+                Scalar(TensorBoardTags.FrontierLambdaLower, frontier.LambdaLower);
+                Scalar(TensorBoardTags.FrontierLambdaUpper, frontier.LambdaUpper);
+            }
+
+            Scalar(TensorBoardTags.FrontierEnergyFraction, frontier.EnergyFraction);
+            if (frontier.Fit.IsDetermined)
+            {
+                Scalar(TensorBoardTags.FrontierFitLambda, frontier.Fit.Lambda);
+            }
+
+            Scalar(TensorBoardTags.FrontierOutlierEnergy, frontier.Fit.OutlierEnergy);
             Scalar(TensorBoardTags.ErrorEnergy, snapshot.ErrorEnergy);
             Scalar(TensorBoardTags.NullEnergy, snapshot.NullEnergy);
             Scalar(TensorBoardTags.KernelDistance, assessment.KernelDistance);

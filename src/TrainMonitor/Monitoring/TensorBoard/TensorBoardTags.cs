@@ -12,8 +12,23 @@ public static class TensorBoardTags
     /// <summary>Default prefix of every tag.</summary>
     public const string DefaultPrefix = "trainmonitor";
 
-    /// <summary>Resolution frontier λ_f; not written when undetermined, so the curve has a gap there.</summary>
+    /// <summary>Energy-quantile frontier λ_f(p) (the estimate); not written when undetermined, so the curve has a gap there.</summary>
     public const string FrontierLambda = "frontier_lambda";
+
+    /// <summary>Certified lower end of λ_f(p); not written when the frontier is undetermined.</summary>
+    public const string FrontierLambdaLower = "frontier_lambda_lower";
+
+    /// <summary>Certified upper end of λ_f(p); not written when undetermined or +∞ (Lanczos found no certified end).</summary>
+    public const string FrontierLambdaUpper = "frontier_lambda_upper";
+
+    /// <summary>The fraction p of the non-null error energy above λ_f(p).</summary>
+    public const string FrontierEnergyFraction = "frontier_energy_fraction";
+
+    /// <summary>Cutoff λ_fit of the amplitude–frontier fit; not written when the fit is undetermined.</summary>
+    public const string FrontierFitLambda = "frontier_fit_lambda";
+
+    /// <summary>Energy of the sparse top shells the amplitude–frontier fit left out (same unit as <see cref="ErrorEnergy"/>).</summary>
+    public const string FrontierOutlierEnergy = "frontier_outlier_energy";
 
     /// <summary>Error energy ‖e‖²/n on the probe set.</summary>
     public const string ErrorEnergy = "error_energy";
