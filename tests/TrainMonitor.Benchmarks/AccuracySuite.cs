@@ -93,10 +93,27 @@ internal static class AccuracySuite
             $"float32 cases against their float64 twins: {float32Intervals} intervals, largest excess {float32Excess:G2} of its slack ε₃₂·total·(4 + 2√(λ_max/a) + 2√(λ_max/b))"));
         Console.WriteLine(Invariant(
             $"width over {widths.Length} occupied shells: median {medianWidth:P2}, 90th percentile {widths[(int)(0.9 * widths.Length)]:P2}, max {widths[^1]:P2} of total"));
+        // Quantile frontier: the mass slack is the suite's (relative to the total) for float64 cases and each float32 case's
+        // largest interval slack; the node slack is the bounds' node tolerance 64ε·λ_max.
+        var quantileChecks = cases.SelectMany(c => c.Quantiles.Select(q => (Case: c, Check: q,
+            Held: q.Holds(c.IsFloat32 ? c.Checks.Max(k => c.SlackOf!(k)) / c.Total : Slack, 64 * 2.220446049250313e-16 * c.ExactLambdaMax)))).ToArray();
+        foreach (var (c, q, _) in quantileChecks.Where(x => !x.Held))
+        {
+            Console.WriteLine(Invariant(
+                $"QUANTILE VIOLATION {c.Name} p = {q.Fraction}: exact {q.ExactLambda:R} not in [{q.Frontier.Lower:R}, {q.Frontier.Upper:R}] (estimate {q.Frontier.Lambda:R}; {q.Frontier.Reason})"));
+        }
+
+        var quantileHeld = 100.0 * quantileChecks.Count(x => x.Held) / quantileChecks.Length;
+        var quantileWidths = quantileChecks.Where(x => !x.Case.IsFloat32).Select(x => x.Check.WidthDecades).Order().ToArray();
+        var quantileMedianWidth = PairedTiming.Median(quantileWidths);
+        var quantileMaxWidth = quantileWidths[^1];
+        var quantileEstimateError = quantileChecks.Where(x => !x.Case.IsFloat32).Max(x => Math.Abs(Math.Log10(x.Check.Frontier.Lambda / x.Check.ExactLambda)));
+        Console.WriteLine(Invariant(
+            $"quantile frontier at p ∈ {{{string.Join(", ", CaseAccuracy.QuantileFractions)}}}: {quantileChecks.Count(x => x.Held)}/{quantileChecks.Length} certified intervals hold; float64 widths median {quantileMedianWidth:G3}, max {quantileMaxWidth:G3} decades; largest |log10(estimate/exact)| {quantileEstimateError:G3}"));
         Console.WriteLine(Invariant($"wall time {started.Elapsed.TotalSeconds:F1} s"));
         Console.WriteLine(Invariant(
-            $"RESULT cases={cases.Count} bounds_hold={held:G6} median_bound_width={medianWidth:G3} max_shell_err={maxShellError:G3} lambda_max_rel_err={lambdaError:G3} float32_cases={float32.Length} float32_bounds_hold={float32Held:G6} float32_max_excess_over_slack={float32Excess:G3}"));
-        return violations.Length == 0 ? 0 : 1;
+            $"RESULT cases={cases.Count} bounds_hold={held:G6} median_bound_width={medianWidth:G3} max_shell_err={maxShellError:G3} lambda_max_rel_err={lambdaError:G3} float32_cases={float32.Length} float32_bounds_hold={float32Held:G6} float32_max_excess_over_slack={float32Excess:G3} quantile_bounds_hold={quantileHeld:G6} quantile_median_width_decades={quantileMedianWidth:G3} quantile_max_width_decades={quantileMaxWidth:G3} quantile_max_estimate_err_decades={quantileEstimateError:G3}"));
+        return violations.Length == 0 && quantileChecks.All(x => x.Held) ? 0 : 1;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using TrainMonitor.Frontier;
 using TrainMonitor.Operators;
 using TrainMonitor.Spectral;
 
@@ -9,8 +10,13 @@ namespace TrainMonitor.Benchmarks;
 /// </summary>
 internal sealed class CaseAccuracy
 {
-    private CaseAccuracy(string name, int size, JacobiMatrix jacobi, ShellProfile profile, ExactSpectrum exact, IReadOnlyList<IntervalCheck> checks)
+    /// <summary>Energy fractions p at which the quantile frontier is checked.</summary>
+    public static readonly double[] QuantileFractions = [0.1, 0.25, 0.5, 0.75, 0.9];
+
+    private CaseAccuracy(string name, int size, JacobiMatrix jacobi, ShellProfile profile, ExactSpectrum exact, IReadOnlyList<IntervalCheck> checks,
+        IReadOnlyList<QuantileCheck> quantiles)
     {
+        Quantiles = quantiles;
         Name = name;
         Size = size;
         Steps = jacobi.Steps;
@@ -49,6 +55,9 @@ internal sealed class CaseAccuracy
 
     /// <summary>The null interval, every shell of the profile, and the interval above the top shell.</summary>
     public IReadOnlyList<IntervalCheck> Checks { get; }
+
+    /// <summary>The quantile frontier at each of <see cref="QuantileFractions"/> against the exact quantile.</summary>
+    public IReadOnlyList<QuantileCheck> Quantiles { get; }
 
     public IEnumerable<IntervalCheck> Shells => Checks.Where(c => c.IsShell);
 
@@ -97,7 +106,9 @@ internal sealed class CaseAccuracy
         var jacobi = LanczosIteration.Run(op, new LanczosOptions { Steps = steps });
         var measure = new SpectralMeasure(jacobi);
         var profile = ShellProfile.Compute(measure, ShellGrid.Default, NullFloor.DefaultFor(op.ComputeDtype));
-        return new CaseAccuracy(name, op.Size, jacobi, profile, exact, CheckIntervals(profile, measure, exact));
+        var floor = profile.NullEnergy.Floor;
+        var quantiles = QuantileFractions.Select(p => new QuantileCheck(p, QuantileFrontier.Compute(measure, floor, p), exact, floor)).ToArray();
+        return new CaseAccuracy(name, op.Size, jacobi, profile, exact, CheckIntervals(profile, measure, exact), quantiles);
     }
 
     /// <summary>

@@ -62,6 +62,41 @@ internal sealed class ExactSpectrum
         return Of(matrix, op.Error);
     }
 
+    /// <summary>
+    /// The exact energy-quantile frontier: the eigenvalue at which the weights of the eigenvalues ≥ <paramref name="floor"/>
+    /// (and &gt; 0), summed from the top, first reach <paramref name="fraction"/> of their total. NaN when there is none.
+    /// </summary>
+    public double Quantile(double floor, double fraction)
+    {
+        var total = 0.0;
+        for (var i = 0; i < _eigenvalues.Length; i++)
+        {
+            if (_eigenvalues[i] >= floor && _eigenvalues[i] > 0)
+            {
+                total += _weights[i];
+            }
+        }
+
+        var above = 0.0;
+        var last = double.NaN;
+        for (var i = _eigenvalues.Length - 1; i >= 0; i--)
+        {
+            if (!(_eigenvalues[i] >= floor && _eigenvalues[i] > 0))
+            {
+                continue;
+            }
+
+            last = _eigenvalues[i];
+            above += _weights[i];
+            if (above >= fraction * total)
+            {
+                return last;
+            }
+        }
+
+        return last;
+    }
+
     /// <summary>Exact μ([lo, hi)): the weights of the eigenvalues with lo ≤ λ &lt; hi.</summary>
     public double MassIn(double lo, double hi)
     {
