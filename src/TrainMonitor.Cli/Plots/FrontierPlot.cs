@@ -36,12 +36,12 @@ internal static class FrontierPlot
             // On exact spectra every interval is a point and the band has no height; the legend says so rather than
             // showing a swatch the plot does not contain.
             var exact = snapshots.Where(s => s.Frontier.IsDetermined).All(s => s.Frontier.LambdaLower == s.Frontier.LambdaUpper);
-            var bandLegend = (single ? "certified interval of λ_f" : $"{run.Label}: certified interval") + (exact ? " (exact: no width)" : string.Empty);
+            var bandLegend = (single ? "certified interval" : $"{run.Label}: certified interval") + (exact ? " (exact: no width)" : string.Empty);
             IntervalBand.Add(plot, xs, lower, upper, run.Color.WithAlpha(0.2), bandLegend);
             var frontier = snapshots.Select(s => Quantile(s, s.Frontier.Lambda)).ToArray();
             determined += SegmentedLine.Add(plot, xs, frontier, run.Color, single ? "frontier λ_f" : $"{run.Label}: frontier λ_f",
                 lineWidth: 2.5f, markerSize: 7);
-            AddFit(plot, xs, snapshots, single ? Colors.DarkOrange : run.Color, single ? "fit λ (amplitude–frontier fit)" : $"{run.Label}: fit λ");
+            AddFit(plot, xs, snapshots, single ? Colors.DarkOrange : run.Color, single ? "fit λ" : $"{run.Label}: fit λ");
 
             // λ_max bounds the frontier from above and keeps the axis meaningful when no frontier was determined.
             SegmentedLine.Add(plot, xs, snapshots.Select(s => AxisScale.Logarithmic.ToPlot(s.LambdaMax)).ToArray(),
@@ -126,7 +126,7 @@ internal static class FrontierPlot
         fit.MarkerShape = MarkerShape.OpenDiamond;
         fit.MarkerSize = 11;
         fit.MarkerLineWidth = 2;
-        fit.LegendText = points.Length == 0 ? $"{legend}: undetermined at every probe" : legend;
+        fit.LegendText = points.Length == 0 ? $"{legend}: never determined" : legend;
     }
 
     /// <summary>Where an unbounded upper end is drawn to: <see cref="ClipMargin"/> decades above every finite value drawn.</summary>

@@ -82,10 +82,11 @@ internal static class RunPlots
         var fit = plot.Add.ScatterPoints(fits.Select(s => Math.Log10(s.Step)).ToArray(), fits.Select(s => Math.Log10(s.Frontier.Fit.Lambda)).ToArray(), Colors.DarkOrange);
         fit.MarkerShape = MarkerShape.OpenDiamond;
         fit.MarkerSize = 10;
-        fit.LegendText = fits.Length == 0 ? "fit λ: undetermined at every probe" : "fit λ (amplitude–frontier fit)";
+        fit.LegendText = fits.Length == 0 ? "fit λ: never determined" : "fit λ";
         var lambdaMax = snapshots.Where(s => s.LambdaMax > 0 && double.IsFinite(s.LambdaMax)).Select(s => ((double)s.Step, s.LambdaMax));
         AddSeries(plot, lambdaMax, "λ_max", Colors.Gray, LinePattern.Dashed);
-        return Render(plot, legend: true, top: unbounded > 0 ? top : null);
+        // Lower left: the frontier falls from upper left to lower right, and λ_max runs along the top.
+        return Render(plot, legend: true, top: unbounded > 0 ? top : null, legendAt: Alignment.LowerLeft);
     }
 
     public static byte[] ErrorEnergy(IReadOnlyList<ProbeSnapshot> snapshots, string runName)
@@ -102,7 +103,7 @@ internal static class RunPlots
     /// <summary>The certified interval of λ_f as shaded pieces over runs of consecutive determined probes.</summary>
     private static void AddBand(Plot plot, IReadOnlyList<ProbeSnapshot> snapshots, double top)
     {
-        var legend = "certified interval of λ_f";
+        var legend = "certified interval";
         var piece = new List<(double X, double Low, double High)>();
         foreach (var s in snapshots.Append(null))
         {
@@ -149,7 +150,7 @@ internal static class RunPlots
         line.LinePattern = pattern ?? LinePattern.Solid;
     }
 
-    private static byte[] Render(Plot plot, bool legend, double? top = null)
+    private static byte[] Render(Plot plot, bool legend, double? top = null, Alignment legendAt = Alignment.UpperRight)
     {
         plot.Axes.AutoScale();
         if (top is { } edge)
@@ -162,7 +163,7 @@ internal static class RunPlots
         plot.Axes.Left.TickGenerator = LogTicks(limits.Top - limits.Bottom);
         if (legend)
         {
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(legendAt);
         }
 
         plot.Axes.Title.Label.FontSize = 14;
