@@ -106,7 +106,7 @@ internal static class ProfilePlot
             Position = Math.Log10(Math.Sqrt(s.LambdaLower * s.LambdaUpper)),
             Value = s.Occupancy!.Value,
             Size = Math.Log10(s.LambdaUpper / s.LambdaLower) * 0.9,
-            FillColor = Colors.Gray.WithAlpha(0.18),
+            FillColor = Colors.Gray.WithAlpha(0.12),
             LineWidth = 0,
         }).ToArray();
         var plottable = plot.Add.Bars(bars);
