@@ -23,6 +23,11 @@ public sealed class CompareCommandTests
         Assert.Contains("narrow", html);
         Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(html, "data:image/png;base64,").Count);
         Assert.Contains("final regime", result.Output);
+        // Quantile frontier of the last probes (probe 7 of "wide", probe 4 of "narrow") and both determined counts.
+        Assert.Matches(@"final frontier λ_f \[certified\]\s*│\s*0\.00374 \[0\.0028, 0\.0056\]\s*│\s*0\.042 \[0\.031, 0\.063\]", result.Output);
+        Assert.Matches(@"frontiers λ_f determined\s*│\s*6 of 8\s*│\s*4 of 5", result.Output);
+        Assert.Matches(@"final fit λ\s*│\s*0\.00449\s*│\s*0\.0504", result.Output);
+        Assert.Matches(@"fits determined\s*│\s*3 of 8\s*│\s*2 of 5", result.Output);
     }
 
     [Fact]

@@ -35,6 +35,19 @@ internal static class PngFile
         return count;
     }
 
+    /// <summary>
+    /// How many opaque pixels are within <paramref name="tolerance"/> of <paramref name="hex"/> in every channel: a
+    /// translucent fill over white comes out of the blend rounded either way.
+    /// </summary>
+    public static int CountPixelsNear(byte[] png, string hex, int tolerance)
+    {
+        var target = SKColor.Parse(hex);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        return bitmap.Pixels.Count(p => p.Alpha == 255 && Math.Abs(p.Red - target.Red) <= tolerance
+            && Math.Abs(p.Green - target.Green) <= tolerance && Math.Abs(p.Blue - target.Blue) <= tolerance);
+    }
+
     /// <summary>Number of distinct colours, a cheap check that a figure is not blank.</summary>
     public static int DistinctColours(byte[] png)
     {

@@ -96,9 +96,53 @@ public sealed class ReportCommandTests
             }
         }
 
+        // Both estimates' reasons: the fit fails at probes where λ_f was determined too.
+        Assert.Contains("why λ_f was not determined", html);
+        Assert.Contains("why the fit was not determined", html);
+        Assert.Contains($"<td class=\"text\">(determined)</td><td class=\"text\">{SyntheticRun.FitOnlyReason}</td>", html);
+        Assert.Contains("Undetermined frontiers (λ_f at 3, fit at 7 of 10 probes)", html);
+        Assert.Contains("Fit undetermined at 7 of 10 probes (most common reason, 4 of them", html);
+        // Probe 1 has no certified upper end: the caption says the band is clipped there.
+        Assert.Contains("At 1 probe(s) no upper end was certified (∞): the band there is clipped to the top of the plot.", html);
+
         Assert.Contains("synthetic regime of probe 3", html); // first feature_learning probe: a change
         Assert.Contains($"lanczos 4, gram {2 * (Probes - 2)} (Lanczos: 32 steps)", html); // SyntheticRun: 2 batches, first 2 probes Lanczos
         Assert.Contains($"probes 1–2 (2 of {Probes}): {SyntheticRun.SyntheticFallbackReason}", html);
+    }
+
+    [Fact]
+    public async Task Frontier_plot_shades_the_certified_interval_and_draws_no_band_where_the_spectra_were_exact()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("lanczos.jsonl"), probes: Probes);
+        await SyntheticRun.WriteAsync(dir.File("exact.jsonl"), probes: Probes,
+            edit: s => s with { Frontier = s.Frontier with { LambdaLower = s.Frontier.Lambda, LambdaUpper = s.Frontier.Lambda } });
+        Assert.Equal(0, (await CliRunner.RunAsync("report", dir.File("lanczos.jsonl"), "-o", dir.File("lanczos"))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("report", dir.File("exact.jsonl"), "-o", dir.File("exact"))).ExitCode);
+
+        // The band is the run colour #1f77b4 at 20 % over white; the legend swatch alone is a few hundred pixels.
+        const string band = "#d2e4f0";
+        var shaded = PngFile.CountPixelsNear(await File.ReadAllBytesAsync(dir.File("lanczos/frontier.png")), band, 2);
+        var exact = PngFile.CountPixelsNear(await File.ReadAllBytesAsync(dir.File("exact/frontier.png")), band, 2);
+        Assert.True(shaded > 5000, $"{shaded} band pixels");
+        Assert.True(exact < 1000, $"{exact} band pixels where every interval is a point");
+        var html = await File.ReadAllTextAsync(dir.File("exact/report.html"));
+        Assert.DoesNotContain("probe(s) no upper end was certified", html);
+    }
+
+    [Fact]
+    public async Task A_schema_version_2_run_reports_the_quantile_frontier_as_not_recorded()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("v2.jsonl"), probes: 4);
+        await SyntheticRun.DowngradeToSchemaVersion2Async(dir.File("v2.jsonl"));
+
+        var result = await CliRunner.RunAsync("report", dir.File("v2.jsonl"), "-o", dir.File("out"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var html = System.Net.WebUtility.HtmlDecode(await File.ReadAllTextAsync(dir.File("out/report.html")));
+        Assert.Contains("Undetermined frontiers (λ_f at 4, fit at 3 of 4 probes)", html);
+        Assert.Equal(4, Regex.Matches(html, Regex.Escape("not recorded (schema version 2 files hold only the fit)") + "</td>").Count);
     }
 
     [Fact]

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using TrainMonitor.Cli.Reports;
+using TrainMonitor.Monitoring;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Tests;
 
-public sealed class SummaryCommandTests
+public sealed partial class SummaryCommandTests
 {
     [Fact]
     public async Task Summary_prints_one_row_per_probe_with_its_step_and_regime()
@@ -13,27 +16,128 @@ public sealed class SummaryCommandTests
 
         var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
 
-        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
         Assert.Contains("summary-run", result.Output);
-        // Table rows are the lines whose first cell is a probe number (the header's is "probe"); cells hold no spaces.
-        var rows = result.Output.Split('\n')
-            .Select(l => l.Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Where(cells => cells is [var first, ..] && int.TryParse(first, out _))
-            .ToArray();
+        var rows = Rows(result.Output);
         Assert.Equal(snapshots.Count, rows.Length);
         for (var i = 0; i < snapshots.Count; i++)
         {
             var cells = rows[i];
-            Assert.Equal(10, cells.Length);
+            Assert.Equal(11, cells.Length);
             Assert.Equal(snapshots[i].ProbeIndex.ToString(CultureInfo.InvariantCulture), cells[0]);
             Assert.Equal(snapshots[i].Step.ToString("N0", CultureInfo.InvariantCulture), cells[1]);
             Assert.Equal(snapshots[i].Assessment.Regime.ToWireName(), cells[^1]);
         }
 
         Assert.Contains($"Final regime: {snapshots[^1].Assessment.Regime.ToWireName()}", result.Output);
-        Assert.Contains("Frontier undetermined at 2 of 8 probes", result.Output);
         Assert.Contains("Batch spectra by method: lanczos 4, gram 12 (Lanczos: 32 steps)", result.Output);
         Assert.Contains("Auto fell back to Lanczos at probes 1–2 (2 of 8)", result.Output);
         Assert.Contains("layer 'head' (Linear)", result.Output);
     }
+
+    [Fact]
+    public async Task Frontier_column_shows_the_estimate_with_its_certified_interval_and_the_fit_column_the_fit()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: 8);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var header = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith("probe ", StringComparison.Ordinal) && l.Contains("regime", StringComparison.Ordinal));
+        Assert.Equal(["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "regime"], Cells(header));
+        var rows = Rows(result.Output);
+        // Probe 0: λ_f = 10^0.5/3 in [10^0.5/4, 10^0.5/2]; its fit is undetermined.
+        Assert.Equal(("1.05 [0.79, 1.6]", "—"), (rows[0][5], rows[0][6]));
+        // Probe 1: no upper end was certified; fit λ = 10^0.15/2.5.
+        Assert.Equal(("0.471 [0.35, ∞]", "0.565"), (rows[1][5], rows[1][6]));
+        // Probe 2: neither determined.
+        Assert.Equal(("—", "—"), (rows[2][5], rows[2][6]));
+        Assert.Equal(("0.00374 [0.0028, 0.0056]", "0.00449"), (rows[7][5], rows[7][6]));
+    }
+
+    [Fact]
+    public async Task Summary_reports_the_quantile_frontier_and_the_fit_on_lines_of_their_own()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: 8);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        // λ_f: probes 2 and 5, whose reasons differ only in a number (one kind). Fit: those two and probes 0, 3, 6.
+        Assert.Contains(
+            "Frontier undetermined at 2 of 8 probes (most common reason, 2 of them, last at step 105: synthetic: fit R² 0.51 below 0.9).",
+            result.Output);
+        Assert.Contains(
+            "Fit undetermined at 5 of 8 probes (most common reason, 3 of them, last at step 168: synthetic fit: the profile shows no " +
+            "high-λ cutoff); median outlier-energy share 22.5% (error energy in the sparse top shells the fit left out).",
+            Unwrapped(result.Output));
+    }
+
+    [Fact]
+    public async Task A_schema_version_2_file_shows_the_quantile_frontier_as_unknown_with_the_reason_and_the_fit_it_holds()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("v2.jsonl"), probes: 8);
+        await SyntheticRun.DowngradeToSchemaVersion2Async(dir.File("v2.jsonl"));
+        Assert.StartsWith("{\"schema_version\":2,", await File.ReadAllTextAsync(dir.File("v2.jsonl")));
+
+        var result = await CliRunner.RunAsync("summary", dir.File("v2.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var rows = Rows(result.Output);
+        Assert.Equal(8, rows.Length);
+        Assert.All(rows, r => Assert.Equal("—", r[5]));
+        Assert.Equal("0.565", rows[1][6]); // the fit was recorded, as the frontier object of version 2
+        Assert.Contains(
+            "Frontier undetermined at 8 of 8 probes (most common reason, 8 of them, last at step 268: not recorded (schema version 2 files hold only the fit)).",
+            Unwrapped(result.Output));
+        Assert.Contains("Fit undetermined at 5 of 8 probes", result.Output);
+        Assert.Contains("; outlier energy not recorded.", Unwrapped(result.Output));
+    }
+
+    [Fact]
+    public void Frontier_cell_drops_an_interval_that_prints_as_the_estimate_and_shows_an_unbounded_end_as_infinity()
+    {
+        var fit = FrontierFitSnapshot.Missing("none");
+
+        Assert.Equal("0.00123", SummaryColumns.FrontierCell(new FrontierSnapshot(1.23e-3, 1.23e-3, 1.23e-3, 0.5, null, fit)));
+        Assert.Equal("0.00123", SummaryColumns.FrontierCell(new FrontierSnapshot(1.23e-3, 1.21e-3, 1.24e-3, 0.5, null, fit)));
+        Assert.Equal("0.00123 [9.8e-4, 0.0015]", SummaryColumns.FrontierCell(new FrontierSnapshot(1.23e-3, 9.8e-4, 1.5e-3, 0.5, null, fit)));
+        Assert.Equal("0.00123 [9.8e-4, ∞]", SummaryColumns.FrontierCell(new FrontierSnapshot(1.23e-3, 9.8e-4, double.PositiveInfinity, 0.5, null, fit)));
+        Assert.Equal("—", SummaryColumns.FrontierCell(new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, "zero error", fit)));
+    }
+
+    [Fact]
+    public void Fit_outcome_says_when_every_probe_determined_the_fit()
+    {
+        var snapshots = new[] { 0, 1 }.Select(p => SyntheticRun.Snapshot("r", p, 2) with
+        {
+            Frontier = SyntheticRun.Snapshot("r", p, 2).Frontier with
+            {
+                Fit = new FrontierFitSnapshot(0.1, 1, 0, 0.99, 5, 0, null, OutlierEnergy: 0.1 * (p + 1) * 2.0 / (1 + p), OutlierShells: 1),
+            },
+        }).ToArray();
+
+        Assert.Equal(
+            "Fit determined at all 2 probes; median outlier-energy share 15.0% (error energy in the sparse top shells the fit left out).",
+            SummaryColumns.FitOutcome(snapshots));
+        Assert.Null(SummaryColumns.FrontierUndetermined(snapshots));
+    }
+
+    /// <summary>Table rows: lines whose first cell is a probe number (the header's is "probe").</summary>
+    private static string[][] Rows(string output) =>
+        output.Split('\n').Select(Cells).Where(cells => cells is [var first, ..] && int.TryParse(first, out _)).ToArray();
+
+    /// <summary>Cells are separated by two or more spaces; a cell such as "1.05 [0.79, 1.6]" holds single ones.</summary>
+    private static string[] Cells(string line) => ColumnGap().Split(line.Trim()).Where(c => c.Length > 0).ToArray();
+
+    /// <summary>The console wraps long lines at its width; the text is compared without the wrapping.</summary>
+    private static string Unwrapped(string output) => LineBreak().Replace(output, " ");
+
+    [GeneratedRegex(@"\s{2,}")]
+    private static partial Regex ColumnGap();
+
+    [GeneratedRegex(@" ?\n")]
+    private static partial Regex LineBreak();
 }

@@ -8,7 +8,8 @@ namespace TrainMonitor.Cli.Tests;
 /// <summary>
 /// A run written to a JSON-lines file by the real <see cref="JsonLinesSink"/>: log-spaced probes whose shell profile
 /// (a bump that moves to smaller eigenvalues as training resolves the top of the spectrum) and regimes change over time.
-/// Every third probe has an undetermined frontier, so gaps and reasons are exercised.
+/// Every third probe has an undetermined frontier λ_f, so gaps and reasons are exercised; the fit is undetermined there
+/// too and, for another reason, at probes 0, 3, 6, 9. Probe 1's certified interval has no upper end (∞).
 /// </summary>
 internal static class SyntheticRun
 {
@@ -33,10 +34,50 @@ internal static class SyntheticRun
     /// <summary>True when probe <paramref name="probe"/> has no frontier.</summary>
     public static bool IsUndetermined(int probe) => probe % 3 == 2;
 
-    /// <summary>Writes <paramref name="probes"/> snapshots to <paramref name="path"/> and returns them.</summary>
-    public static async Task<IReadOnlyList<ProbeSnapshot>> WriteAsync(string path, string run = "synthetic", int probes = 10, double shellRatio = 2)
+    /// <summary>Why the fit is undetermined at probes 0, 3, 6, 9 (where λ_f is determined).</summary>
+    public const string FitOnlyReason = "synthetic fit: the profile shows no high-λ cutoff";
+
+    /// <summary>True when the fit of probe <paramref name="probe"/> is undetermined.</summary>
+    public static bool IsFitUndetermined(int probe) => IsUndetermined(probe) || probe % 3 == 0;
+
+    /// <summary>Share of the error energy in the outlier shells the fit left out: 5 % at probe 0, 10 % at probe 1, ….</summary>
+    public static double OutlierShare(int probe) => 0.05 * (probe + 1);
+
+    /// <summary>
+    /// Rewrites a JSON-lines file as schema version 2 wrote it: the frontier object was the fit itself (without the
+    /// outlier keys, which came with version 3) and shells had no occupancy.
+    /// </summary>
+    public static async Task DowngradeToSchemaVersion2Async(string path)
     {
-        var snapshots = Enumerable.Range(0, probes).Select(p => Snapshot(run, p, shellRatio)).ToArray();
+        var lines = await File.ReadAllLinesAsync(path);
+        var downgraded = lines.Where(l => l.Length > 0).Select(line =>
+        {
+            var root = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            root["schema_version"] = 2;
+            var fit = root["frontier"]!["fit"]!.DeepClone().AsObject();
+            fit.Remove("outlier_energy");
+            fit.Remove("outlier_shells");
+            root["frontier"] = fit;
+            foreach (var shell in root["shells"]!.AsArray())
+            {
+                shell!.AsObject().Remove("occupancy");
+            }
+
+            return root.ToJsonString();
+        });
+        await File.WriteAllLinesAsync(path, downgraded);
+    }
+
+    /// <summary>Writes <paramref name="probes"/> snapshots to <paramref name="path"/> and returns them.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="run">Run name.</param>
+    /// <param name="probes">How many probes.</param>
+    /// <param name="shellRatio">Ratio q of the shell grid.</param>
+    /// <param name="edit">Changes each snapshot before it is written (a variant of the run).</param>
+    public static async Task<IReadOnlyList<ProbeSnapshot>> WriteAsync(string path, string run = "synthetic", int probes = 10, double shellRatio = 2,
+        Func<ProbeSnapshot, ProbeSnapshot>? edit = null)
+    {
+        var snapshots = Enumerable.Range(0, probes).Select(p => Snapshot(run, p, shellRatio)).Select(edit ?? (s => s)).ToArray();
         await using var sink = new JsonLinesSink(path);
         foreach (var snapshot in snapshots)
         {
@@ -69,10 +110,14 @@ internal static class SyntheticRun
         {
             var estimate = energy * weights[a - first] / total;
             var lower = Math.Pow(shellRatio, a);
-            shells.Add(new ShellSnapshot(a, lower, lower * shellRatio, estimate, estimate * 0.7, estimate * 1.4 + 1e-5));
+            shells.Add(new ShellSnapshot(a, lower, lower * shellRatio, estimate, estimate * 0.7, estimate * 1.4 + 1e-5, Occupancy: (a - first) % 5 + 1));
         }
 
         var undetermined = IsUndetermined(probe);
+        var outlierEnergy = OutlierShare(probe) * energy;
+        var fit = IsFitUndetermined(probe)
+            ? new FrontierFitSnapshot(double.NaN, double.NaN, double.NaN, 0.5, 0, null, undetermined ? UndeterminedReason(probe) : FitOnlyReason, outlierEnergy, 1)
+            : new FrontierFitSnapshot(peak / 2.5, 1.5, -1, 0.97, 6, 0, null, outlierEnergy, 1);
         return new ProbeSnapshot
         {
             Run = run,
@@ -87,9 +132,8 @@ internal static class SyntheticRun
             ShellRatio = shellRatio,
             Shells = shells,
             Frontier = undetermined
-                ? new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, UndeterminedReason(probe),
-                    new FrontierFitSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, UndeterminedReason(probe)))
-                : new FrontierSnapshot(peak / 3, peak / 4, peak / 2, 0.5, null, new FrontierFitSnapshot(peak / 3, 1.5, -1, 0.97, 6, 0, null)),
+                ? new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, UndeterminedReason(probe), fit)
+                : new FrontierSnapshot(peak / 3, peak / 4, probe == 1 ? double.PositiveInfinity : peak / 2, 0.5, null, fit),
             SpectralPosition = peak * 2,
             LambdaMax = 10,
             Assessment = new RegimeAssessment

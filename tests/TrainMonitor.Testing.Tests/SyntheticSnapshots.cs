@@ -20,9 +20,11 @@ internal static class SyntheticSnapshots
 
     public static ProbeSnapshot Snapshot(long step, double energy, double frontier = double.NaN,
         TrainingRegime regime = TrainingRegime.LazyProgressing, string reason = "synthetic", IReadOnlyList<ShellSnapshot>? shells = null,
-        long probeIndex = 0, string? frontierReason = null)
+        long probeIndex = 0, string? frontierReason = null, (double Lower, double Upper)? interval = null)
     {
         var determined = double.IsFinite(frontier);
+        // Exact spectra by default: the certified interval is the point λ_f.
+        var (lower, upper) = interval ?? (frontier, frontier);
         return new ProbeSnapshot
         {
             Run = "synthetic",
@@ -35,7 +37,7 @@ internal static class SyntheticSnapshots
             ShellRatio = 2,
             Shells = shells ?? DefaultShells(energy),
             Frontier = determined
-                ? new FrontierSnapshot(frontier, frontier, frontier, 0.5, null, new FrontierFitSnapshot(frontier, -0.5, 0, 0.95, 5, 0, null))
+                ? new FrontierSnapshot(frontier, lower, upper, 0.5, null, new FrontierFitSnapshot(frontier, -0.5, 0, 0.95, 5, 0, null))
                 : new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, frontierReason ?? UndeterminedReason,
                     new FrontierFitSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, 0, null, frontierReason ?? UndeterminedReason)),
             SpectralPosition = 1,
@@ -48,12 +50,15 @@ internal static class SyntheticSnapshots
         };
     }
 
-    /// <summary>A run with probes at the given steps, frontiers and regimes (LazyProgressing when null).</summary>
+    /// <summary>
+    /// A run with probes at the given steps, frontiers and regimes (LazyProgressing when null); certified intervals are
+    /// the point λ_f unless <paramref name="interval"/> gives them.
+    /// </summary>
     public static MonitoredRun Run(long[] steps, Func<long, double> energy, Func<long, double>? frontier = null,
-        Func<long, TrainingRegime>? regime = null, IEnumerable<ProbeFailed>? failures = null)
+        Func<long, TrainingRegime>? regime = null, IEnumerable<ProbeFailed>? failures = null, Func<long, (double Lower, double Upper)>? interval = null)
     {
         var snapshots = steps.Select((s, i) => Snapshot(s, energy(s), frontier?.Invoke(s) ?? double.NaN,
-            regime?.Invoke(s) ?? TrainingRegime.LazyProgressing, $"regime reason at step {s}", probeIndex: i + 1));
+            regime?.Invoke(s) ?? TrainingRegime.LazyProgressing, $"regime reason at step {s}", probeIndex: i + 1, interval: interval?.Invoke(s)));
         return MonitoredRun.FromSnapshots(snapshots, failures,
             new RunArtifacts("/artifacts/synthetic", "/artifacts/synthetic/synthetic.jsonl", null, null, null, null));
     }

@@ -12,7 +12,7 @@ internal static class SummaryCommand
     public static Command Create(IAnsiConsole console)
     {
         var input = new Argument<string>("run.jsonl") { Description = "The JSON-lines file the run wrote." };
-        var command = new Command("summary", "Print one line per probe: step, energies, frontier, regime.") { input };
+        var command = new Command("summary", "Print one line per probe: step, energies, frontier λ_f with its certified interval, fit λ, regime.") { input };
         command.SetAction((parseResult, ct) => CommandErrors.RunAsync(parseResult, async () =>
         {
             var run = await RunHistory.LoadAsync(parseResult.GetRequiredValue(input), ct).ConfigureAwait(false);

@@ -34,23 +34,84 @@ internal static class ProfilePlot
         return plot;
     }
 
-    /// <summary>One probe, with its frontier marked when it was determined.</summary>
+    /// <summary>
+    /// One probe: its occupancy (nodes per shell) as faint bars on the right axis when the file recorded it, the profile,
+    /// the quantile frontier λ_f as a solid vertical with its certified interval shaded, and the fit's λ dashed.
+    /// </summary>
     public static Plot Single(ProbeSnapshot snapshot)
     {
         var title = $"step {NumberText.Step(snapshot.Step)} · {snapshot.Assessment.Regime.ToWireName()}";
         var plot = FigureRenderer.NewPlot(title, "eigenvalue λ", "energy");
         var floor = Floor([snapshot]);
+        var occupancy = AddOccupancy(plot, snapshot);
         AddProfile(plot, snapshot, floor, RegimePalette.Color(snapshot.Assessment.Regime), legend: null);
-        if (snapshot.Frontier.IsDetermined && snapshot.Frontier.Lambda > 0)
+        Finish(plot, floor, tickDensity: 0.6);
+        var frontier = snapshot.Frontier;
+        if (frontier.IsDetermined && frontier.Lambda > 0)
         {
-            var line = plot.Add.VerticalLine(Math.Log10(snapshot.Frontier.Lambda), 1.5f, Colors.Black);
-            line.LinePattern = LinePattern.Dashed;
-            line.Text = "λ_f";
+            // After Finish, so an unbounded upper end can be drawn to the right edge of the axis.
+            var right = plot.Axes.GetLimits().Right;
+            var low = AxisScale.Logarithmic.ToPlot(frontier.LambdaLower);
+            var high = double.IsPositiveInfinity(frontier.LambdaUpper) ? right : AxisScale.Logarithmic.ToPlot(frontier.LambdaUpper);
+            if (double.IsFinite(low) && double.IsFinite(high) && high > low)
+            {
+                // Gold, not grey: grey is the occupancy bars', and the profile's own band has the regime's colour.
+                var span = plot.Add.HorizontalSpan(low, high, Colors.Gold.WithAlpha(0.25));
+                span.LineStyle.Width = 0;
+            }
+
+            var line = plot.Add.VerticalLine(Math.Log10(frontier.Lambda), 1.5f, Colors.Black);
+            Label(line, "λ_f");
         }
 
-        Finish(plot, floor, tickDensity: 0.6);
+        if (frontier.Fit.IsDetermined && frontier.Fit.Lambda > 0)
+        {
+            var fit = plot.Add.VerticalLine(Math.Log10(frontier.Fit.Lambda), 1.5f, Colors.DarkOrange);
+            fit.LinePattern = LinePattern.Dashed;
+            Label(fit, "fit λ");
+        }
+
+        if (occupancy)
+        {
+            plot.Axes.Right.Label.Text = "nodes";
+            plot.Axes.Right.Label.FontSize = 11;
+        }
+
         plot.Title(title, size: 14);
         return plot;
+    }
+
+    /// <summary>A small label on the bottom edge in the line's colour; the default box is as tall as the tick labels it covers.</summary>
+    private static void Label(ScottPlot.Plottables.VerticalLine line, string text)
+    {
+        line.Text = text;
+        line.LabelFontSize = 10;
+        line.LabelBackgroundColor = line.LineColor;
+    }
+
+    /// <summary>
+    /// Quadrature nodes per shell as faint grey bars spanning the shell, on a linear right axis: a shell held by one or
+    /// two eigenvalues is an outlier, not a trend. False when the file did not record occupancy.
+    /// </summary>
+    private static bool AddOccupancy(Plot plot, ProbeSnapshot snapshot)
+    {
+        var shells = snapshot.Shells.Where(s => s.Occupancy is not null && s.LambdaLower > 0 && s.LambdaUpper > s.LambdaLower).ToArray();
+        if (shells.Length == 0)
+        {
+            return false;
+        }
+
+        var bars = shells.Select(s => new Bar
+        {
+            Position = Math.Log10(Math.Sqrt(s.LambdaLower * s.LambdaUpper)),
+            Value = s.Occupancy!.Value,
+            Size = Math.Log10(s.LambdaUpper / s.LambdaLower) * 0.9,
+            FillColor = Colors.Gray.WithAlpha(0.12),
+            LineWidth = 0,
+        }).ToArray();
+        var plottable = plot.Add.Bars(bars);
+        plottable.Axes.YAxis = plot.Axes.Right;
+        return true;
     }
 
     private static void AddProfile(Plot plot, ProbeSnapshot snapshot, double floor, Color color, string? legend)

@@ -14,36 +14,40 @@ internal static class SegmentedLine
     {
         var drawn = 0;
         var legendPending = legend;
-        var segmentX = new List<double>();
-        var segmentY = new List<double>();
-        for (var i = 0; i <= xs.Count; i++)
+        foreach (var (start, count) in Segments(xs.Count, i => double.IsFinite(xs[i]) && double.IsFinite(ys[i])))
         {
-            var ok = i < xs.Count && double.IsFinite(xs[i]) && double.IsFinite(ys[i]);
-            if (ok)
+            var scatter = plot.Add.Scatter(xs.Skip(start).Take(count).ToArray(), ys.Skip(start).Take(count).ToArray(), color);
+            scatter.LineWidth = lineWidth;
+            scatter.MarkerSize = markerSize;
+            scatter.LinePattern = pattern ?? LinePattern.Solid;
+            if (legendPending is not null)
             {
-                segmentX.Add(xs[i]);
-                segmentY.Add(ys[i]);
-                continue;
+                scatter.LegendText = legendPending;
+                legendPending = null;
             }
 
-            if (segmentX.Count > 0)
-            {
-                var scatter = plot.Add.Scatter(segmentX.ToArray(), segmentY.ToArray(), color);
-                scatter.LineWidth = lineWidth;
-                scatter.MarkerSize = markerSize;
-                scatter.LinePattern = pattern ?? LinePattern.Solid;
-                if (legendPending is not null)
-                {
-                    scatter.LegendText = legendPending;
-                    legendPending = null;
-                }
-
-                drawn += segmentX.Count;
-                segmentX.Clear();
-                segmentY.Clear();
-            }
+            drawn += count;
         }
 
         return drawn;
+    }
+
+    /// <summary>The maximal runs of consecutive indices in [0, <paramref name="count"/>) at which <paramref name="drawable"/> holds.</summary>
+    public static IEnumerable<(int Start, int Count)> Segments(int count, Func<int, bool> drawable)
+    {
+        var start = -1;
+        for (var i = 0; i <= count; i++)
+        {
+            var ok = i < count && drawable(i);
+            if (ok && start < 0)
+            {
+                start = i;
+            }
+            else if (!ok && start >= 0)
+            {
+                yield return (start, i - start);
+                start = -1;
+            }
+        }
     }
 }

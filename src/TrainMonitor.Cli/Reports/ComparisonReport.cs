@@ -2,6 +2,7 @@ using System.Globalization;
 using TrainMonitor.Cli.Formatting;
 using TrainMonitor.Cli.Plots;
 using TrainMonitor.Cli.Runs;
+using TrainMonitor.Monitoring;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Reports;
@@ -38,7 +39,7 @@ internal static class ComparisonReport
             "compare-profiles.png", "Final shell profiles",
             "Last probe of each run: Gauss estimate (line) and certified bounds (band).", 1100, 620);
         yield return FigureRenderer.Render(FrontierPlot.Create(series), "compare-frontier.png", "Resolution frontier",
-            "Frontier λ_f against step; dotted verticals mark undetermined frontiers, in the colour of their run.", 1100, 520);
+            FrontierPlot.Caption(series.SelectMany(s => s.Run.Snapshots)) + " Dotted verticals mark undetermined λ_f, in the colour of their run.", 1100, 520);
         yield return FigureRenderer.Render(RegimeTimelinePlot.Create(series), "compare-regimes.png", "Regime timelines",
             "One row per run.", 1100, 280);
         yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "compare-kernel-distance.png", "Kernel distance",
@@ -50,9 +51,9 @@ internal static class ComparisonReport
     /// <summary>Rows of the side-by-side table: a quantity, its value in run A and in run B.</summary>
     public static IReadOnlyList<(string Quantity, string A, string B)> FinalValues(RunHistory a, RunHistory b)
     {
-        static string Frontier(RunHistory r) => r.Last.Frontier.IsDetermined ? NumberText.Format(r.Last.Frontier.Lambda) : NumberText.Unknown;
-        static string Determined(RunHistory r) =>
-            $"{r.Snapshots.Count(s => s.Frontier.IsDetermined)} of {r.Snapshots.Count}";
+        static string Fit(RunHistory r) => r.Last.Frontier.Fit.IsDetermined ? NumberText.Format(r.Last.Frontier.Fit.Lambda) : NumberText.Unknown;
+        static string Determined(RunHistory r, Func<ProbeSnapshot, bool> determined) =>
+            $"{r.Snapshots.Count(determined)} of {r.Snapshots.Count}";
         return
         [
             ("file", a.Path, b.Path),
@@ -61,8 +62,10 @@ internal static class ComparisonReport
             ("final regime", a.Last.Assessment.Regime.ToWireName(), b.Last.Assessment.Regime.ToWireName()),
             ("final error energy", NumberText.Format(a.Last.ErrorEnergy), NumberText.Format(b.Last.ErrorEnergy)),
             ("final training loss", NumberText.Format(a.Last.TrainingLoss), NumberText.Format(b.Last.TrainingLoss)),
-            ("final frontier λ_f", Frontier(a), Frontier(b)),
-            ("frontiers determined", Determined(a), Determined(b)),
+            ("final frontier λ_f [certified]", SummaryColumns.FrontierCell(a.Last.Frontier), SummaryColumns.FrontierCell(b.Last.Frontier)),
+            ("frontiers λ_f determined", Determined(a, s => s.Frontier.IsDetermined), Determined(b, s => s.Frontier.IsDetermined)),
+            ("final fit λ", Fit(a), Fit(b)),
+            ("fits determined", Determined(a, s => s.Frontier.Fit.IsDetermined), Determined(b, s => s.Frontier.Fit.IsDetermined)),
             ("final λ_max", NumberText.Format(a.Last.LambdaMax), NumberText.Format(b.Last.LambdaMax)),
             ("kernel distance from first", NumberText.Format(a.Last.Assessment.KernelDistanceFromFirst), NumberText.Format(b.Last.Assessment.KernelDistanceFromFirst)),
         ];

@@ -33,7 +33,7 @@ internal static class RunReport
             "shaded: certified lower–upper bounds. Energies more than 8 decades below the largest are drawn at the bottom edge.",
             1100, 620);
         yield return FigureRenderer.Render(FrontierPlot.Create(series), "frontier.png", "Resolution frontier",
-            "Frontier λ_f against step; gaps and dotted verticals mark probes whose frontier was undetermined (listed below).",
+            FrontierPlot.Caption(run.Snapshots) + " Gaps and dotted verticals mark probes whose λ_f was undetermined (listed below).",
             1100, 520);
         yield return FigureRenderer.Render(RegimeTimelinePlot.Create(series), "regimes.png", "Regime timeline",
             "Each probe's regime holds from its step until the next probe.", 1100, 230);
@@ -76,22 +76,41 @@ internal static class RunReport
             .Paragraph($"Last probe: {last.Assessment.Regime.ToWireName()} — {last.Assessment.Reason}")
             .Table(SummaryColumns.Headers, run.Snapshots.Select(s =>
                 SummaryColumns.NumericCells(s).Select(HtmlCell.Number).Append(HtmlCell.Regime(s.Assessment.Regime)).ToArray()))
-            .Paragraph(SummaryColumns.Legend, "meta");
+            .Paragraph(SummaryColumns.Legend(run.Snapshots), "meta");
 
         page.Section("profiles", "Shell profiles").Figure(Main("profiles.png"))
-            .Subheading("Every probe").FigureGrid(probeProfiles);
+            .Subheading("Every probe")
+            .Paragraph("Solid black: the frontier λ_f, with its certified interval shaded gold when it has a width (to the right edge " +
+                       "when no upper end was certified); dashed orange: the fit's λ, where determined; faint grey bars (right " +
+                       "axis): quadrature nodes, eigenvalues or Ritz values, in each shell over all batches, when the file recorded them.", "meta")
+            .FigureGrid(probeProfiles);
 
         page.Section("frontier", "Resolution frontier").Figure(Main("frontier.png"));
-        var undetermined = run.Snapshots.Where(s => !s.Frontier.IsDetermined).ToArray();
-        page.Subheading($"Undetermined frontiers ({undetermined.Length} of {run.Snapshots.Count} probes)");
+        foreach (var line in (string?[])[SummaryColumns.FrontierUndetermined(run.Snapshots), SummaryColumns.FitOutcome(run.Snapshots)])
+        {
+            if (line is not null)
+            {
+                page.Paragraph(line);
+            }
+        }
+
+        // One row per probe where either is undetermined: the quantile frontier and the fit fail for different reasons.
+        var undetermined = run.Snapshots.Where(s => !s.Frontier.IsDetermined || !s.Frontier.Fit.IsDetermined).ToArray();
+        page.Subheading($"Undetermined frontiers (λ_f at {run.Snapshots.Count(s => !s.Frontier.IsDetermined)}, " +
+                        $"fit at {run.Snapshots.Count(s => !s.Frontier.Fit.IsDetermined)} of {run.Snapshots.Count} probes)");
         if (undetermined.Length == 0)
         {
-            page.Paragraph("Every probe determined a frontier.");
+            page.Paragraph("Every probe determined the frontier λ_f and the fit.");
         }
         else
         {
-            page.Table(["step", "why the frontier was not determined"],
-                undetermined.Select(s => (IReadOnlyList<HtmlCell>)[HtmlCell.Number(NumberText.Step(s.Step)), HtmlCell.Text(s.Frontier.Reason!)]));
+            page.Table(["step", "why λ_f was not determined", "why the fit was not determined"],
+                undetermined.Select(s => (IReadOnlyList<HtmlCell>)
+                [
+                    HtmlCell.Number(NumberText.Step(s.Step)),
+                    HtmlCell.Text(s.Frontier.Reason ?? "(determined)"),
+                    HtmlCell.Text(s.Frontier.Fit.Reason ?? "(determined)"),
+                ]));
         }
 
         page.Section("regimes", "Regime timeline").Figure(Main("regimes.png"));

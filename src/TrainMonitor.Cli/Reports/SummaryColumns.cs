@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TrainMonitor.Cli.Formatting;
 using TrainMonitor.Monitoring;
 using TrainMonitor.Probing;
@@ -5,16 +6,91 @@ using TrainMonitor.Probing;
 namespace TrainMonitor.Cli.Reports;
 
 /// <summary>The columns of the per-probe summary, shared by the terminal table and the HTML page so they always agree.</summary>
-internal static class SummaryColumns
+internal static partial class SummaryColumns
 {
     /// <summary>Column headers, in order; the regime is the last column. Short, so the table fits a terminal.</summary>
     public static IReadOnlyList<string> Headers { get; } =
-        ["probe", "step", "loss", "energy", "null", "λ_f", "λ_max", "α₁", "kernel Δ", "regime"];
+        ["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "regime"];
 
-    /// <summary>What the short headers stand for, printed under the table.</summary>
-    public const string Legend =
-        "energy: error energy ‖e‖²/n on the probe set · null: part below the null floor · λ_f: resolution frontier " +
-        "(— undetermined) · α₁: spectral position · kernel Δ: kernel distance from the previous probe";
+    /// <summary>What the short headers stand for, printed under the table; p is the run's energy fraction.</summary>
+    public static string Legend(IReadOnlyList<ProbeSnapshot> snapshots)
+    {
+        var p = snapshots.Select(s => s.Frontier.EnergyFraction).LastOrDefault(double.IsFinite, double.NaN);
+        var fraction = double.IsNaN(p) ? "a fraction p" : NumberText.Invariant(100 * p, "0.#") + "%";
+        return "energy: error energy ‖e‖²/n on the probe set · null: part below the null floor · " +
+               $"λ_f: resolution frontier, the eigenvalue above which {fraction} of the non-null error energy lies, with its " +
+               "certified [lower, upper] when two digits tell its ends from the estimate (∞: no upper end certified) · " +
+               "fit λ: cutoff of the amplitude–frontier fit · α₁: spectral position · " +
+               "kernel Δ: kernel distance from the previous probe · —: undetermined";
+    }
+
+    /// <summary>
+    /// The quantile frontier of a probe: the estimate, followed by its certified interval unless both ends print as the
+    /// estimate at the interval's two digits (exact spectra certify λ_f as a point, and repeating it only widens the table).
+    /// </summary>
+    public static string FrontierCell(FrontierSnapshot frontier)
+    {
+        if (!frontier.IsDetermined)
+        {
+            return NumberText.Unknown;
+        }
+
+        // Compared at the interval's two digits: "0.335 [0.33, 0.33]" would only look like an estimate outside its bounds.
+        var rounded = NumberText.Format(frontier.Lambda, 2);
+        var estimate = NumberText.Format(frontier.Lambda);
+        return NumberText.Format(frontier.LambdaLower, 2) == rounded && NumberText.Format(frontier.LambdaUpper, 2) == rounded
+            ? estimate
+            : $"{estimate} {NumberText.Interval(frontier.LambdaLower, frontier.LambdaUpper)}";
+    }
+
+    /// <summary>
+    /// "Frontier undetermined at N of M probes (most common reason …)." for the quantile frontier; null when every probe
+    /// determined it.
+    /// </summary>
+    public static string? FrontierUndetermined(IReadOnlyList<ProbeSnapshot> snapshots) =>
+        Undetermined("Frontier", snapshots, s => s.Frontier.Reason);
+
+    /// <summary>
+    /// How the amplitude–frontier fit fared: "Fit undetermined at N of M probes (most common reason …)" or "Fit
+    /// determined at all M probes", then the median share of the error energy in the sparse top shells the fit left out.
+    /// </summary>
+    public static string FitOutcome(IReadOnlyList<ProbeSnapshot> snapshots)
+    {
+        var outcome = Undetermined("Fit", snapshots, s => s.Frontier.Fit.Reason)?.TrimEnd('.')
+            ?? $"Fit determined at all {snapshots.Count} probes";
+        var shares = snapshots.Where(s => s.ErrorEnergy > 0 && double.IsFinite(s.ErrorEnergy) && double.IsFinite(s.Frontier.Fit.OutlierEnergy))
+            .Select(s => s.Frontier.Fit.OutlierEnergy / s.ErrorEnergy).Order().ToArray();
+        if (shares.Length == 0)
+        {
+            return $"{outcome}; outlier energy not recorded.";
+        }
+
+        var median = shares.Length % 2 == 1 ? shares[shares.Length / 2] : (shares[shares.Length / 2 - 1] + shares[shares.Length / 2]) / 2;
+        return $"{outcome}; median outlier-energy share {NumberText.Invariant(100 * median, "0.0")}% " +
+               "(error energy in the sparse top shells the fit left out).";
+    }
+
+    /// <summary>
+    /// The undetermined count and the most common reason. Reasons that differ only in their numbers ("fit R² 0.83 below
+    /// 0.9", "fit R² 0.61 below 0.9") are one kind; the latest probe's text of that kind is shown with its step.
+    /// </summary>
+    private static string? Undetermined(string what, IReadOnlyList<ProbeSnapshot> snapshots, Func<ProbeSnapshot, string?> reason)
+    {
+        var undetermined = snapshots.Where(s => reason(s) is not null).ToArray();
+        if (undetermined.Length == 0)
+        {
+            return null;
+        }
+
+        // GroupBy keeps first-occurrence order and OrderByDescending is stable: ties go to the kind seen first.
+        var kind = undetermined.GroupBy(s => Digits().Replace(reason(s)!, "#")).OrderByDescending(g => g.Count()).First();
+        var latest = kind.Last();
+        return $"{what} undetermined at {undetermined.Length} of {snapshots.Count} probes (most common reason, {kind.Count()} of them, " +
+               $"last at step {NumberText.Step(latest.Step)}: {reason(latest)}).";
+    }
+
+    [GeneratedRegex(@"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")]
+    private static partial Regex Digits();
 
     /// <summary>
     /// How many batch spectra each method produced over the run, e.g. <c>lanczos 4, gram 12 (Lanczos: 32 steps)</c>
@@ -45,7 +121,8 @@ internal static class SummaryColumns
         NumberText.Format(s.TrainingLoss),
         NumberText.Format(s.ErrorEnergy),
         NumberText.Format(s.NullEnergy),
-        s.Frontier.IsDetermined ? NumberText.Format(s.Frontier.Lambda) : NumberText.Unknown,
+        FrontierCell(s.Frontier),
+        s.Frontier.Fit.IsDetermined ? NumberText.Format(s.Frontier.Fit.Lambda) : NumberText.Unknown,
         NumberText.Format(s.LambdaMax),
         NumberText.Format(s.SpectralPosition),
         NumberText.Format(s.Assessment.KernelDistance),

@@ -40,5 +40,5 @@ internal static class RunComparison
     private static string Describe(RunHistory run, double[] ratios) =>
         ratios.Length == 1
             ? $"{run.Name}: q = {NumberText.Format(ratios[0])}"
-            : $"{run.Name}: q changes within the run ({string.Join(", ", ratios.Select(NumberText.Format))})";
+            : $"{run.Name}: q changes within the run ({string.Join(", ", ratios.Select(r => NumberText.Format(r)))})";
 }

@@ -10,7 +10,7 @@ namespace TrainMonitor.Cli.Terminal;
 /// <summary>The per-probe table of a run for the terminal, with the regime in its colour.</summary>
 internal static class SummaryTable
 {
-    /// <summary>Writes the run's header line, the table, and the undetermined-frontier reasons.</summary>
+    /// <summary>Writes the run's header line, the table, and how the quantile frontier and the fit fared.</summary>
     public static void Write(IAnsiConsole console, RunHistory run)
     {
         var last = run.Last;
@@ -19,7 +19,9 @@ internal static class SummaryTable
         var table = new Table().Border(TableBorder.Simple);
         foreach (var header in SummaryColumns.Headers)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+            // Two spaces between columns (one of padding, one of the border) instead of three: eleven columns with an
+            // interval among them then fit a 120-column terminal.
+            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned().Padding(0, 0, 1, 0));
         }
 
         table.Columns[^1].LeftAligned();
@@ -32,7 +34,7 @@ internal static class SummaryTable
         }
 
         console.Write(table);
-        console.MarkupLineInterpolated($"[grey]{SummaryColumns.Legend}[/]");
+        console.MarkupLineInterpolated($"[grey]{SummaryColumns.Legend(run.Snapshots)}[/]");
         console.MarkupLineInterpolated($"Final regime: [bold]{last.Assessment.Regime.ToWireName()}[/] — {last.Assessment.Reason}");
         if (SummaryColumns.MethodCounts(run.Snapshots) is { } methods)
         {
@@ -44,10 +46,11 @@ internal static class SummaryTable
             console.MarkupLineInterpolated($"Auto fell back to Lanczos at {fallback}");
         }
 
-        var undetermined = run.Snapshots.Count(s => !s.Frontier.IsDetermined);
-        if (undetermined > 0)
+        if (SummaryColumns.FrontierUndetermined(run.Snapshots) is { } undetermined)
         {
-            console.MarkupLineInterpolated($"Frontier undetermined at {undetermined} of {run.Snapshots.Count} probes (last reason: {run.Snapshots.Last(s => !s.Frontier.IsDetermined).Frontier.Reason}).");
+            console.MarkupLineInterpolated($"{undetermined}");
         }
+
+        console.MarkupLineInterpolated($"{SummaryColumns.FitOutcome(run.Snapshots)}");
     }
 }

@@ -17,8 +17,9 @@ public sealed class ShellProfileTableTests
         var lines = table.Split('\n');
 
         Assert.StartsWith("probe     step  error energy", lines[0]);
-        Assert.Matches(@"^\s+1\s+1\s+2\.000E\+000\s+0\.0%\s+2\.00E\+000\s+undetermined\s+-\s+-\s+warming_up$", lines[1]);
-        Assert.Matches(@"^\s+2\s+8\s+5\.000E-001\s+0\.0%\s+2\.00E\+000\s+2\.500E-001\s+-0\.50\s+0\.95\s+lazy_progressing$", lines[2]);
+        // Columns since the quantile frontier: λ_f, its certified interval, then the fit's λ, s, R² and outlier share.
+        Assert.Matches(@"^\s+1\s+1\s+2\.000E\+000\s+0\.0%\s+2\.00E\+000\s+undetermined\s+-\s+-\s+-\s+-\s+0\.0%\s+warming_up$", lines[1]);
+        Assert.Matches(@"^\s+2\s+8\s+5\.000E-001\s+0\.0%\s+2\.00E\+000\s+2\.500E-001\s+\[2\.50E-001, 2\.50E-001\]\s+2\.50E-001\s+-0\.50\s+0\.95\s+0\.0%\s+lazy_progressing$", lines[2]);
     }
 
     [Fact]
