@@ -5,10 +5,12 @@ using Validation.Reporting;
 
 // dotnet run -c Release --project examples/Validation -- linear|lazyrich|realdata|lanczos|all
 // options for the linear case's sweeps: --shell-ratio q, --lanczos-steps m; for linear, lazyrich and realdata:
-// --energy-fraction p (the quantile frontier's fraction of energy above it, Probe:FrontierEnergyFraction)
+// --energy-fraction p (the quantile frontier's fraction of energy above it, Probe:FrontierEnergyFraction) and
+// --minimum-occupancy k (nodes per batch a top shell needs to take part in the fit, Probe:Frontier:MinimumOccupancy)
 double OptionValue(string name, double fallback) =>
     Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 var energyFraction = OptionValue("--energy-fraction", TrainMonitor.Frontier.QuantileFrontier.DefaultEnergyFraction);
+var minimumOccupancy = OptionValue("--minimum-occupancy", new TrainMonitor.Frontier.FrontierFitOptions().MinimumOccupancy);
 var known = new[] { "linear", "lazyrich", "realdata", "lanczos" };
 var requested = args.Length == 0 ? "all" : args[0].ToLowerInvariant();
 if (requested != "all" && !known.Contains(requested))
@@ -29,16 +31,16 @@ foreach (var name in requested == "all" ? known : [requested])
     switch (name)
     {
         case "linear":
-            new LinearPowerLawCase(new LinearPowerLawCase.Settings(ShellRatio: OptionValue("--shell-ratio", 2), LanczosSteps: (int)OptionValue("--lanczos-steps", 64), EnergyFraction: energyFraction)).Run(artifacts, results, Console.Out);
+            new LinearPowerLawCase(new LinearPowerLawCase.Settings(ShellRatio: OptionValue("--shell-ratio", 2), LanczosSteps: (int)OptionValue("--lanczos-steps", 64), EnergyFraction: energyFraction, MinimumOccupancy: minimumOccupancy)).Run(artifacts, results, Console.Out);
             break;
         case "realdata":
-            new RealDataCase(new RealDataCase.Settings(EnergyFraction: energyFraction)).Execute(artifacts, results, Console.Out);
+            new RealDataCase(new RealDataCase.Settings(EnergyFraction: energyFraction, MinimumOccupancy: minimumOccupancy)).Execute(artifacts, results, Console.Out);
             break;
         case "lanczos":
             new LanczosDepthCase(new LanczosDepthCase.Settings()).Execute(artifacts, results, Console.Out);
             break;
         case "lazyrich":
-            new LazyRichCase(new LazyRichCase.Settings(EnergyFraction: energyFraction)).Execute(artifacts, results, Console.Out);
+            new LazyRichCase(new LazyRichCase.Settings(EnergyFraction: energyFraction, MinimumOccupancy: minimumOccupancy)).Execute(artifacts, results, Console.Out);
             break;
     }
 

@@ -23,7 +23,7 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
 {
     public sealed record Settings(int Inputs = 32, int Width = 256, int TrainExamples = 1024, int ProbeExamples = 256, int TestExamples = 2048,
         int Steps = 4096, double LearningRate = 1.0, int LanczosSteps = 32, IReadOnlyList<double>? Alphas = null, int Seed = 11,
-        double RichBelow = 0.5, double LazyAbove = 5.0, double StallImprovement = 0.01, double EnergyFraction = 0.5)
+        double RichBelow = 0.5, double LazyAbove = 5.0, double StallImprovement = 0.01, double EnergyFraction = 0.5, double MinimumOccupancy = 4)
     {
         public IReadOnlyList<double> AlphaValues => Alphas ?? [0.1, 0.3, 1, 3, 10, 30, 100];
     }
@@ -105,7 +105,8 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         using var model = new CentredTwoLayerNetwork(d, settings.Width, alpha, generator);
         using var probe = ProbeSet.FromTensors(xProbe, yProbe, settings.ProbeExamples);
         // The Lanczos path at m steps, as in the documented reference run (Auto would take the exact Gram path here).
-        var probeOptions = new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction };
+        var probeOptions = new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction,
+            Frontier = { MinimumOccupancy = settings.MinimumOccupancy } };
         var initial = SpectralProbe.Run(model, probe.Batches, ErrorFunctions.SquaredError, probeOptions);
 
         // GD on (1/α²)·½‖e‖²/n with rate η is GD on ½‖e‖²/n with rate η/α²: that is the rate the monitor needs for η·λ_max.

@@ -21,7 +21,7 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
 {
     /// <summary>Settings; the problem itself is <see cref="PowerLawRegression"/> (d = 2^10 so that every shell is completely filled).</summary>
     public sealed record Settings(int Dimension = 1024, double LearningRate = 0.5, int Steps = 4096, int LanczosSteps = 64, double ShellRatio = 2,
-        IReadOnlyList<(double A, double B)>? Pairs = null, int Seed = 7, double EnergyFraction = 0.5)
+        IReadOnlyList<(double A, double B)>? Pairs = null, int Seed = 7, double EnergyFraction = 0.5, double MinimumOccupancy = 4)
     {
         public IReadOnlyList<(double A, double B)> ExponentPairs => Pairs ?? [(1.5, 2.5), (2.0, 2.5)];
     }
@@ -102,7 +102,8 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         {
             RunName = $"linear-{method}",
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
-            Probe = { Method = method, LanczosSteps = settings.LanczosSteps, ShellRatio = settings.ShellRatio, FrontierEnergyFraction = settings.EnergyFraction },
+            Probe = { Method = method, LanczosSteps = settings.LanczosSteps, ShellRatio = settings.ShellRatio, FrontierEnergyFraction = settings.EnergyFraction,
+                Frontier = { MinimumOccupancy = settings.MinimumOccupancy } },
         };
         var monitors = new[] { ("exact", ProbeMethod.Exact), ("lanczos", ProbeMethod.Lanczos) }
             .Select(p => (Name: p.Item1, Monitor: TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, Options(p.Item2)))).ToArray();

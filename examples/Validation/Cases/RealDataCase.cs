@@ -20,7 +20,7 @@ namespace Validation.Cases;
 internal sealed class RealDataCase(RealDataCase.Settings settings)
 {
     public sealed record Settings(int MlpSteps = 1024, int CnnSteps = 512, int TransformerSteps = 1024, int ProbeExamples = 256,
-        int TokenProbeSequences = 16, int LanczosSteps = 64, int Seed = 3, double EnergyFraction = 0.5);
+        int TokenProbeSequences = 16, int LanczosSteps = 64, int Seed = 3, double EnergyFraction = 0.5, double MinimumOccupancy = 4);
 
     /// <summary>The monitor's history for one architecture, with the figures derived from it.</summary>
     public sealed record Architecture(string Name, IReadOnlyList<ProbeSnapshot> History)
@@ -145,7 +145,8 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
                 loss.backward();
                 optimizer.step();
                 return (loss.item<float>(), rate);
-            }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction });
+            }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction,
+            Frontier = { MinimumOccupancy = settings.MinimumOccupancy } });
             return new Architecture(name, history);
         }
     }
@@ -185,7 +186,8 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
             optimizer.step();
             // Adam's step is not η·gradient: no learning rate for the stability margin.
             return (loss.item<float>(), double.NaN);
-        }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction });
+        }, new SpectralProbeOptions { Method = ProbeMethod.Lanczos, LanczosSteps = settings.LanczosSteps, FrontierEnergyFraction = settings.EnergyFraction,
+            Frontier = { MinimumOccupancy = settings.MinimumOccupancy } });
         return new Architecture("transformer", history);
     }
 }
