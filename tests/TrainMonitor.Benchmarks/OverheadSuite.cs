@@ -296,6 +296,21 @@ internal static class OverheadSuite
         var profileBoth = Time(() => TrainMonitor.Spectral.ShellProfile.Compute(both, new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10)));
         var shellProfile = TrainMonitor.Spectral.ShellProfile.Compute(both, new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10));
         var fit = Time(() => SpectralProbe.FitFrontier(shellProfile, new SpectralProbeOptions().Frontier));
+        var quantileExact = Time(() => TrainMonitor.Frontier.QuantileFrontier.Compute(both, shellProfile.NullEnergy.Floor, 0.5));
+
+        // The quantile frontier's certified interval costs Radau decompositions only on the Lanczos path: measured on a
+        // two-batch m = 64 measure of the same model, beside the Lanczos run that produced it.
+        TrainMonitor.Spectral.JacobiMatrix lanczosJacobi = null!;
+        var lanczos = Time(() =>
+        {
+            using var s = NewDisposeScope();
+            using var autograd = TrainMonitor.Operators.AutogradErrorOperator.ForModel(model, batch.Input, batch.Target, ErrorFunctions.SquaredError);
+            lanczosJacobi = TrainMonitor.Spectral.LanczosIteration.Run(autograd, new TrainMonitor.Spectral.LanczosOptions { Steps = 64 });
+        });
+        var lanczosBoth = new TrainMonitor.Spectral.SpectralMeasure([lanczosJacobi, lanczosJacobi]);
+        var quantileLanczos = Time(() => TrainMonitor.Frontier.QuantileFrontier.Compute(lanczosBoth, 1e-10 * lanczosBoth.LambdaMax, 0.5));
+        Console.WriteLine(FormattableString.Invariant(
+            $"  quantile frontier with certified interval: exact measure {quantileExact:F3} ms; Lanczos m = 64 two-batch measure {quantileLanczos:F2} ms against {2 * lanczos:F1} ms for its two Lanczos runs (ratio {quantileLanczos / (2 * lanczos):F4})"));
         var guardTime = Time(() => { using var g = new ProbeGuard(model); });
         var step = Time(() =>
         {

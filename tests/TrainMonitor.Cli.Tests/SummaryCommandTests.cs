@@ -57,6 +57,24 @@ public sealed partial class SummaryCommandTests
     }
 
     [Fact]
+    public async Task Summary_says_how_far_the_frontier_moved_from_the_first_to_the_last_determined_probe()
+    {
+        using var dir = new TemporaryDirectory();
+        var snapshots = await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: 8);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        // Probes 0 and 7 are the first and last determined: 1.05 [0.79, 1.6] and 0.00374 [0.0028, 0.0056] (see above).
+        var (first, last) = (snapshots[0].Frontier, snapshots[7].Frontier);
+        var decades = Math.Log10(first.Lambda / last.Lambda).ToString("0.00", CultureInfo.InvariantCulture);
+        var certified = Math.Log10(first.LambdaLower / last.LambdaUpper).ToString("0.00", CultureInfo.InvariantCulture);
+        Assert.Equal("2.45", decades);
+        Assert.Contains($"Frontier λ_f determined at 6 of 8 probes; from 1.05 at step 10 to 0.00374 at step {snapshots[7].Step.ToString("N0", CultureInfo.InvariantCulture)}: " +
+            $"down {decades} decades (certified advance {certified}).", Unwrapped(result.Output));
+    }
+
+    [Fact]
     public async Task Summary_reports_the_quantile_frontier_and_the_fit_on_lines_of_their_own()
     {
         using var dir = new TemporaryDirectory();

@@ -28,6 +28,8 @@ public sealed class HostedMonitorTests : IDisposable
     [InlineData("TrainMonitor:Probe:LanczosSteps", "1", "TrainMonitor:Probe:LanczosSteps")]
     [InlineData("TrainMonitor:Probe:NullFloorAbsolute", "0", "TrainMonitor:Probe:NullFloorAbsolute")]
     [InlineData("TrainMonitor:Probe:NullFloorFraction", "1", "TrainMonitor:Probe:NullFloorFraction")]
+    [InlineData("TrainMonitor:Probe:FrontierEnergyFraction", "1", "TrainMonitor:Probe:FrontierEnergyFraction")]
+    [InlineData("TrainMonitor:Probe:Frontier:MinimumOccupancy", "-1", "TrainMonitor:Probe:Frontier:MinimumOccupancy")]
     [InlineData("TrainMonitor:HistoryLimit", "0", "TrainMonitor:HistoryLimit")]
     [InlineData("TrainMonitor:Regime:Window", "0", "TrainMonitor:Regime:Window")]
     [InlineData("TrainMonitor:RunName", " ", "TrainMonitor:RunName")]

@@ -51,6 +51,29 @@ internal static partial class SummaryColumns
         Undetermined("Frontier", snapshots, s => s.Frontier.Reason);
 
     /// <summary>
+    /// How far the quantile frontier moved over the run: "Frontier λ_f determined at N of M probes; from X at step a to Y at
+    /// step b: down D decades (certified: at least C)", the certified figure from the first probe's lower end and the last
+    /// one's upper end (what <c>AssertFrontierAdvanced(certified: true)</c> checks). Null when fewer than two probes have one.
+    /// </summary>
+    public static string? FrontierAdvance(IReadOnlyList<ProbeSnapshot> snapshots)
+    {
+        var determined = snapshots.Where(s => s.Frontier.IsDetermined && s.Frontier.Lambda > 0).ToArray();
+        if (determined.Length < 2)
+        {
+            return null;
+        }
+
+        var (first, last) = (determined[0], determined[^1]);
+        var decades = Math.Log10(first.Frontier.Lambda / last.Frontier.Lambda);
+        var certified = Math.Log10(first.Frontier.LambdaLower / last.Frontier.LambdaUpper);
+        var direction = decades >= 0 ? "down" : "up";
+        var certifiedText = double.IsFinite(certified) ? NumberText.Invariant(certified, "0.00") : "none (no finite upper end at the last probe)";
+        return $"Frontier λ_f determined at {determined.Length} of {snapshots.Count} probes; from {NumberText.Format(first.Frontier.Lambda)} at step " +
+               $"{NumberText.Step(first.Step)} to {NumberText.Format(last.Frontier.Lambda)} at step {NumberText.Step(last.Step)}: {direction} " +
+               $"{NumberText.Invariant(Math.Abs(decades), "0.00")} decades (certified advance {certifiedText}).";
+    }
+
+    /// <summary>
     /// How the amplitude–frontier fit fared: "Fit undetermined at N of M probes (most common reason …)" or "Fit
     /// determined at all M probes", then the median share of the error energy in the sparse top shells the fit left out.
     /// </summary>

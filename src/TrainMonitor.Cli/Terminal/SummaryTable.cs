@@ -46,6 +46,11 @@ internal static class SummaryTable
             console.MarkupLineInterpolated($"Auto fell back to Lanczos at {fallback}");
         }
 
+        if (SummaryColumns.FrontierAdvance(run.Snapshots) is { } advance)
+        {
+            console.MarkupLineInterpolated($"{advance}");
+        }
+
         if (SummaryColumns.FrontierUndetermined(run.Snapshots) is { } undetermined)
         {
             console.MarkupLineInterpolated($"{undetermined}");
