@@ -37,7 +37,13 @@ public sealed class ValidationRelationsTests
 
         var lnT = window.Select(h => Math.Log(h.Step)).ToArray();
         var c = -Slope(lnT, window.Select(h => Math.Log(h.Frontier.Lambda)).ToArray());
-        var measuredS = window.Select(h => h.Frontier.Fit.TailExponent).Order().ElementAt(window.Length / 2);
+        // s comes from the amplitude–frontier fit, which leaves the sparse top shells out (MinimumOccupancy): at d = 256 and
+        // a = 2 the top seven shells hold fewer than four eigenvalues each, so the fit of the earliest window probes, whose
+        // cutoff lies there, is undetermined by design (docs/validation.md, case 1); the median is over the fitted ones.
+        var fitted = window.Where(h => h.Frontier.Fit.IsDetermined).ToArray();
+        Assert.True(fitted.Length >= 3, $"only {fitted.Length} of {window.Length} window probes fitted: " +
+            string.Join("; ", window.Select(h => $"t = {h.Step}: {h.Frontier.Fit.Reason ?? "fitted"}")));
+        var measuredS = fitted.Select(h => h.Frontier.Fit.TailExponent).Order().ElementAt(fitted.Length / 2);
         var energySlope = -Slope(lnT, window.Select(h => Math.Log(h.ErrorEnergy)).ToArray());
 
         // The full-size run (d = 1024) meets 0.15 on every figure; at d = 256 the window spans three doublings fewer, so
