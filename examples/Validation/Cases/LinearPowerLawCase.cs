@@ -81,7 +81,7 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
                     $"Linear a={m.A}, b={m.B} ({m.Method}): shell energy per checkpoint", m.History);
             }
 
-            LogLogChart.Save(Path.Combine(artifacts, "linear_frontier.png"), "Linear case: fitted frontier against step (dashed: theory 1/(2ηt))",
+            LogLogChart.Save(Path.Combine(artifacts, "linear_frontier.png"), "Linear case: quantile frontier λ_f(p) against step (dashed: 1/(2ηt); theory x_p(s)/(2ηt))",
                 "step t", "λ_f",
                 measurements.Select(m => new ChartSeries($"a={m.A} b={m.B} {m.Method}", m.History.Select(h => (double)h.Step).ToArray(), m.History.Select(h => h.Frontier.Lambda).ToArray()))
                     .Append(new ChartSeries("1/(2ηt)", measurements[0].History.Select(h => (double)h.Step).ToArray(),
