@@ -77,8 +77,40 @@ public static class SpectralProbe
         // parameters are what the products round in).
         var modelDtype = FloatPrecision.Coarsest(model.parameters().Where(p => p.requires_grad && p.is_floating_point()).Select(p => p.dtype));
         using var guard = new ProbeGuard(model);
+        if (NonFiniteErrorEnergy(model, batches, error, options.FrontierEnergyFraction) is { } diverged)
+        {
+            return diverged;
+        }
+
         var result = Run(factories, options, modelDtype, ct);
         return result.WithMethods(methods, gramUnavailable);
+    }
+
+    /// <summary>
+    /// A diverged model's probe: when the errors of some batch are not finite (NaN or ±∞ weights, outputs or targets), no
+    /// operator can be built from them, but the run must be told at once that it is unstable — not that the probe failed.
+    /// One forward pass per batch, without a graph; null when every batch's errors are finite.
+    /// </summary>
+    private static SpectralProbeResult? NonFiniteErrorEnergy(nn.Module<Tensor, Tensor> model, IReadOnlyList<ProbeBatch> batches, ErrorFunction error,
+        double energyFraction)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var energies = new double[batches.Count];
+        var entries = 0;
+        var finite = true;
+        using (no_grad())
+        {
+            for (var b = 0; b < batches.Count; b++)
+            {
+                using var scope = NewDisposeScope();
+                var e = error.Compute(model.call(batches[b].Input), batches[b].Target).to_type(ScalarType.Float64);
+                entries += (int)e.numel();
+                energies[b] = e.square().mean().item<double>();
+                finite &= isfinite(e).all().item<bool>();
+            }
+        }
+
+        return finite ? null : SpectralProbeResult.NonFinite(energies.Average(), entries, stopwatch.Elapsed, energyFraction);
     }
 
     /// <summary>

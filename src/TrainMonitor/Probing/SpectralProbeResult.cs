@@ -26,6 +26,27 @@ public sealed class SpectralProbeResult
     {
         Methods = methods;
         GramUnavailableReason = gramUnavailableReason;
+        _nonFiniteEnergy = source._nonFiniteEnergy;
+    }
+
+    private readonly double? _nonFiniteEnergy;
+
+    /// <summary>The probe of a model whose errors are not finite: an empty measure, both frontiers undetermined.</summary>
+    internal static SpectralProbeResult NonFinite(double errorEnergy, int errorEntries, TimeSpan duration, double energyFraction)
+    {
+        const string reason = "the error energy is not finite (the run diverged)";
+        var measure = new SpectralMeasure(JacobiMatrix.Empty);
+        var profile = ShellProfile.Compute(measure, ShellGrid.Default, NullFloor.Default);
+        var energy = double.IsFinite(errorEnergy) ? double.NaN : errorEnergy;
+        return new SpectralProbeResult(measure, profile, FrontierEstimate.Undetermined(reason, 0, null),
+            QuantileFrontier.Undetermined(energyFraction, reason), null, 0, errorEntries, duration, energy);
+    }
+
+    private SpectralProbeResult(SpectralMeasure measure, ShellProfile profile, FrontierEstimate frontier, QuantileFrontier quantileFrontier,
+        KernelSketch? sketch, long operatorApplications, int errorEntries, TimeSpan duration, double nonFiniteEnergy)
+        : this(measure, profile, frontier, quantileFrontier, sketch, operatorApplications, errorEntries, duration)
+    {
+        _nonFiniteEnergy = nonFiniteEnergy;
     }
 
     /// <summary>
@@ -52,8 +73,17 @@ public sealed class SpectralProbeResult
     /// <summary>The kernel sketch Y = M Z, or null when <see cref="SpectralProbeOptions.SketchVectors"/> is 0.</summary>
     public KernelSketch? Sketch { get; }
 
-    /// <summary>Error energy ‖e‖²/n averaged over batches (the total mass of the measure).</summary>
-    public double ErrorEnergy => Measure.TotalMass;
+    /// <summary>
+    /// Error energy ‖e‖²/n averaged over batches (the total mass of the measure); NaN or +∞ for a probe whose errors were
+    /// not finite (<see cref="IsNonFinite"/>).
+    /// </summary>
+    public double ErrorEnergy => _nonFiniteEnergy ?? Measure.TotalMass;
+
+    /// <summary>
+    /// True when some batch's errors were NaN or infinite (a diverged run): no spectrum was computed, the measure is empty,
+    /// both frontiers are undetermined and <see cref="ErrorEnergy"/> is not finite.
+    /// </summary>
+    public bool IsNonFinite => _nonFiniteEnergy is not null;
 
     /// <summary>Largest eigenvalue seen (largest Ritz value; exact for the exact method).</summary>
     public double LambdaMax => Measure.LambdaMax;

@@ -23,9 +23,10 @@ namespace TrainMonitor.Regimes;
 /// <para><b>Kernel distances</b> are taken to the most recent earlier probe that carried a sketch (normally the
 /// previous probe) and to the first probe that carried one. Missing, all-zero or incompatible sketches (different
 /// seed, k or probe set) give NaN and a note in the reason; they never throw.</para>
-/// <para><b>Regime</b>, first rule that applies: <see cref="TrainingRegime.WarmingUp"/> while fewer than
+/// <para><b>Regime</b>, first rule that applies: <see cref="TrainingRegime.Unstable"/> when the error energy is not finite
+/// (a diverged run, from the first such probe, warm-up or not); <see cref="TrainingRegime.WarmingUp"/> while fewer than
 /// <see cref="RegimeThresholds.MinimumProbes"/> probes have been seen; <see cref="TrainingRegime.Unstable"/> when
-/// η·λ_max ≥ <see cref="RegimeThresholds.StabilityMarginLimit"/>, or the error energy is not finite, or it grew by
+/// η·λ_max ≥ <see cref="RegimeThresholds.StabilityMarginLimit"/>, or the error energy grew by
 /// more than <see cref="RegimeThresholds.EnergyGrowthTolerance"/> since the previous probe;
 /// <see cref="TrainingRegime.FeatureLearning"/> when the kernel velocity exceeds
 /// <see cref="RegimeThresholds.KernelVelocityThreshold"/>; <see cref="TrainingRegime.LazyStagnant"/> when the last
@@ -236,6 +237,13 @@ public sealed class RegimeTracker
         double frontierVelocity, double measured, bool kernelMoving)
     {
         var t = _thresholds;
+
+        // Divergence is not a matter of history: a non-finite error energy is unstable at once, warm-up or not.
+        if (!double.IsFinite(o.ErrorEnergy))
+        {
+            return (TrainingRegime.Unstable, $"error energy is {F(o.ErrorEnergy)}, not finite: the run diverged");
+        }
+
         if (_probeCount < t.MinimumProbes)
         {
             return (TrainingRegime.WarmingUp, $"probe {_probeCount} of the {t.MinimumProbes} needed before the regime is judged");
@@ -247,11 +255,7 @@ public sealed class RegimeTracker
             instability.Add($"stability margin η·λ_max = {F(margin)} ≥ {F(t.StabilityMarginLimit)}");
         }
 
-        if (!double.IsFinite(o.ErrorEnergy))
-        {
-            instability.Add($"error energy is {F(o.ErrorEnergy)}");
-        }
-        else if (double.IsFinite(previousEnergy) && o.ErrorEnergy > previousEnergy * (1.0 + t.EnergyGrowthTolerance))
+        if (double.IsFinite(previousEnergy) && o.ErrorEnergy > previousEnergy * (1.0 + t.EnergyGrowthTolerance))
         {
             var growth = previousEnergy > 0.0 ? $"grew by {F(100.0 * (o.ErrorEnergy / previousEnergy - 1.0))} %" : "grew from 0";
             instability.Add($"error energy {growth} since the previous probe (tolerance {F(100.0 * t.EnergyGrowthTolerance)} %)");

@@ -446,7 +446,10 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             // Every tensor the probe creates on this thread dies with this scope (dispose scopes are per thread).
             using var scope = NewDisposeScope();
             result = SpectralProbe.Run(model, _probe.Batches, _error, _probeOptions, _shutdown.Token);
-            if (!double.IsFinite(result.ErrorEnergy))
+
+            // Non-finite errors (a diverged run) are a snapshot with regime unstable; only an energy that turned non-finite
+            // inside the spectral computation from finite errors is a failure of the probe.
+            if (!double.IsFinite(result.ErrorEnergy) && !result.IsNonFinite)
             {
                 throw new ArithmeticException($"The probe's error energy is {result.ErrorEnergy}.");
             }
