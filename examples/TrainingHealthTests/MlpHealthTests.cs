@@ -13,7 +13,10 @@ namespace TrainingHealthTests;
 /// velocity peaked at 0.034–0.041 per unit ln t (feature_learning needs more than 0.02); no probe was lazy_stagnant.
 /// The tracker calls step 16 unstable (the error energy rose by 59 % from step 8: a momentum overshoot); the suite does
 /// not require stability at every probe.
-/// The frontier-advance assertion is not used: on this lumpy profile the frontier fit is undetermined at most probes.
+/// The frontier-advance assertion is not used. The quantile frontier is reported at every probe (the fit is undetermined at
+/// all 11: the profile is certified multimodal) and fell 1.41 decades from step 1 to 1024 on seed 1, but not
+/// monotonically: 0.0072 at step 512, 0.041 at 1024, as the last of the error moves to the top of the spectrum. A 1-decade
+/// requirement would pass with a margin that one seed does not justify.
 /// </remarks>
 [Collection(TrainingCollection.Name)]
 public sealed class MlpHealthTests(HealthyRun reference) : IClassFixture<HealthyRun>
