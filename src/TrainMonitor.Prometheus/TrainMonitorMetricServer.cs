@@ -41,7 +41,10 @@ public sealed class TrainMonitorMetricServer : IDisposable, IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>Starts serving <paramref name="registry"/> at <c>http://{hostname}:{port}/metrics</c>.</summary>
-    /// <param name="registry">The registry to serve; <see cref="Metrics.DefaultRegistry"/> when null.</param>
+    /// <param name="registry">
+    /// The registry to serve; <see cref="Metrics.DefaultRegistry"/> when null, whose default collectors are then limited to
+    /// those that pass <c>promtool check metrics</c> (process metrics and the application's own meters; docs/observability.md).
+    /// </param>
     /// <param name="port">TCP port, 1–65535 (the HTTP listener cannot pick a free port by itself, so 0 is refused).</param>
     /// <param name="hostname">Host to bind: <c>127.0.0.1</c> by default, <c>+</c> for all interfaces.</param>
     /// <returns>The running server; dispose it to stop serving and free the port.</returns>
@@ -52,7 +55,9 @@ public sealed class TrainMonitorMetricServer : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentException.ThrowIfNullOrWhiteSpace(hostname);
 
-        var server = new MetricServer(hostname, port, url: "metrics/", registry: registry ?? Metrics.DefaultRegistry);
+        registry ??= Metrics.DefaultRegistry;
+        DefaultRegistryMetrics.ApplyIfDefault(registry);
+        var server = new MetricServer(hostname, port, url: "metrics/", registry: registry);
         try
         {
             server.Start();

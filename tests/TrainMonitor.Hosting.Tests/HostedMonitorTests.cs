@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using TorchSharp;
@@ -10,6 +11,7 @@ using TrainMonitor.Errors;
 using TrainMonitor.Hosting;
 using TrainMonitor.Monitoring;
 using TrainMonitor.Monitoring.JsonLines;
+using LoggingSinkEvent = TrainMonitor.Monitoring.Logging.LoggingSink;
 using TrainMonitor.Probing;
 using static TorchSharp.torch;
 
@@ -72,15 +74,9 @@ public sealed class HostedMonitorTests : IDisposable
     public async Task BackgroundMonitorResolvedFromDiIsDrainedOnShutdownAndExported()
     {
         var registry = Metrics.NewCustomRegistry();
-        using var host = BuildHost(new Dictionary<string, string?>
-        {
-            ["TrainMonitor:RunName"] = "hosted-run",
-            ["TrainMonitor:Mode"] = "Background",
-            ["TrainMonitor:Schedule:Kind"] = "EveryNSteps",
-            ["TrainMonitor:Schedule:ProbeInterval"] = "10",
-            ["TrainMonitor:Schedule:OverheadBudget"] = "0",
-            ["TrainMonitor:Probe:LanczosSteps"] = "8",
-        }, registry);
+        var settings = ProbingEvery("hosted-run", interval: 10);
+        settings["TrainMonitor:Mode"] = "Background";
+        using var host = BuildHost(settings, registry);
         await host.StartAsync();
 
         var factory = host.Services.GetRequiredService<ITrainingMonitorFactory>();
@@ -184,13 +180,76 @@ public sealed class HostedMonitorTests : IDisposable
         Assert.Equal(12, snapshot.LanczosSteps);
     }
 
-    private IHost BuildHost(Dictionary<string, string?> settings, CollectorRegistry? registry = null)
+    [Fact]
+    public async Task AFailedProbeAndEveryRegimeChangeAreLoggedOnceUnderHosting()
+    {
+        var logs = new CapturingLoggerProvider();
+        var settings = ProbingEvery("logged-once", interval: 1);
+        settings["TrainMonitor:Regime:MinimumProbes"] = "2"; // leave warming_up within the few probes of the test
+        using var host = BuildHost(settings, logs: logs);
+        await host.StartAsync();
+        var failing = false;
+        var error = ErrorFunctions.Custom("breakable", (output, target) =>
+            failing ? throw new InvalidOperationException("probe broken on purpose") : ErrorFunctions.SquaredError.Compute(output, target));
+        var generator = new Generator(5);
+        var model = Model(seed: 6);
+        var x = randn(new long[] { 32, 6 }, generator: generator);
+        var y = randn(new long[] { 32, 3 }, generator: generator);
+        var monitor = host.Services.GetRequiredService<ITrainingMonitorFactory>().Attach(model, ProbeSet.FromTensors(x, y, batchSize: 16), error);
+        using var optimizer = optim.SGD(model.parameters(), 0.05);
+        for (var step = 1; step <= 8; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            nn.functional.mse_loss(model.call(x), y).backward();
+            optimizer.step();
+            failing = step == 3; // inline mode: the probe of this step runs inside OnStep
+            monitor.OnStep(step, 0.05);
+            failing = false;
+        }
+
+        await monitor.FlushAsync();
+        await host.StopAsync();
+
+        var regimes = monitor.History.Select(s => s.Assessment.Regime).Prepend(Regimes.TrainingRegime.WarmingUp).ToArray();
+        var regimeChanges = regimes.Zip(regimes.Skip(1)).Count(p => p.First != p.Second);
+        Assert.Equal(1, monitor.Status.ProbeFailuresTotal);
+        Assert.True(regimeChanges >= 1, $"the run never left warming_up ({string.Join(", ", regimes)}): the test would prove nothing");
+        var events = logs.Events.ToArray();
+        var failures = events.Where(e => IsEither(e, 2, LoggingSinkEvent.ProbeFailedEventId)).ToArray();
+        Assert.True(failures.Length == 1, "a failed probe logged as: " + string.Join(" | ", failures.Select(e => $"{e.Category}[{e.EventId}] {e.Message}")));
+        Assert.Equal(regimeChanges, events.Count(e => IsEither(e, 4, LoggingSinkEvent.RegimeChangedEventId)));
+        Assert.Equal(monitor.Status.ProbesTotal, events.Count(e => IsEither(e, 1, LoggingSinkEvent.ProbeCompletedEventId)));
+        Assert.Contains(failures, e => e.Level == LogLevel.Warning && e.Message.Contains("probe broken on purpose", StringComparison.Ordinal));
+    }
+
+    /// <summary>The monitor's own event <paramref name="monitorId"/> or the <see cref="LoggingSinkEvent"/> that logs the same thing.</summary>
+    private static bool IsEither(CapturedEvent e, int monitorId, int sinkId) =>
+        (e.Category == typeof(TrainingMonitor).FullName && e.EventId == monitorId) || (e.Category == typeof(LoggingSinkEvent).FullName && e.EventId == sinkId);
+
+    /// <summary>Settings of a run probed every <paramref name="interval"/> steps with short probes and no overhead budget.</summary>
+    private static Dictionary<string, string?> ProbingEvery(string run, int interval) => new()
+    {
+        ["TrainMonitor:RunName"] = run,
+        ["TrainMonitor:Schedule:Kind"] = "EveryNSteps",
+        ["TrainMonitor:Schedule:ProbeInterval"] = interval.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["TrainMonitor:Schedule:OverheadBudget"] = "0",
+        ["TrainMonitor:Probe:LanczosSteps"] = "8",
+    };
+
+    private IHost BuildHost(Dictionary<string, string?> settings, CollectorRegistry? registry = null, CapturingLoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         settings.TryAdd("TrainMonitor:OutputDirectory", _directory);
         settings.TryAdd("TrainMonitor:Prometheus:Port", "0");
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
+        builder.Services.AddLogging(logging =>
+        {
+            if (logs is not null)
+            {
+                logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+            }
+        });
         builder.Services.AddTrainMonitor(builder.Configuration.GetSection("TrainMonitor"))
             .AddJsonLines()
             .AddPrometheusExporter(registry: registry ?? Metrics.NewCustomRegistry());

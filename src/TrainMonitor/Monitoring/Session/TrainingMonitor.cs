@@ -100,7 +100,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _sinks = sinks;
         _shadow = shadow;
         _worker = shadow is null ? null : new ProbeWorkerThread($"TrainMonitor probe ({options.RunName})");
-        _logger = logger;
+        _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
         _tracker = new RegimeTracker(options.Regime);
         _queue = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _dispatcher = Task.Run(DispatchAsync);
@@ -169,7 +169,10 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     /// <param name="options">Settings (defaults when null); validated here.</param>
     /// <param name="sinks">Receivers of the monitor's events, in order (flushed, not disposed, by the monitor).</param>
     /// <param name="modelFactory">Builds a second instance of the model's architecture; required in background mode. Called once, here; the global CPU random stream is restored after it.</param>
-    /// <param name="logger">Logger for probe failures, skips, regime changes and sink failures.</param>
+    /// <param name="logger">
+    /// Logger for probe failures, skips, regime changes and sink failures. When a <see cref="Logging.LoggingSink"/> is
+    /// among <paramref name="sinks"/>, the events it logs too are left to it (each event is logged once; docs/snapshot-schema.md).
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="probe"/> or <paramref name="error"/> is null.</exception>
     /// <exception cref="ArgumentException">
     /// A setting is invalid (the exception names it), the model has no parameters, a sink is null, background mode without
