@@ -79,7 +79,6 @@ const double learningRate = 0.05;
 using var optimizer = optim.SGD(model.parameters(), learningRate, momentum: 0.9);
 
 var factory = host.Services.GetRequiredService<ITrainingMonitorFactory>();
-var attachedAt = DateTimeOffset.Now;
 var monitor = factory.Attach(model,
     ProbeSet.FromTensors(probeInputs, probeTargets, batchSize: 256),
     ErrorFunctions.SquaredError,
@@ -116,8 +115,9 @@ Console.WriteLine($"Trained in {stopwatch.Elapsed.TotalSeconds:F1} s; draining t
 await host.StopAsync();
 
 var runFile = new JsonLinesOptions { OutputDirectory = output }.PathFor(monitor.Status.Run);
-// The sink appends (a rerun continues the file); the table shows this run's probes only.
-var snapshots = (await JsonLinesReader.ReadAllAsync(runFile)).Where(s => s.Timestamp >= attachedAt).ToList();
+// The sink appends (a rerun continues the file); the table shows this run's probes only, by the run id they carry.
+var runId = monitor.History.LastOrDefault()?.RunId;
+List<ProbeSnapshot> snapshots = runId is null ? [] : (await JsonLinesReader.ReadAllAsync(runFile)).Where(s => s.RunId == runId).ToList();
 Console.WriteLine();
 Console.WriteLine($"{snapshots.Count} probes of this run in {runFile} (the file is appended to by every run)");
 Console.WriteLine(ShellProfileTable.Render(snapshots));

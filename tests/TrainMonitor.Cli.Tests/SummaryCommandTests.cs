@@ -144,7 +144,7 @@ public sealed partial class SummaryCommandTests
     }
 
     /// <summary>Table rows: lines whose first cell is a probe number (the header's is "probe").</summary>
-    private static string[][] Rows(string output) =>
+    internal static string[][] Rows(string output) =>
         output.Split('\n').Select(Cells).Where(cells => cells is [var first, ..] && int.TryParse(first, out _)).ToArray();
 
     /// <summary>Cells are separated by two or more spaces; a cell such as "1.05 [0.79, 1.6]" holds single ones.</summary>

@@ -6,7 +6,7 @@ using TrainMonitor.Cli.Runs;
 
 namespace TrainMonitor.Cli.Commands;
 
-/// <summary><c>trainmonitor compare &lt;a.jsonl&gt; &lt;b.jsonl&gt; [--output DIR]</c>: two runs overlaid.</summary>
+/// <summary><c>trainmonitor compare &lt;a.jsonl&gt; &lt;b.jsonl&gt; [--output DIR] [--run-a N|id|all] [--run-b N|id|all]</c>: two runs overlaid.</summary>
 internal static class CompareCommand
 {
     /// <summary>Builds the command; output goes to <paramref name="console"/>.</summary>
@@ -18,14 +18,16 @@ internal static class CompareCommand
         {
             Description = "Directory for the PNG files and compare.html (default: <a>-vs-<b> next to the first file).",
         };
+        var runA = RunOption.Create("--run-a", "the first file");
+        var runB = RunOption.Create("--run-b", "the second file");
         var command = new Command("compare", "Overlay two runs: final profiles, frontier, regimes, kernel distance, error energy.")
         {
-            first, second, output,
+            first, second, output, runA, runB,
         };
         command.SetAction((parseResult, ct) => CommandErrors.RunAsync(parseResult, async () =>
         {
-            var a = await RunHistory.LoadAsync(parseResult.GetRequiredValue(first), ct).ConfigureAwait(false);
-            var b = await RunHistory.LoadAsync(parseResult.GetRequiredValue(second), ct).ConfigureAwait(false);
+            var a = await RunOption.LoadAsync(console, parseResult.GetRequiredValue(first), parseResult.GetValue(runA), ct).ConfigureAwait(false);
+            var b = await RunOption.LoadAsync(console, parseResult.GetRequiredValue(second), parseResult.GetValue(runB), ct).ConfigureAwait(false);
             var warnings = RunComparison.Check(a, b);
             foreach (var warning in warnings)
             {

@@ -7,7 +7,7 @@ using TrainMonitor.Cli.Runs;
 
 namespace TrainMonitor.Cli.Commands;
 
-/// <summary><c>trainmonitor report &lt;run.jsonl&gt; [--output DIR]</c>: PNG plots and one self-contained HTML page.</summary>
+/// <summary><c>trainmonitor report &lt;run.jsonl&gt; [--output DIR] [--run N|id|all]</c>: PNG plots and one self-contained HTML page.</summary>
 internal static class ReportCommand
 {
     /// <summary>Builds the command; output goes to <paramref name="console"/>.</summary>
@@ -16,14 +16,18 @@ internal static class ReportCommand
         var input = new Argument<string>("run.jsonl") { Description = "The JSON-lines file the run wrote." };
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Directory for the PNG files and report.html (default: <run>-report next to the input file).",
+            Description = "Directory for the PNG files and report.html (default: <run>-report next to the input file, <run>-report-run-N for a chosen run).",
         };
-        var command = new Command("report", "Write PNG plots and a self-contained HTML report of a run.") { input, output };
+        var selector = RunOption.Create();
+        var command = new Command("report", "Write PNG plots and a self-contained HTML report of a run.") { input, output, selector };
         command.SetAction((parseResult, ct) => CommandErrors.RunAsync(parseResult, async () =>
         {
             var path = parseResult.GetRequiredValue(input);
-            var run = await RunHistory.LoadAsync(path, ct).ConfigureAwait(false);
-            var files = new OutputFiles(parseResult.GetValue(output) ?? DefaultOutput(run.Path, "report"));
+            var chosen = parseResult.GetValue(selector);
+            var run = await RunOption.LoadAsync(console, path, chosen, ct).ConfigureAwait(false);
+            // A chosen run gets a directory of its own, so reporting run 1 does not overwrite the last run's report.
+            var suffix = chosen is null ? "report" : $"report-run-{run.Number?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? RunFile.AllRuns}";
+            var files = new OutputFiles(parseResult.GetValue(output) ?? DefaultOutput(run.Path, suffix));
             await WriteAsync(console, run, files, ct).ConfigureAwait(false);
             files.Describe(console);
             console.MarkupLineInterpolated($"Open [bold]{Path.Combine(files.Directory, RunReport.HtmlFileName)}[/] in a browser.");

@@ -22,12 +22,16 @@ internal static class ComparisonReport
         var labelB = b.Name;
         if (labelA == labelB)
         {
-            labelA = $"A ({Path.GetFileName(a.Path)})";
-            labelB = $"B ({Path.GetFileName(b.Path)})";
+            labelA = $"A ({Source(a)})";
+            labelB = $"B ({Source(b)})";
         }
 
         return [new RunSeries(labelA, a, RunColors[0]), new RunSeries(labelB, b, RunColors[1])];
     }
+
+    /// <summary>The file, and which of its runs when it holds several.</summary>
+    private static string Source(RunHistory run) =>
+        run.RunsInFile > 1 && run.Number is { } n ? $"{Path.GetFileName(run.Path)}, run {n}" : Path.GetFileName(run.Path);
 
     /// <summary>The overlaid figures.</summary>
     public static IEnumerable<RenderedFigure> Figures(IReadOnlyList<RunSeries> series)

@@ -51,6 +51,15 @@ internal static class RunReport
             Path.Combine(ProfileDirectory, string.Create(CultureInfo.InvariantCulture, $"step-{s.Step:D8}-probe-{s.ProbeIndex}.png")),
             $"step {NumberText.Step(s.Step)}", string.Empty, 480, 320));
 
+    /// <summary>Which run of its file this is (every rerun appends to the file), with its run id.</summary>
+    private static string RunInFile(RunHistory run)
+    {
+        var id = run.RunId is { } runId ? $"run id {runId}" : "no run id recorded";
+        return run.Number is { } n
+            ? string.Create(CultureInfo.InvariantCulture, $"{n} of {run.RunsInFile} in the file, {id}")
+            : string.Create(CultureInfo.InvariantCulture, $"all {run.RunsInFile} runs of the file together");
+    }
+
     /// <summary>The self-contained HTML page of the run.</summary>
     public static string Html(RunHistory run, IReadOnlyList<RenderedFigure> main, IReadOnlyList<RenderedFigure> probeProfiles)
     {
@@ -59,6 +68,7 @@ internal static class RunReport
         var page = new HtmlDocument($"TrainMonitor report — {run.Name}")
             .Facts([
                 ("file", run.Path),
+                ("run", RunInFile(run)),
                 ("probes", run.Snapshots.Count.ToString(CultureInfo.InvariantCulture)),
                 ("steps", $"{NumberText.Step(run.First.Step)} – {NumberText.Step(last.Step)}"),
                 ("final regime", last.Assessment.Regime.ToWireName()),

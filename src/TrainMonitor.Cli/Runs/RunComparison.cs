@@ -29,7 +29,8 @@ internal static class RunComparison
                 "energies are per entry, but the runs were not measured on the same examples.");
         }
 
-        if (a.Path == b.Path)
+        // Two runs of one appended file (--run-a 1 --run-b 2) are a comparison worth making; the same run twice is not.
+        if (a.Path == b.Path && a.Number == b.Number)
         {
             warnings.Add($"both inputs are the same file ({a.Path}).");
         }

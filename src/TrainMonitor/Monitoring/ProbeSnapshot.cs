@@ -11,6 +11,13 @@ public sealed record ProbeSnapshot
     /// <summary>Name of the run (the <c>run</c> label).</summary>
     public required string Run { get; init; }
 
+    /// <summary>
+    /// Identifies the monitor session that took the probe: a new id each time a monitor is attached, so the runs that
+    /// one appended file accumulates (every rerun continues the same file) can be told apart even when they share the
+    /// run name and restart at the same steps. Null when not known (files written before the key existed).
+    /// </summary>
+    public string? RunId { get; init; }
+
     /// <summary>Optimiser step at which the weights were probed.</summary>
     public required long Step { get; init; }
 

@@ -307,4 +307,87 @@ public sealed class JsonLinesReaderTests : IDisposable
             Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Estimate), BitConverter.DoubleToInt64Bits(actual.Estimate));
         }
     }
+
+    [Fact]
+    public async Task TheRunIdIsWrittenAfterTheRunNameAndReadBack()
+    {
+        var line = Line(SampleSnapshots.Complete(1));
+        var path = await FileWith(line + Line(SampleSnapshots.Degenerate(2)));
+
+        var read = await JsonLinesReader.ReadAllAsync(path);
+
+        Assert.Contains("\"run\":\"mnist-mlp\",\"run_id\":\"0195941b-3a6e-7c2d-9f41-6b8e2a0c5d17\",\"step\":400,", line);
+        Assert.Contains("\"run_id\":null,", Line(SampleSnapshots.Degenerate(2)));
+        Assert.Equal(["0195941b-3a6e-7c2d-9f41-6b8e2a0c5d17", null], read.Select(s => s.RunId));
+    }
+
+    [Fact]
+    public async Task ALineWrittenBeforeTheRunIdExistedReadsAsNoRunIdAtTheSameSchemaVersion()
+    {
+        var old = Line(SampleSnapshots.Complete(1)).Replace(",\"run_id\":\"0195941b-3a6e-7c2d-9f41-6b8e2a0c5d17\"", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("run_id", old);
+        Assert.StartsWith("{\"schema_version\":3,", old);
+        var path = await FileWith(old);
+
+        var read = Assert.Single(await JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Null(read.RunId);
+        SampleSnapshots.AssertEqual(SampleSnapshots.Complete(1) with { RunId = null }, read);
+    }
+
+    [Fact]
+    public async Task ARunIdOfTheWrongTypeThrowsFormatException()
+    {
+        var broken = Line(SampleSnapshots.Complete(1)).Replace("\"run_id\":\"0195941b-3a6e-7c2d-9f41-6b8e2a0c5d17\"", "\"run_id\":7", StringComparison.Ordinal);
+        var path = await FileWith(broken);
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => JsonLinesReader.ReadAllAsync(path));
+
+        Assert.Equal($"{path}, line 1: Key 'run_id' must be a string or null, found a number.", ex.Message);
+    }
+
+    [Fact]
+    public async Task ReadFileAsyncReportsEveryTornLineItSkippedWithItsLineNumber()
+    {
+        var torn = Line(SampleSnapshots.Complete(2))[..57];
+        var last = Line(SampleSnapshots.Complete(5));
+        // Lines: 1 ok, 2 torn then terminated by a resumed sink, 3 ok, 4 blank (not reported), 5 ok, 6 torn at the end.
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + torn + "\n" + Line(SampleSnapshots.Complete(3)) + "\n"
+            + Line(SampleSnapshots.Complete(4)) + last[..(last.Length / 2)]);
+
+        var result = await JsonLinesReader.ReadFileAsync(path);
+
+        Assert.Equal([1L, 3L, 4L], result.Snapshots.Select(s => s.ProbeIndex));
+        Assert.Equal([new SkippedLine(2, SkippedLineReason.UnfinishedObject), new SkippedLine(6, SkippedLineReason.UnterminatedLastLine)], result.SkippedLines);
+        Assert.Equal(
+            ["line 2: torn write (unfinished JSON object), skipped", "line 6: torn write (unfinished last line, no newline), skipped"],
+            result.SkippedLines.Select(l => l.ToString()));
+        Assert.Equal([1L, 3L, 4L], (await JsonLinesReader.ReadAllAsync(path)).Select(s => s.ProbeIndex));
+    }
+
+    [Fact]
+    public async Task ACleanFileSkipsNothing()
+    {
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + "\n" + Line(SampleSnapshots.Complete(2)));
+
+        var result = await JsonLinesReader.ReadFileAsync(path);
+
+        Assert.Equal(2, result.Snapshots.Count);
+        Assert.Empty(result.SkippedLines);
+    }
+
+    [Fact]
+    public async Task TheStreamingOverloadReportsASkippedLineWhenTheEnumerationPassesIt()
+    {
+        var torn = Line(SampleSnapshots.Complete(2))[..80];
+        var path = await FileWith(Line(SampleSnapshots.Complete(1)) + torn + "\n" + Line(SampleSnapshots.Complete(3)));
+        var events = new List<string>();
+
+        await foreach (var s in JsonLinesReader.ReadAsync(path, skipped => events.Add(skipped.ToString())))
+        {
+            events.Add($"probe {s.ProbeIndex}");
+        }
+
+        Assert.Equal(["probe 1", "line 2: torn write (unfinished JSON object), skipped", "probe 3"], events);
+    }
 }

@@ -9,10 +9,14 @@ internal static class SampleSnapshots
 {
     private static readonly IReadOnlyList<ShellSnapshot> NoShells = [];
 
+    /// <summary>The run id of <see cref="Complete"/> (a version-7 GUID, as the monitor generates); <see cref="Degenerate"/> has none.</summary>
+    public const string RunId = "0195941b-3a6e-7c2d-9f41-6b8e2a0c5d17";
+
     /// <summary>A determined frontier, every number finite, a learning rate and loss given, non-ASCII in the reasons.</summary>
     public static ProbeSnapshot Complete(long probeIndex = 3, string run = "mnist-mlp") => new()
     {
         Run = run,
+        RunId = RunId,
         Step = 400 * probeIndex,
         Timestamp = new DateTimeOffset(2025, 3, 14, 9, 26, 53, TimeSpan.FromHours(1)).AddTicks(5_897_932),
         ProbeIndex = probeIndex,

@@ -12,7 +12,9 @@ namespace TrainMonitor.Monitoring.JsonLines;
 /// A line torn by a crash is skipped: the last line when it has no newline and does not parse (the write the crash
 /// interrupted), and any line that is an unfinished JSON object (a torn line that a resumed sink then terminated before
 /// appending; see <see cref="JsonLinesSink"/>). Any other line that does not hold a valid snapshot raises a
-/// <see cref="FormatException"/> naming the file and the 1-based line number.
+/// <see cref="FormatException"/> naming the file and the 1-based line number. The skipped lines are not lost from view:
+/// <see cref="ReadFileAsync"/> returns them with their line numbers, and an overload of <see cref="ReadAsync(string, Action{SkippedLine}, CancellationToken)"/>
+/// reports each as it is passed.
 /// </para>
 /// <para>
 /// A line written with a newer <c>schema_version</c> than this reader understands raises a
@@ -23,11 +25,20 @@ public static class JsonLinesReader
 {
     private const int ChunkSize = 64 * 1024;
 
-    /// <summary>Streams the snapshots of <paramref name="path"/> in file order.</summary>
+    /// <summary>Streams the snapshots of <paramref name="path"/> in file order, skipping torn lines silently.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="FormatException">A line other than a torn one does not hold a valid snapshot.</exception>
     /// <exception cref="NotSupportedException">A line has a newer <c>schema_version</c> than this reader understands.</exception>
-    public static async IAsyncEnumerable<ProbeSnapshot> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct = default)
+    public static IAsyncEnumerable<ProbeSnapshot> ReadAsync(string path, CancellationToken ct = default) => ReadAsync(path, onSkipped: null, ct);
+
+    /// <summary>
+    /// Streams the snapshots of <paramref name="path"/> in file order and calls <paramref name="onSkipped"/> for every torn
+    /// line skipped, when the enumeration reaches it (a torn last line is reported at the end), so a caller can say what
+    /// was left out.
+    /// </summary>
+    /// <inheritdoc cref="ReadAsync(string, CancellationToken)" path="/exception"/>
+    public static async IAsyncEnumerable<ProbeSnapshot> ReadAsync(string path, Action<SkippedLine>? onSkipped,
+        [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         await using var stream = new FileStream(path, new FileStreamOptions
@@ -83,7 +94,7 @@ public static class JsonLinesReader
                 lineNumber++;
                 var line = new ReadOnlyMemory<byte>(buffer, start, newline);
                 start += newline + 1;
-                if (Parse(path, lineNumber, line, terminated: true) is { } snapshot)
+                if (Parse(path, lineNumber, line, terminated: true, onSkipped) is { } snapshot)
                 {
                     yield return snapshot;
                 }
@@ -93,28 +104,34 @@ public static class JsonLinesReader
         if (end > start)
         {
             lineNumber++;
-            if (Parse(path, lineNumber, new ReadOnlyMemory<byte>(buffer, start, end - start), terminated: false) is { } last)
+            if (Parse(path, lineNumber, new ReadOnlyMemory<byte>(buffer, start, end - start), terminated: false, onSkipped) is { } last)
             {
                 yield return last;
             }
         }
     }
 
-    /// <summary>Reads every snapshot of <paramref name="path"/> in file order.</summary>
-    /// <inheritdoc cref="ReadAsync" path="/exception"/>
-    public static async Task<IReadOnlyList<ProbeSnapshot>> ReadAllAsync(string path, CancellationToken ct = default)
+    /// <summary>Reads every snapshot of <paramref name="path"/> in file order, skipping torn lines silently.</summary>
+    /// <inheritdoc cref="ReadAsync(string, CancellationToken)" path="/exception"/>
+    public static async Task<IReadOnlyList<ProbeSnapshot>> ReadAllAsync(string path, CancellationToken ct = default) =>
+        (await ReadFileAsync(path, ct).ConfigureAwait(false)).Snapshots;
+
+    /// <summary>Reads every snapshot of <paramref name="path"/> in file order, with the torn lines it skipped.</summary>
+    /// <inheritdoc cref="ReadAsync(string, CancellationToken)" path="/exception"/>
+    public static async Task<JsonLinesReadResult> ReadFileAsync(string path, CancellationToken ct = default)
     {
         var snapshots = new List<ProbeSnapshot>();
-        await foreach (var snapshot in ReadAsync(path, ct).ConfigureAwait(false))
+        var skipped = new List<SkippedLine>();
+        await foreach (var snapshot in ReadAsync(path, skipped.Add, ct).ConfigureAwait(false))
         {
             snapshots.Add(snapshot);
         }
 
-        return snapshots;
+        return new JsonLinesReadResult(snapshots, skipped);
     }
 
-    /// <summary>The snapshot on one line, or null for a blank or torn line.</summary>
-    private static ProbeSnapshot? Parse(string path, int lineNumber, ReadOnlyMemory<byte> line, bool terminated)
+    /// <summary>The snapshot on one line, or null for a blank or torn line (a torn one is reported to <paramref name="onSkipped"/>).</summary>
+    private static ProbeSnapshot? Parse(string path, int lineNumber, ReadOnlyMemory<byte> line, bool terminated, Action<SkippedLine>? onSkipped)
     {
         var span = line.Span;
         if (span.Length > 0 && span[^1] == (byte)'\r')
@@ -137,6 +154,7 @@ public static class JsonLinesReader
         {
             if (!terminated || IsUnfinishedObject(span))
             {
+                onSkipped?.Invoke(new SkippedLine(lineNumber, terminated ? SkippedLineReason.UnfinishedObject : SkippedLineReason.UnterminatedLastLine));
                 return null;
             }
 

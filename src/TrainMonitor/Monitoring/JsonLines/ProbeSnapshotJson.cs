@@ -63,6 +63,7 @@ internal static class ProbeSnapshotJson
         writer.WriteStartObject();
         writer.WriteNumber("schema_version", SchemaVersion);
         writer.WriteString("run", s.Run);
+        writer.WriteString("run_id", s.RunId);
         writer.WriteNumber("step", s.Step);
         writer.WriteNumber("probe_index", s.ProbeIndex);
         writer.WriteString("timestamp", s.Timestamp);
@@ -212,6 +213,7 @@ internal static class ProbeSnapshotJson
         return new ProbeSnapshot
         {
             Run = GetString(root, "run"),
+            RunId = GetOptionalString(root, "run_id"),
             Step = GetInt64(root, "step"),
             ProbeIndex = GetInt64(root, "probe_index"),
             Timestamp = GetTimestamp(root, "timestamp"),
@@ -317,6 +319,13 @@ internal static class ProbeSnapshotJson
 
     private static string? GetVersionedString(JsonElement root, string key, long version) =>
         version < FallbackReasonVersion && !root.TryGetProperty(key, out _) ? null : GetNullableString(root, key);
+
+    /// <summary>
+    /// A key added within a schema version (readers ignore unknown keys, so adding it did not change the version): lines
+    /// written before it existed lack it, and it reads back as null.
+    /// </summary>
+    private static string? GetOptionalString(JsonElement root, string key) =>
+        root.TryGetProperty(key, out _) ? GetNullableString(root, key) : null;
 
     private static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
     {

@@ -42,6 +42,9 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly ErrorFunction _error;
     private readonly SpectralProbeOptions _probeOptions;
     private readonly string _run;
+
+    /// <summary>New for every attached monitor, so the runs appended to one file stay apart (see ProbeSnapshot.RunId).</summary>
+    private readonly string _runId = Guid.CreateVersion7().ToString();
     private readonly bool _enabled;
     private readonly int _historyLimit;
     private readonly ExecutionMode _mode;
@@ -516,6 +519,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             snapshot = new ProbeSnapshot
             {
                 Run = _run,
+                RunId = _runId,
                 Step = step,
                 Timestamp = timestamp,
                 ProbeIndex = _probesTotal + 1,
