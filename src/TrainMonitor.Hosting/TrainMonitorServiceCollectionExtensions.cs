@@ -15,7 +15,8 @@ public static class TrainMonitorServiceCollectionExtensions
     /// <c>TrainMonitor</c> section) and validated when the host starts. Resolve <see cref="ITrainingMonitorFactory"/>
     /// to attach a monitor to a model. Start-up fails with an <see cref="OptionsValidationException"/> naming the key
     /// and the value for a setting out of range, a value that does not convert, and a key of the section that neither
-    /// the monitor nor an added integration binds (a misspelt key would otherwise leave its setting at the default).
+    /// the monitor nor an added integration binds (a misspelt key would otherwise leave its setting at the default; this
+    /// check needs a section such as <c>GetSection("TrainMonitor")</c>, not the configuration root).
     /// </summary>
     public static ITrainMonitorBuilder AddTrainMonitor(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,8 +24,13 @@ public static class TrainMonitorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = AddCore(services, configuration);
         builder.BindSection<MonitorOptions>(string.Empty);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitorOptions>, UnknownSettingsValidation>(
-            sp => new UnknownSettingsValidation(configuration, sp.GetServices<MonitorConfigurationBinding>())));
+        // Only a section is the monitor's own: the root of a host's configuration also holds every environment
+        // variable and the other libraries' sections, which are no business of the monitor's.
+        if (configuration is IConfigurationSection)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitorOptions>, UnknownSettingsValidation>(
+                sp => new UnknownSettingsValidation(configuration, sp.GetServices<MonitorConfigurationBinding>())));
+        }
         return builder;
     }
 

@@ -94,6 +94,19 @@ public sealed class HostedMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfigurationRootIsNotCheckedForUnknownKeys()
+    {
+        // Bound from the root, the monitor shares it with every environment variable and other library.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["RunName"] = "root" });
+        builder.Services.AddTrainMonitor(builder.Configuration);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task PortInUseFailsAtStartNamingThePort()
     {
         using var occupant = new TcpListener(IPAddress.Loopback, 0);
