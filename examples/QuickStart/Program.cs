@@ -6,6 +6,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using QuickStart;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -18,20 +19,23 @@ using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using static TorchSharp.torch;
 
+// Start-up failures (a bad flag or setting, an unwritable directory, a port or host that cannot be bound) print one
+// line naming the flag or key and the value, and exit with 2: a stack trace would bury the one thing to fix.
+const int BadArgumentsOrConfiguration = 2;
 QuickStartArguments arguments;
 try
 {
     arguments = QuickStartArguments.Parse(args);
 }
-catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+catch (ArgumentException ex)
 {
-    if (ex.Message.Length > 0)
-    {
-        Console.Error.WriteLine(ex.Message);
-    }
+    return Fail(ex.Message + " " + QuickStartArguments.Usage);
+}
 
-    Console.Error.WriteLine(QuickStartArguments.Usage);
-    return 2;
+if (arguments.Help)
+{
+    Console.WriteLine(QuickStartArguments.Usage);
+    return 0;
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
@@ -48,13 +52,26 @@ if (arguments.Output is { } outputOverride)
 
 builder.Configuration.AddInMemoryCollection(overrides);
 var section = builder.Configuration.GetSection("TrainMonitor");
-var output = Path.GetFullPath(section["OutputDirectory"] ?? "artifacts/quickstart");
-Directory.CreateDirectory(output);
+var outputSetting = arguments.Output is null ? "TrainMonitor:OutputDirectory" : "--output";
+var configuredOutput = section["OutputDirectory"] ?? "artifacts/quickstart";
+string output;
+try
+{
+    // The log file below is the first user of the directory, so it is checked here, before the library's own check.
+    output = Path.GetFullPath(configuredOutput);
+    Directory.CreateDirectory(output);
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+{
+    return Fail($"{outputSetting} '{configuredOutput}' cannot be created: {ex.Message}");
+}
 
 // Serilog is the host's choice: the library only logs through ILogger.
 builder.Services.AddSerilog(logger => logger
     .MinimumLevel.Information()
     .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+    // The host logs a failed start with its stack trace; a bad setting is reported below, in one line, instead.
+    .Filter.ByExcluding(e => e.Exception is { } ex && StartupFailures(ex).Length > 0)
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture)
     .WriteTo.File(new CompactJsonFormatter(), Path.Combine(output, "quickstart.log.clef")));
 builder.Services.AddTrainMonitor(section)
@@ -62,7 +79,14 @@ builder.Services.AddTrainMonitor(section)
     .AddPrometheusExporter();
 
 using var host = builder.Build();
-await host.StartAsync();
+try
+{
+    await host.StartAsync();
+}
+catch (Exception ex) when (StartupFailures(ex) is { Length: > 0 } failures)
+{
+    return Fail(string.Join("; ", failures));
+}
 
 torch.manual_seed(7);
 using var task = new PowerLawTeacherTask(dimension: 48, covarianceExponent: 1.5, teacherExponent: 2.0, seed: 11);
@@ -125,3 +149,19 @@ var final = monitor.Status;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"probes {final.ProbesTotal}, skipped {final.ProbesSkippedTotal}, failed {final.ProbeFailuresTotal}, overhead ratio {final.OverheadRatio:F3}"));
 return 0;
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message.ReplaceLineEndings(" "));
+    return BadArgumentsOrConfiguration;
+}
+
+// Validation at start throws one OptionsValidationException, or an AggregateException of them when several options
+// classes fail; anything else is a bug and keeps its stack trace.
+static string[] StartupFailures(Exception ex) => ex switch
+{
+    OptionsValidationException validation => [validation.Message],
+    AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
+        aggregate.InnerExceptions.Select(e => e.Message).ToArray(),
+    _ => [],
+};

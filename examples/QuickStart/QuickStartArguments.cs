@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace QuickStart;
 
-/// <summary>Command-line flags: <c>--steps N</c>, <c>--port P</c> (0 turns the endpoint off), <c>--output DIR</c>.</summary>
-internal sealed record QuickStartArguments(int Steps, int? Port, string? Output)
+/// <summary>Command-line flags: <c>--steps N</c>, <c>--port P</c> (0 turns the endpoint off), <c>--output DIR</c>, <c>--help</c>.</summary>
+internal sealed record QuickStartArguments(int Steps, int? Port, string? Output, bool Help = false)
 {
     public const int DefaultSteps = 3000;
 
+    /// <summary>Parses the flags; a bad one throws <see cref="ArgumentException"/> with a one-line message naming the flag and the value.</summary>
     public static QuickStartArguments Parse(string[] args)
     {
         int steps = DefaultSteps;
@@ -14,32 +15,33 @@ internal sealed record QuickStartArguments(int Steps, int? Port, string? Output)
         string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
+            var flag = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
+            switch (flag)
             {
                 case "--steps":
-                    steps = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
-                    if (steps < 1)
-                    {
-                        throw new ArgumentException("--steps must be at least 1.");
-                    }
-
+                    steps = Integer(flag, Value(), 1, int.MaxValue, "a number of steps, at least 1");
                     break;
                 case "--port":
-                    port = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                    port = Integer(flag, Value(), 0, 65535, "a TCP port in 0..65535, 0 = no endpoint");
                     break;
                 case "--output":
                     output = Value();
                     break;
                 case "--help" or "-h":
-                    throw new ArgumentException(string.Empty);
+                    return new QuickStartArguments(steps, port, output, Help: true);
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                    throw new ArgumentException($"Unknown argument '{flag}'.");
             }
         }
 
         return new QuickStartArguments(steps, port, output);
     }
+
+    private static int Integer(string flag, string text, int min, int max, string meaning) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{flag} '{text}' is invalid: it must be {meaning}.");
 
     public const string Usage = "usage: dotnet run -c Release --project examples/QuickStart -- [--steps N] [--port P (0 = no endpoint)] [--output DIR]";
 }

@@ -13,14 +13,25 @@ public static class TrainMonitorServiceCollectionExtensions
     /// <summary>
     /// Adds TrainMonitor with <see cref="MonitorOptions"/> bound from <paramref name="configuration"/> (typically the
     /// <c>TrainMonitor</c> section) and validated when the host starts. Resolve <see cref="ITrainingMonitorFactory"/>
-    /// to attach a monitor to a model.
+    /// to attach a monitor to a model. Start-up fails with an <see cref="OptionsValidationException"/> naming the key
+    /// and the value for a setting out of range, a value that does not convert, and a key of the section that neither
+    /// the monitor nor an added integration binds (a misspelt key would otherwise leave its setting at the default; this
+    /// check needs a section such as <c>GetSection("TrainMonitor")</c>, not the configuration root).
     /// </summary>
     public static ITrainMonitorBuilder AddTrainMonitor(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MonitorOptions>().Bind(configuration);
-        return AddCore(services, configuration);
+        var builder = AddCore(services, configuration);
+        builder.BindSection<MonitorOptions>(string.Empty);
+        // Only a section is the monitor's own: the root of a host's configuration also holds every environment
+        // variable and the other libraries' sections, which are no business of the monitor's.
+        if (configuration is IConfigurationSection)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitorOptions>, UnknownSettingsValidation>(
+                sp => new UnknownSettingsValidation(configuration, sp.GetServices<MonitorConfigurationBinding>())));
+        }
+        return builder;
     }
 
     /// <summary>Adds TrainMonitor with options set in code.</summary>
@@ -44,11 +55,7 @@ public static class TrainMonitorServiceCollectionExtensions
     public static ITrainMonitorBuilder AddJsonLines(this ITrainMonitorBuilder builder, string? outputDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<JsonLinesOptions>();
-        if (builder.Configuration is not null)
-        {
-            options.Bind(builder.Configuration);
-        }
+        var options = builder.BindSection<JsonLinesOptions>(string.Empty);
 
         if (outputDirectory is not null)
         {

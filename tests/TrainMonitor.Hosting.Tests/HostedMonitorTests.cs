@@ -45,6 +45,69 @@ public sealed class HostedMonitorTests : IDisposable
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The start-up cases of issue 11: each fails at start with one line naming the key and the bad value. 0.0.0.0 is
+    /// invalid on every box: the HttpListener behind the endpoint refuses the wildcard address ("+" means every
+    /// interface); the IPv6 literals are refused because the managed HttpListener cannot parse them in its prefix.
+    /// </summary>
+    [Theory]
+    [InlineData("TrainMonitor:Prometheus:Host", "not-a-host", "TrainMonitor:Prometheus:Host 'not-a-host' cannot be bound")]
+    [InlineData("TrainMonitor:Prometheus:Host", "0.0.0.0", "TrainMonitor:Prometheus:Host '0.0.0.0' cannot be bound")]
+    [InlineData("TrainMonitor:Prometheus:Host", "[::1]", "TrainMonitor:Prometheus:Host '[::1]' cannot be bound")]
+    [InlineData("TrainMonitor:Prometheus:Host", "::1", "TrainMonitor:Prometheus:Host '::1' cannot be bound")]
+    [InlineData("TrainMonitor:Prometheus:Port", "abc", "'abc' at 'TrainMonitor:Prometheus:Port'")]
+    [InlineData("TrainMonitor:OutputDirectory", "/proc/forbidden", "TrainMonitor:OutputDirectory '/proc/forbidden' is not writable")]
+    [InlineData("TrainMonitor:Schedule:OverheadBudget", "7", "TrainMonitor:Schedule:OverheadBudget = '7' is invalid")]
+    [InlineData("TrainMonitor:Schedule:OverheadBudget", "1", "TrainMonitor:Schedule:OverheadBudget = '1' is invalid")]
+    [InlineData("TrainMonitor:Schedule:OverheadBudget", "-0.1", "TrainMonitor:Schedule:OverheadBudget = '-0.1' is invalid")]
+    [InlineData("TrainMonitor:Probe:LanczsoSteps", "48", "TrainMonitor:Probe:LanczsoSteps = '48' is not a known setting; did you mean TrainMonitor:Probe:LanczosSteps?")]
+    [InlineData("TrainMonitor:Probes:LanczosSteps", "48", "TrainMonitor:Probes is not a known setting")]
+    [InlineData("TrainMonitor:Prometheus:Hots", "127.0.0.1", "TrainMonitor:Prometheus:Hots = '127.0.0.1' is not a known setting")]
+    [InlineData("TrainMonitor:RunName", " ", "TrainMonitor:RunName = ' ' is invalid")]
+    public async Task StartupFailureIsOneLineNamingTheKeyAndTheValue(string key, string value, string expected)
+    {
+        using var host = BuildHost(new Dictionary<string, string?> { [key] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public async Task EveryBoundSubSectionIsAKnownSetting()
+    {
+        // One key in each section an options class binds: none may be reported as unknown.
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["TrainMonitor:RunName"] = "known",
+            ["TrainMonitor:Enabled"] = "true",
+            ["TrainMonitor:Mode"] = "Inline",
+            ["TrainMonitor:HistoryLimit"] = "100",
+            ["TrainMonitor:Schedule:OverheadBudget"] = "0",
+            ["TrainMonitor:Probe:LanczosSteps"] = "8",
+            ["TrainMonitor:Probe:Frontier:MinimumShells"] = "4",
+            ["TrainMonitor:Regime:Window"] = "4",
+            ["TrainMonitor:Prometheus:Host"] = "localhost",
+        });
+
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task ConfigurationRootIsNotCheckedForUnknownKeys()
+    {
+        // Bound from the root, the monitor shares it with every environment variable and other library.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["RunName"] = "root" });
+        builder.Services.AddTrainMonitor(builder.Configuration);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
     [Fact]
     public async Task PortInUseFailsAtStartNamingThePort()
     {

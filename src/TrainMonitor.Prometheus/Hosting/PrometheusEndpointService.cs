@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,18 @@ internal sealed class PrometheusEndpointService(PrometheusSink sink, IOptions<Pr
             return Task.CompletedTask;
         }
 
-        _server = TrainMonitorMetricServer.Start(sink.Registry, settings.Port, settings.Host);
+        try
+        {
+            _server = TrainMonitorMetricServer.Start(sink.Registry, settings.Port, settings.Host);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Validation bound the port a moment ago; another process took it since, or the listener refuses what a
+            // socket accepts. Either way it is these two settings that must change, reported like any other bad setting.
+            throw new OptionsValidationException(Options.DefaultName, typeof(PrometheusExporterOptions),
+                [string.Create(CultureInfo.InvariantCulture, $"TrainMonitor:Prometheus:Port {settings.Port} on TrainMonitor:Prometheus:Host '{settings.Host}' cannot be served: {ex.Message}")]);
+        }
+
         logger.LogInformation("TrainMonitor metrics at {MetricsUrl}", _server.Url);
         return Task.CompletedTask;
     }

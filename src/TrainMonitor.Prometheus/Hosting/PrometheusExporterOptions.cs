@@ -11,6 +11,10 @@ public sealed class PrometheusExporterOptions
     /// </summary>
     public int Port { get; set; } = MonitorDefaults.MetricsPort(MSBuildDefaultsReader.FromAppContext) ?? TrainMonitorMetricServer.DefaultPort;
 
-    /// <summary>Address to listen on (default loopback <c>127.0.0.1</c>; <c>+</c> listens on every interface).</summary>
+    /// <summary>
+    /// Address to listen on (default loopback <c>127.0.0.1</c>; <c>+</c> listens on every interface): an IPv4 address or a
+    /// host name of this machine. Checked at start; the listener takes neither <c>0.0.0.0</c> (use <c>+</c>) nor an IPv6
+    /// literal such as <c>::1</c> (use a name that resolves to it).
+    /// </summary>
     public string Host { get; set; } = TrainMonitorMetricServer.DefaultHostname;
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -18,18 +17,14 @@ public static class PrometheusTrainMonitorBuilderExtensions
     /// <see cref="Metrics.DefaultRegistry"/>, which an ASP.NET app can serve with <c>app.MapMetrics()</c>) and serves
     /// them on a standalone endpoint, <c>http://127.0.0.1:9464/metrics</c> by default. On the default registry only the
     /// default collectors whose output passes <c>promtool check metrics</c> are kept (process metrics and the
-    /// application's own meters; docs/observability.md). Settings bind from the
-    /// <c>Prometheus</c> key of the monitor's section and are validated at start (a taken port fails start-up).
+    /// application's own meters; docs/observability.md). Settings bind from the <c>Prometheus</c> key of the monitor's
+    /// section and are validated at start (a taken port or a host that cannot be bound fails start-up, naming the key).
     /// </summary>
     public static ITrainMonitorBuilder AddPrometheusExporter(this ITrainMonitorBuilder builder, Action<PrometheusExporterOptions>? configure = null,
         CollectorRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<PrometheusExporterOptions>();
-        if (builder.Configuration is not null)
-        {
-            options.Bind(builder.Configuration.GetSection("Prometheus"));
-        }
+        var options = builder.BindSection<PrometheusExporterOptions>("Prometheus");
 
         if (configure is not null)
         {

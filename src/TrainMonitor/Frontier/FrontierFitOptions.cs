@@ -41,7 +41,7 @@ public sealed class FrontierFitOptions
 
     /// <summary>
     /// Shells whose energy is below this fraction of the peak shell's energy are left out of the fit and of the
-    /// unimodality test (default 1e-6; in (0, 1], 0 keeps every occupied shell).
+    /// unimodality test (default 1e-6; in [0, 1], 0 keeps every occupied shell).
     /// </summary>
     /// <remarks>
     /// Far above the frontier the energy falls as <c>exp(−λ/λ_f)</c> and soon reaches the round-off floor of the

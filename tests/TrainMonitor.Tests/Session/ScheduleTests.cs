@@ -134,6 +134,8 @@ public sealed class ScheduleTests
         Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => new LogSpacedSchedule(1, double.PositiveInfinity)).ParamName);
         Assert.Equal("fraction", Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1), 0)).ParamName);
         Assert.Equal("fraction", Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1), double.NaN)).ParamName);
+        Assert.Equal("fraction", Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1), 1)).ParamName);
+        Assert.Equal("fraction", Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1), 7)).ParamName);
         Assert.Equal("inner", Assert.Throws<ArgumentNullException>(() => new OverheadBudgetSchedule(null!, 0.1)).ParamName);
         Assert.Contains("greater than 1", Assert.Throws<ArgumentOutOfRangeException>(() => new LogSpacedSchedule(1, 0.5)).Message);
     }

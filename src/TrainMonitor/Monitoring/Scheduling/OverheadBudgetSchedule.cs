@@ -26,13 +26,14 @@ public sealed class OverheadBudgetSchedule : IProbeSchedule
     public const double DefaultFraction = 0.05;
 
     /// <summary>Wraps <paramref name="inner"/> with a budget of <paramref name="fraction"/> of the training time.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fraction"/> is not a finite number &gt; 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fraction"/> does not lie in (0, 1).</exception>
     public OverheadBudgetSchedule(IProbeSchedule inner, double fraction = DefaultFraction)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        if (!(fraction > 0) || !double.IsFinite(fraction))
+        // A share of 1 or more of the training time caps nothing; it is a percentage misread as a fraction.
+        if (!(fraction > 0 && fraction < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, $"{nameof(fraction)} must be a finite number greater than 0.");
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, $"{nameof(fraction)} must lie in (0, 1).");
         }
 
         Inner = inner;

@@ -20,7 +20,8 @@ public sealed class ScheduleOptions
 
     /// <summary>
     /// Largest share of training time probes may take (default <see cref="OverheadBudgetSchedule.DefaultFraction"/> = 0.05;
-    /// 0 disables the budget). A due probe beyond the budget is postponed, not dropped (see <see cref="OverheadBudgetSchedule"/>).
+    /// a fraction in [0, 1): 0 disables the budget, and a share of 1 or more would cap nothing a run can reach, so it is
+    /// rejected as a misreading, e.g. 5 meant as 5 %). A due probe beyond the budget is postponed, not dropped (see <see cref="OverheadBudgetSchedule"/>).
     /// The default is a first choice; the issue "Performance" measures the overhead it gives.
     /// </summary>
     public double OverheadBudget { get; set; } = OverheadBudgetSchedule.DefaultFraction;
@@ -48,9 +49,10 @@ public sealed class ScheduleOptions
             throw new ArgumentOutOfRangeException($"Schedule.{nameof(LogSpacingFactor)}", LogSpacingFactor, $"Schedule.{nameof(LogSpacingFactor)} must be a finite number greater than 1.");
         }
 
-        if (!(OverheadBudget >= 0) || !double.IsFinite(OverheadBudget))
+        if (!(OverheadBudget >= 0 && OverheadBudget < 1))
         {
-            throw new ArgumentOutOfRangeException($"Schedule.{nameof(OverheadBudget)}", OverheadBudget, $"Schedule.{nameof(OverheadBudget)} must be a finite fraction ≥ 0 (0 disables the budget).");
+            throw new ArgumentOutOfRangeException($"Schedule.{nameof(OverheadBudget)}", OverheadBudget,
+                $"Schedule.{nameof(OverheadBudget)} is a fraction of the training time and must lie in [0, 1) (0 disables the budget, 0.05 is 5 %).");
         }
     }
 
