@@ -43,7 +43,6 @@ public sealed class ServedPageTests : IDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["TrainMonitor:RunName"] = "served",
-            ["TrainMonitor:OutputDirectory"] = _directory,
             ["TrainMonitor:Schedule:Kind"] = "EveryNSteps",
             ["TrainMonitor:Schedule:ProbeInterval"] = "1",
             ["TrainMonitor:Probe:LanczosSteps"] = "8",
