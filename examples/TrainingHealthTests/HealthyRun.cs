@@ -16,7 +16,10 @@ public sealed class HealthyRun : IAsyncLifetime
 
     public MonitoredRun Run { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Run = await TrainAsync(Steps, HealthSettings.Options(runName: "mlp-teacher-reference"));
+
+    /// <summary>The reference training for <paramref name="steps"/> steps, monitored with <paramref name="options"/>.</summary>
+    internal static async Task<MonitoredRun> TrainAsync(long steps, MonitoredTrainingOptions options)
     {
         using var task = new TeacherTask();
         using var model = task.CreateModel(width: 128, seed: 1);
@@ -28,8 +31,7 @@ public sealed class HealthyRun : IAsyncLifetime
             Batches = task.Batches,
         };
 
-        Run = await MonitoredTraining.RunAsync(model, training, task.Probe, ErrorFunctions.SquaredError, Steps,
-            HealthSettings.Options(runName: "mlp-teacher-reference"));
+        return await MonitoredTraining.RunAsync(model, training, task.Probe, ErrorFunctions.SquaredError, steps, options);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -11,8 +11,8 @@ namespace TrainingHealthTests;
 /// Margins, measured on seeds 1–3 of this setup (model and data seeds): the error energy fell by a factor of 1500–4000
 /// over 1024 steps (required: 100); from step 64 on it fell as t^(−0.87) to t^(−1.02) (required: t^(−0.5)); the kernel
 /// velocity peaked at 0.034–0.041 per unit ln t (feature_learning needs more than 0.02); no probe was lazy_stagnant.
-/// The tracker calls step 16 unstable (the error energy rose by 59 % from step 8: a momentum overshoot); the suite does
-/// not require stability at every probe.
+/// The error energy rises by 59 % from step 8 to 16 (a momentum overshoot); since the tracker asks growth to be sustained
+/// over two window probes, that rebound is no longer called unstable (it stays below the energy at step 4).
 /// The frontier-advance assertion is not used. The quantile frontier is reported at every probe (the fit is undetermined at
 /// all 11: the profile is certified multimodal) and fell 1.41 decades from step 1 to 1024 on seed 1, but not
 /// monotonically: 0.0072 at step 512, 0.041 at 1024, as the last of the error moves to the top of the spectrum. A 1-decade

@@ -57,6 +57,20 @@ public sealed partial class SummaryCommandTests
     }
 
     [Fact]
+    public async Task Summary_lists_the_regime_changes_and_counts_the_alerting_probes()
+    {
+        using var dir = new TemporaryDirectory();
+        var snapshots = await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: 10);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        string Step(int probe) => snapshots[probe].Step.ToString("N0", CultureInfo.InvariantCulture);
+        Assert.Contains($"Regime changed 3 times: warming_up → feature_learning at step {Step(2)} → lazy_progressing at step {Step(5)} → " +
+            $"lazy_stagnant at step {Step(8)}; 0 of 10 probes unstable, 2 lazy_stagnant.", Unwrapped(result.Output));
+    }
+
+    [Fact]
     public async Task Summary_says_how_far_the_frontier_moved_from_the_first_to_the_last_determined_probe()
     {
         using var dir = new TemporaryDirectory();

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using TrainMonitor.Cli.Formatting;
 using TrainMonitor.Monitoring;
 using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Reports;
 
@@ -49,6 +50,29 @@ internal static partial class SummaryColumns
     /// </summary>
     public static string? FrontierUndetermined(IReadOnlyList<ProbeSnapshot> snapshots) =>
         Undetermined("Frontier", snapshots, s => s.Frontier.Reason);
+
+    /// <summary>
+    /// "Regime changed N times: a → b at step s → …" (at most the first ten changes listed), with how many probes were
+    /// unstable or lazy_stagnant: what a flapping alert would page on.
+    /// </summary>
+    public static string RegimeChanges(IReadOnlyList<ProbeSnapshot> snapshots)
+    {
+        var changes = new List<string>();
+        for (var i = 1; i < snapshots.Count; i++)
+        {
+            if (snapshots[i].Assessment.Regime != snapshots[i - 1].Assessment.Regime)
+            {
+                changes.Add($"{snapshots[i].Assessment.Regime.ToWireName()} at step {NumberText.Step(snapshots[i].Step)}");
+            }
+        }
+
+        var unstable = snapshots.Count(s => s.Assessment.Regime == TrainingRegime.Unstable);
+        var stagnant = snapshots.Count(s => s.Assessment.Regime == TrainingRegime.LazyStagnant);
+        var list = changes.Count == 0 ? string.Empty
+            : ": " + snapshots[0].Assessment.Regime.ToWireName() + " → " + string.Join(" → ", changes.Take(10)) + (changes.Count > 10 ? " → …" : string.Empty);
+        var noun = changes.Count == 1 ? "time" : "times";
+        return $"Regime changed {changes.Count} {noun}{list}; {unstable} of {snapshots.Count} probes unstable, {stagnant} lazy_stagnant.";
+    }
 
     /// <summary>
     /// How far the quantile frontier moved over the run: "Frontier λ_f determined at N of M probes; from X at step a to Y at

@@ -36,6 +36,7 @@ internal static class SummaryTable
         console.Write(table);
         console.MarkupLineInterpolated($"[grey]{SummaryColumns.Legend(run.Snapshots)}[/]");
         console.MarkupLineInterpolated($"Final regime: [bold]{last.Assessment.Regime.ToWireName()}[/] — {last.Assessment.Reason}");
+        console.MarkupLineInterpolated($"{SummaryColumns.RegimeChanges(run.Snapshots)}");
         if (SummaryColumns.MethodCounts(run.Snapshots) is { } methods)
         {
             console.MarkupLineInterpolated($"Batch spectra by method: {methods}");

@@ -30,6 +30,16 @@ public sealed class RegimeThresholds
     public int Window { get; set; } = 4;
 
     /// <summary>
+    /// Smallest gap in ln t between two probes of the window (default 0.3, i.e. 35 % more steps). A probe closer than
+    /// this to the latest probe of the window replaces it rather than adding one, so the window covers at least
+    /// (<see cref="Window"/> − 1)·0.3 of ln t however densely the run is probed, and the energy growth, the kernel
+    /// distance and the slopes compare probes far enough apart to rise above the probe-to-probe noise of stochastic
+    /// training. The default log-spaced schedules (factor 1.5 or 2: 0.41 and 0.69 apart) are unaffected. Finite, ≥ 0
+    /// (0 keeps every probe, as before this setting existed).
+    /// </summary>
+    public double MinimumLogSpacing { get; set; } = 0.3;
+
+    /// <summary>
     /// Kernel distance S per unit of ln t above which the kernel counts as moving, i.e. the run is feature
     /// learning (default 1e-3). Finite and ≥ 0.
     /// </summary>
@@ -58,16 +68,19 @@ public sealed class RegimeThresholds
     public double EnergyStallExponent { get; set; } = 0.1;
 
     /// <summary>
-    /// Consecutive stalled probes (kernel not moving and frontier stalled) before the run is reported
+    /// Consecutive stalled window probes (kernel not moving, frontier stalled and the error energy not falling) before the run is reported
     /// <see cref="TrainingRegime.LazyStagnant"/> (default 3). With the default <see cref="Window"/> of 4 this
     /// spans most of a window, so one noisy frontier fit does not raise the alert. At least 1.
     /// </summary>
     public int StagnationProbes { get; set; } = 3;
 
     /// <summary>
-    /// Relative growth of the error energy between two consecutive probes above which the run is
-    /// <see cref="TrainingRegime.Unstable"/> (default 0.05, i.e. 5 %). Growth by a few percent can be the noise of
-    /// stochastic training on a fixed probe set; sustained divergence exceeds it quickly. Finite and ≥ 0.
+    /// Relative growth of the error energy above which the run is <see cref="TrainingRegime.Unstable"/> (default 0.05,
+    /// i.e. 5 %), when it holds against both of the window's two previous probes (each at least
+    /// <see cref="MinimumLogSpacing"/> back): sustained growth, not one rebound off a low, which stochastic training on a
+    /// fixed probe set produces (measured: a momentum overshoot of 12 % on the reference MLP probed every 8 steps).
+    /// Divergence exceeds it at once; a non-finite energy and η·λ_max ≥ <see cref="StabilityMarginLimit"/> need no
+    /// history. Finite and ≥ 0.
     /// </summary>
     public double EnergyGrowthTolerance { get; set; } = 0.05;
 
@@ -91,6 +104,11 @@ public sealed class RegimeThresholds
         if (Window < 2)
         {
             throw Invalid(nameof(Window), Window, "must be at least 2 (a slope needs two probes)");
+        }
+
+        if (!(MinimumLogSpacing >= 0.0) || double.IsInfinity(MinimumLogSpacing))
+        {
+            throw Invalid(nameof(MinimumLogSpacing), MinimumLogSpacing, "must be finite and ≥ 0 (a gap in ln t)");
         }
 
         if (!(KernelVelocityThreshold >= 0.0) || double.IsInfinity(KernelVelocityThreshold))

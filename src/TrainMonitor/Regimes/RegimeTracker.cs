@@ -26,19 +26,23 @@ namespace TrainMonitor.Regimes;
 /// <para><b>Regime</b>, first rule that applies: <see cref="TrainingRegime.Unstable"/> when the error energy is not finite
 /// (a diverged run, from the first such probe, warm-up or not); <see cref="TrainingRegime.WarmingUp"/> while fewer than
 /// <see cref="RegimeThresholds.MinimumProbes"/> probes have been seen; <see cref="TrainingRegime.Unstable"/> when
-/// η·λ_max ≥ <see cref="RegimeThresholds.StabilityMarginLimit"/>, or the error energy grew by
-/// more than <see cref="RegimeThresholds.EnergyGrowthTolerance"/> since the previous probe;
+/// η·λ_max ≥ <see cref="RegimeThresholds.StabilityMarginLimit"/>, or the error energy exceeds both previous window slots by
+/// more than <see cref="RegimeThresholds.EnergyGrowthTolerance"/> (sustained growth, not one rebound);
 /// <see cref="TrainingRegime.FeatureLearning"/> when the kernel velocity exceeds
 /// <see cref="RegimeThresholds.KernelVelocityThreshold"/>; <see cref="TrainingRegime.LazyStagnant"/> when the last
 /// <see cref="RegimeThresholds.StagnationProbes"/> probes were all stalled; otherwise
 /// <see cref="TrainingRegime.LazyProgressing"/>. A probe is stalled when the kernel is not moving (velocity at or below
 /// the threshold, or unknown for want of sketches — then the decision rests on the frontier and energy alone, and the
-/// reason says so) and the frontier is stalled: c &lt; <see cref="RegimeThresholds.FrontierStallVelocity"/>, or, when
-/// c is unknown because the frontier is undetermined, the measured loss exponent is below
-/// <see cref="RegimeThresholds.EnergyStallExponent"/>. Stalled probes are counted whatever the regime reported.</para>
+/// reason says so) and learning has stopped: c &lt; <see cref="RegimeThresholds.FrontierStallVelocity"/> and the measured
+/// loss exponent is below <see cref="RegimeThresholds.EnergyStallExponent"/> (or unknown), or, when c is unknown because
+/// the frontier is undetermined, the loss exponent alone is below it. Stalled probes are counted whatever the regime reported.</para>
+/// <para><b>Window</b>: probes closer than <see cref="RegimeThresholds.MinimumLogSpacing"/> in ln t to the latest probe of
+/// the window replace it instead of being added, so a densely probed run (every N steps, late in training) is judged over
+/// the same stretch of ln t as a log-spaced one, and each comparison spans enough training for its change to exceed the
+/// noise of stochastic gradients. Stalled probes are counted per window slot.</para>
 /// <para><b>Memory</b> is bounded: the tracker keeps a ring of <see cref="RegimeThresholds.Window"/> small records
-/// (step, energy, frontier, tail exponent, kernel distance) and two sketches (the first and the most recent), however
-/// long the run.</para>
+/// (step, energy, frontier, tail exponent, kernel distance, and the probe's sketch) and the first sketch, however long
+/// the run.</para>
 /// <para>Thread-safe: <see cref="Observe"/> calls are serialised and the properties may be read from any thread.</para>
 /// </remarks>
 public sealed class RegimeTracker
@@ -50,9 +54,9 @@ public sealed class RegimeTracker
     private int _ringCount;
     private long _lastStep;
     private KernelSketch? _firstSketch;
-    private KernelSketch? _lastSketch;
-    private double _lastSketchLogStep;
     private int _stalledProbes;
+    private int _stalledCommitted;
+    private int _stalledBeforeLast;
     private int _probeCount;
     private TrainingRegime _current = TrainingRegime.WarmingUp;
 
@@ -101,14 +105,21 @@ public sealed class RegimeTracker
         }
     }
 
-    /// <summary>Number of kernel sketches held (0, 1 or 2: the first and the most recent).</summary>
+    /// <summary>Number of kernel sketches held: the first and those of the window's records (at most Window + 1).</summary>
     internal int RetainedSketches
     {
         get
         {
             lock (_gate)
             {
-                return (_firstSketch is null ? 0 : 1) + (_lastSketch is null || ReferenceEquals(_lastSketch, _firstSketch) ? 0 : 1);
+                var held = 0;
+                for (var i = 0; i < _ringCount; i++)
+                {
+                    var s = RecordAt(i).Sketch;
+                    held += s is not null && !ReferenceEquals(s, _firstSketch) ? 1 : 0;
+                }
+
+                return held + (_firstSketch is null ? 0 : 1);
             }
         }
     }
@@ -161,7 +172,15 @@ public sealed class RegimeTracker
     {
         var t = _thresholds;
         var logStep = Math.Log(o.Step);
-        var previousEnergy = _ringCount > 0 ? RecordAt(_ringCount - 1).Energy : double.NaN;
+        // A probe closer than MinimumLogSpacing in ln t to the latest slot of the window is judged in that slot's place
+        // but not kept (the slot is restored afterwards): the window's slots stay at least that far apart however densely
+        // the run is probed, and every comparison (energy growth, kernel distance, slopes) is between probes far enough
+        // apart for the change to exceed the probe-to-probe noise of stochastic training — a dense schedule would
+        // otherwise divide that noise by a tiny Δln t.
+        var replaceLast = _ringCount >= 2 && logStep - RecordAt(_ringCount - 1).LogStep < _thresholds.MinimumLogSpacing;
+        var predecessorCount = replaceLast ? _ringCount - 1 : _ringCount;
+        var previousEnergy = predecessorCount > 0 ? RecordAt(predecessorCount - 1).Energy : double.NaN;
+        var earlierEnergy = predecessorCount > 1 ? RecordAt(predecessorCount - 2).Energy : double.NaN;
 
         // Kernel distances: never throw for a sketch problem during a run, say why instead.
         var distance = double.NaN;
@@ -177,24 +196,38 @@ public sealed class RegimeTracker
         {
             var first = _firstSketch ?? sketch;
             fromFirst = SafeDistance(first, sketch, "the first sketch", out var firstNote);
-            if (_lastSketch is not null)
+            for (var i = predecessorCount - 1; i >= 0; i--)
             {
-                distance = SafeDistance(_lastSketch, sketch, "the previous sketch", out kernelNote);
-                span = logStep - _lastSketchLogStep;
+                if (RecordAt(i).Sketch is { } previous)
+                {
+                    distance = SafeDistance(previous, sketch, "the previous sketch", out kernelNote);
+                    span = logStep - RecordAt(i).LogStep;
+                    break;
+                }
             }
 
             kernelNote ??= firstNote;
         }
 
         // Commit the probe (everything below is arithmetic that cannot fail).
-        Push(new ProbeRecord(logStep, o.ErrorEnergy, o.FrontierLambda, o.TailExponent, distance, span));
+        var record = new ProbeRecord(logStep, o.ErrorEnergy, o.FrontierLambda, o.TailExponent, distance, span, sketch);
+        var lastSlot = _ringCount > 0 ? (_ringStart + _ringCount - 1) % _ring.Length : 0;
+        var keptLast = _ring[lastSlot];
+        if (replaceLast)
+        {
+            _ring[lastSlot] = record;
+        }
+        else
+        {
+            _stalledBeforeLast = _stalledCommitted;
+            Push(record);
+        }
+
         _lastStep = o.Step;
         _probeCount++;
         if (sketch is not null)
         {
             _firstSketch ??= sketch;
-            _lastSketch = sketch;
-            _lastSketchLogStep = logStep;
         }
 
         var kernelVelocity = KernelVelocity();
@@ -205,13 +238,26 @@ public sealed class RegimeTracker
         var margin = o.LearningRate is { } eta && double.IsFinite(eta) && double.IsFinite(o.LambdaMax) ? eta * o.LambdaMax : double.NaN;
 
         var kernelMoving = kernelVelocity > t.KernelVelocityThreshold;
+        // A stall is learning that stopped: the frontier does not advance *and* the error energy does not fall. A frontier
+        // that holds still while the energy keeps falling (measured on a dense QuickStart run: λ_f flat for 120k steps
+        // while E fell as t^−0.6) is progress at every eigenvalue at once, not stagnation.
+        var energyStalled = !(measured >= t.EnergyStallExponent);
         var frontierStalled = double.IsFinite(frontierVelocity)
-            ? frontierVelocity < t.FrontierStallVelocity
+            ? frontierVelocity < t.FrontierStallVelocity && energyStalled
             : measured < t.EnergyStallExponent;
         var stalled = !kernelMoving && frontierStalled;
-        _stalledProbes = stalled ? _stalledProbes + 1 : 0;
+        // Counted per slot of the window: a probe judged in the latest slot's place counts as that slot.
+        _stalledProbes = stalled ? _stalledBeforeLast + 1 : 0;
+        if (replaceLast)
+        {
+            _ring[lastSlot] = keptLast;
+        }
+        else
+        {
+            _stalledCommitted = _stalledProbes;
+        }
 
-        var (regime, reason) = Decide(o, previousEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving);
+        var (regime, reason) = Decide(o, previousEnergy, earlierEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving);
         if (kernelNote is not null && !reason.Contains(kernelNote, StringComparison.Ordinal))
         {
             reason = $"{reason} [{kernelNote}]";
@@ -233,7 +279,7 @@ public sealed class RegimeTracker
     }
 
     private (TrainingRegime Regime, string Reason) Decide(
-        RegimeObservation o, double previousEnergy, double margin, double kernelVelocity, string? kernelNote,
+        RegimeObservation o, double previousEnergy, double earlierEnergy, double margin, double kernelVelocity, string? kernelNote,
         double frontierVelocity, double measured, bool kernelMoving)
     {
         var t = _thresholds;
@@ -255,10 +301,13 @@ public sealed class RegimeTracker
             instability.Add($"stability margin η·λ_max = {F(margin)} ≥ {F(t.StabilityMarginLimit)}");
         }
 
-        if (double.IsFinite(previousEnergy) && o.ErrorEnergy > previousEnergy * (1.0 + t.EnergyGrowthTolerance))
+        // Sustained growth, not a bump: above the tolerance against both of the window's two previous slots (each at least
+        // MinimumLogSpacing back), so one rebound off a lucky low — SGD noise, a momentum overshoot — is not instability.
+        if (double.IsFinite(previousEnergy) && o.ErrorEnergy > previousEnergy * (1.0 + t.EnergyGrowthTolerance)
+            && !(o.ErrorEnergy <= earlierEnergy * (1.0 + t.EnergyGrowthTolerance)))
         {
             var growth = previousEnergy > 0.0 ? $"grew by {F(100.0 * (o.ErrorEnergy / previousEnergy - 1.0))} %" : "grew from 0";
-            instability.Add($"error energy {growth} since the previous probe (tolerance {F(100.0 * t.EnergyGrowthTolerance)} %)");
+            instability.Add($"error energy {growth} since the previous probe and stays above the one before by more than the tolerance ({F(100.0 * t.EnergyGrowthTolerance)} %)");
         }
 
         if (instability.Count > 0)
@@ -275,7 +324,8 @@ public sealed class RegimeTracker
             ? $"kernel velocity {F(kernelVelocity)} ≤ {F(t.KernelVelocityThreshold)}"
             : $"kernel not judged ({kernelNote ?? "fewer than two sketched probes in the window"}), decided from frontier and energy alone";
         var frontier = double.IsFinite(frontierVelocity)
-            ? $"frontier velocity {F(frontierVelocity)} {(frontierVelocity < t.FrontierStallVelocity ? "<" : "≥")} {F(t.FrontierStallVelocity)}"
+            ? $"frontier velocity {F(frontierVelocity)} {(frontierVelocity < t.FrontierStallVelocity ? "<" : "≥")} {F(t.FrontierStallVelocity)}" +
+              (double.IsFinite(measured) ? $", loss exponent {F(measured)} {(measured < t.EnergyStallExponent ? "<" : "≥")} {F(t.EnergyStallExponent)}" : ", loss exponent unknown")
             : double.IsFinite(measured)
                 ? $"frontier undetermined and loss exponent {F(measured)} {(measured < t.EnergyStallExponent ? "<" : "≥")} {F(t.EnergyStallExponent)}"
                 : "frontier undetermined and loss exponent unknown";
@@ -406,5 +456,6 @@ public sealed class RegimeTracker
     private static string F(double x) => (x == 0.0 ? 0.0 : x).ToString("G3", CultureInfo.InvariantCulture);
 
     /// <summary>What the tracker keeps of one probe. KernelDistance is to the previous sketched probe, KernelSpan the Δln t to it.</summary>
-    private readonly record struct ProbeRecord(double LogStep, double Energy, double Frontier, double TailExponent, double KernelDistance, double KernelSpan);
+    private readonly record struct ProbeRecord(double LogStep, double Energy, double Frontier, double TailExponent, double KernelDistance, double KernelSpan,
+        KernelSketch? Sketch);
 }

@@ -24,7 +24,10 @@ public sealed class DivergingRunTests
         using var y = randn(16, SessionFixtures.Outputs);
         using var optimizer = optim.SGD(model.parameters(), 0.05);
         var sink = new RecordingSink();
-        var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, SessionFixtures.EveryN(5), [sink]);
+        var options = SessionFixtures.EveryN(5);
+        // Random targets: the held-out error may rise by more than 5 % between probes; this test is about divergence alone.
+        options.Regime.EnergyGrowthTolerance = 10;
+        var monitor = TrainingMonitor.Attach(model, probe, SessionFixtures.SquaredError, options, [sink]);
         for (var step = 1; step <= 30; step++)
         {
             using var scope = NewDisposeScope();
