@@ -117,8 +117,10 @@ public sealed record QuantileFrontier
             return new QuantileFrontier(fraction, estimate, estimate, estimate, true, null);
         }
 
-        var lower = CertifiedLower(measure, floor, fraction, total, estimate);
-        var upper = CertifiedUpper(measure, floor, fraction, total, estimate);
+        // The null energy's bounds enter both ends' conditions; one Radau evaluation at the floor serves both.
+        var nullBounds = GaussRadauBounds.Evaluate(measure, floor);
+        var lower = CertifiedLower(measure, floor, nullBounds, fraction, total, estimate);
+        var upper = CertifiedUpper(measure, nullBounds, fraction, total, estimate);
         return new QuantileFrontier(fraction, estimate, Math.Min(lower, estimate), Math.Max(upper, estimate), false, null);
     }
 
@@ -171,9 +173,9 @@ public sealed record QuantileFrontier
 
     private static bool IsNonNull(double node, double floor) => node >= floor && node > 0;
 
-    private static double CertifiedLower(SpectralMeasure measure, double floor, double fraction, double total, double estimate)
+    private static double CertifiedLower(SpectralMeasure measure, double floor, CumulativeMassBounds nullBounds, double fraction, double total,
+        double estimate)
     {
-        var nullBounds = GaussRadauBounds.Evaluate(measure, floor);
         bool CertainlyHolds(double lambda) => total - GaussRadauBounds.Evaluate(measure, lambda).Upper >= fraction * (total - nullBounds.Lower);
 
         var bottom = floor > 0 ? floor : SmallestPositiveNode(measure);
@@ -199,9 +201,8 @@ public sealed record QuantileFrontier
         return Bisect(low, high, CertainlyHolds);
     }
 
-    private static double CertifiedUpper(SpectralMeasure measure, double floor, double fraction, double total, double estimate)
+    private static double CertifiedUpper(SpectralMeasure measure, CumulativeMassBounds nullBounds, double fraction, double total, double estimate)
     {
-        var nullBounds = GaussRadauBounds.Evaluate(measure, floor);
         bool CertainlyFails(double lambda) => total - GaussRadauBounds.Evaluate(measure, lambda).Lower < fraction * (total - nullBounds.Upper);
 
         var ceiling = SearchCeilingFactor * measure.LambdaMax;
