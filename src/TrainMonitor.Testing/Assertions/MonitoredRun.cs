@@ -76,13 +76,36 @@ public sealed class MonitoredRun
         return new MonitoredRun(name, Array.AsReadOnly(list), Array.AsReadOnly(failureList), steps, artifacts);
     }
 
-    /// <summary>The run recorded in a JSON-lines file (probe failures are not in that file, so the loaded run has none).</summary>
+    /// <summary>
+    /// The last run recorded in a JSON-lines file (probe failures are not in that file, so the loaded run has none). The
+    /// sink appends every rerun to the same file; the last run is the snapshots carrying the last line's <c>run_id</c>, or,
+    /// in files written before run ids, those after the last place where the step stops increasing.
+    /// </summary>
     public static async Task<MonitoredRun> LoadAsync(string jsonLinesPath, CancellationToken ct = default)
     {
         var snapshots = await JsonLinesReader.ReadAllAsync(jsonLinesPath, ct).ConfigureAwait(false);
         var path = Path.GetFullPath(jsonLinesPath);
-        return FromSnapshots(snapshots,
+        return FromSnapshots(LastRun(snapshots),
             artifacts: new RunArtifacts(Path.GetDirectoryName(path) ?? ".", path, null, null, null, null));
+    }
+
+    private static IReadOnlyList<ProbeSnapshot> LastRun(IReadOnlyList<ProbeSnapshot> snapshots)
+    {
+        if (snapshots.Count == 0)
+        {
+            return snapshots;
+        }
+
+        var start = snapshots.Count - 1;
+        var id = snapshots[^1].RunId;
+        while (start > 0 && (id is not null
+                   ? snapshots[start - 1].RunId == id
+                   : snapshots[start - 1].RunId is null && snapshots[start - 1].Step < snapshots[start].Step))
+        {
+            start--;
+        }
+
+        return snapshots.Skip(start).ToArray();
     }
 
     /// <summary>
