@@ -77,7 +77,7 @@ public static class SpectralProbe
         // parameters are what the products round in).
         var modelDtype = FloatPrecision.Coarsest(model.parameters().Where(p => p.requires_grad && p.is_floating_point()).Select(p => p.dtype));
         using var guard = new ProbeGuard(model);
-        if (NonFiniteErrorEnergy(model, batches, error, options.FrontierEnergyFraction) is { } diverged)
+        if (NonFiniteErrorEnergy(model, batches, error, options) is { } diverged)
         {
             return diverged;
         }
@@ -92,7 +92,7 @@ public static class SpectralProbe
     /// One forward pass per batch, without a graph; null when every batch's errors are finite.
     /// </summary>
     private static SpectralProbeResult? NonFiniteErrorEnergy(nn.Module<Tensor, Tensor> model, IReadOnlyList<ProbeBatch> batches, ErrorFunction error,
-        double energyFraction)
+        SpectralProbeOptions options)
     {
         var stopwatch = Stopwatch.StartNew();
         var energies = new double[batches.Count];
@@ -110,7 +110,7 @@ public static class SpectralProbe
             }
         }
 
-        return finite ? null : SpectralProbeResult.NonFinite(energies.Average(), entries, stopwatch.Elapsed, energyFraction);
+        return finite ? null : SpectralProbeResult.NonFinite(energies.Average(), entries, stopwatch.Elapsed, options);
     }
 
     /// <summary>

@@ -32,14 +32,14 @@ public sealed class SpectralProbeResult
     private readonly double? _nonFiniteEnergy;
 
     /// <summary>The probe of a model whose errors are not finite: an empty measure, both frontiers undetermined.</summary>
-    internal static SpectralProbeResult NonFinite(double errorEnergy, int errorEntries, TimeSpan duration, double energyFraction)
+    internal static SpectralProbeResult NonFinite(double errorEnergy, int errorEntries, TimeSpan duration, SpectralProbeOptions options)
     {
         const string reason = "the error energy is not finite (the run diverged)";
         var measure = new SpectralMeasure(JacobiMatrix.Empty);
-        var profile = ShellProfile.Compute(measure, ShellGrid.Default, NullFloor.Default);
+        var profile = ShellProfile.Compute(measure, new ShellGrid(options.ShellRatio), NullFloor.Default);
         var energy = double.IsFinite(errorEnergy) ? double.NaN : errorEnergy;
         return new SpectralProbeResult(measure, profile, FrontierEstimate.Undetermined(reason, 0, null),
-            QuantileFrontier.Undetermined(energyFraction, reason), null, 0, errorEntries, duration, energy);
+            QuantileFrontier.Undetermined(options.FrontierEnergyFraction, reason), null, 0, errorEntries, duration, energy);
     }
 
     private SpectralProbeResult(SpectralMeasure measure, ShellProfile profile, FrontierEstimate frontier, QuantileFrontier quantileFrontier,
