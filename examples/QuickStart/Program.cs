@@ -1,6 +1,7 @@
 // QuickStart: a small MLP trained on a synthetic power-law teacher with TrainMonitor hosted next to it.
 // Serilog writes the monitor's structured events to the console and to a compact-JSON file; Prometheus metrics
 // are served on http://127.0.0.1:9464/metrics while the run goes; the probes land in a JSON-lines file.
+
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -13,8 +14,9 @@ using Serilog.Formatting.Compact;
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Hosting;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
+using TrainMonitor.Outputs.Reporting;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using static TorchSharp.torch;

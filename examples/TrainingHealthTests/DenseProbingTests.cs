@@ -1,5 +1,5 @@
-using TrainMonitor.Monitoring;
 using TrainMonitor.Regimes;
+using TrainMonitor.Scheduling;
 using TrainMonitor.Testing;
 
 namespace TrainingHealthTests;

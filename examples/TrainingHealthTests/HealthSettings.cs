@@ -1,4 +1,4 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Session;
 using TrainMonitor.Testing;
 
 namespace TrainingHealthTests;

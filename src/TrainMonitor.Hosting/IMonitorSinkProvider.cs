@@ -1,4 +1,4 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 
 namespace TrainMonitor.Hosting;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
 
 namespace TrainMonitor.Hosting;
 

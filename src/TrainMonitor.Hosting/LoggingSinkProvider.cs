@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.Logging;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.Logging;
 
 namespace TrainMonitor.Hosting;
 

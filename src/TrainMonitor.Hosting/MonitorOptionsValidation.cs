@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Options;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Frontier;
+using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
+using TrainMonitor.Session;
 
 namespace TrainMonitor.Hosting;
 

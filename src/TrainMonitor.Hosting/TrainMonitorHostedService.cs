@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Hosting;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TrainMonitor.Hosting;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Session;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Session;
 
 namespace TrainMonitor.Hosting;
 

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Prometheus;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
+using TrainMonitor.Session;
 using static TrainMonitor.Prometheus.PrometheusMetricNames;
 
 namespace TrainMonitor.Prometheus;

@@ -3,6 +3,7 @@ using System.Globalization;
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Operators;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 using static TorchSharp.torch;
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
 using TrainMonitor.Operators;
+using TrainMonitor.Operators.Gram;
 using TrainMonitor.Probing;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 using static TorchSharp.torch;
 

@@ -1,8 +1,10 @@
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Operators;
+using TrainMonitor.Operators.Gram;
 using TrainMonitor.Probing;
 using TrainMonitor.Spectral;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Benchmarks;

@@ -1,8 +1,15 @@
 using System.Diagnostics;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Frontier;
+using TrainMonitor.Kernel;
+using TrainMonitor.Operators;
+using TrainMonitor.Operators.Gram;
 using TrainMonitor.Probing;
+using TrainMonitor.Session;
+using TrainMonitor.Shells;
+using TrainMonitor.Spectral;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Benchmarks;
@@ -275,26 +282,26 @@ internal static class OverheadSuite
 
         using var guard = new ProbeGuard(model);
         var forward = Time(() => { using var s = NewDisposeScope(); ErrorFunctions.SquaredError.Compute(model.call(batch.Input), batch.Target); });
-        var gram = Time(() => { using var s = NewDisposeScope(); using var op = TrainMonitor.Operators.GramErrorOperator.ForModel(model, batch.Input, batch.Target, ErrorFunctions.SquaredError); });
-        using var op = TrainMonitor.Operators.GramErrorOperator.ForModel(model, batch.Input, batch.Target, ErrorFunctions.SquaredError);
+        var gram = Time(() => { using var s = NewDisposeScope(); using var op = TrainMonitor.Operators.Gram.GramErrorOperator.ForModel(model, batch.Input, batch.Target, ErrorFunctions.SquaredError); });
+        using var op = TrainMonitor.Operators.Gram.GramErrorOperator.ForModel(model, batch.Input, batch.Target, ErrorFunctions.SquaredError);
         var eigh = Time(() => { using var s = NewDisposeScope(); linalg.eigh(op.Matrix); });
         var measure = Time(() => { using var s = NewDisposeScope(); TrainMonitor.Spectral.ExactSpectralMeasure.Of(op); });
         var jacobi = TrainMonitor.Spectral.ExactSpectralMeasure.Of(op);
-        var plan = Time(() => TrainMonitor.Operators.GramPlan.TryCreate(model, out _));
+        var plan = Time(() => TrainMonitor.Operators.Gram.GramPlan.TryCreate(model, out _));
         var reconstruct = Time(() => TrainMonitor.Spectral.JacobiMatrix.FromDiscreteMeasure(jacobi.GaussRule().Nodes, jacobi.GaussRule().Weights));
         var whole = Time(() => SpectralProbe.Run(model, probeSet.Batches, ErrorFunctions.SquaredError, new MonitorOptions().Probe));
         var wholeNoSketch = Time(() => SpectralProbe.Run(model, probeSet.Batches, ErrorFunctions.SquaredError, new SpectralProbeOptions { SketchVectors = 0 }));
         Console.WriteLine(FormattableString.Invariant($"  plan {plan:F2} ms, RKPW {reconstruct:F2} ms, whole probe {whole:F1} ms, without sketch {wholeNoSketch:F1} ms"));
         var sketch = Time(() => { using var s = NewDisposeScope(); TrainMonitor.Kernel.KernelSketch.CaptureBatch(op, 0, 8, 1, default); });
-        var profile = Time(() => TrainMonitor.Spectral.ShellProfile.Compute(new TrainMonitor.Spectral.SpectralMeasure(jacobi), new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10)));
+        var profile = Time(() => TrainMonitor.Shells.ShellProfile.Compute(new TrainMonitor.Spectral.SpectralMeasure(jacobi), new TrainMonitor.Shells.ShellGrid(2), TrainMonitor.Shells.NullFloor.Relative(1e-10)));
         Console.WriteLine(FormattableString.Invariant(
             $"  per batch of 256 (medians of 20): forward {forward:F2} ms, Gram M {gram:F2} ms, eigh {eigh:F2} ms, exact measure (eigh + RKPW) {measure:F2} ms, sketch {sketch:F2} ms, shell profile + bounds {profile:F2} ms"));
 
         // The stages that run once per probe, on the two-batch measure.
         var averaging = Time(() => new TrainMonitor.Spectral.SpectralMeasure([jacobi, jacobi]));
         var both = new TrainMonitor.Spectral.SpectralMeasure([jacobi, jacobi]);
-        var profileBoth = Time(() => TrainMonitor.Spectral.ShellProfile.Compute(both, new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10)));
-        var shellProfile = TrainMonitor.Spectral.ShellProfile.Compute(both, new TrainMonitor.Spectral.ShellGrid(2), TrainMonitor.Spectral.NullFloor.Relative(1e-10));
+        var profileBoth = Time(() => TrainMonitor.Shells.ShellProfile.Compute(both, new TrainMonitor.Shells.ShellGrid(2), TrainMonitor.Shells.NullFloor.Relative(1e-10)));
+        var shellProfile = TrainMonitor.Shells.ShellProfile.Compute(both, new TrainMonitor.Shells.ShellGrid(2), TrainMonitor.Shells.NullFloor.Relative(1e-10));
         var fit = Time(() => SpectralProbe.FitFrontier(shellProfile, new SpectralProbeOptions().Frontier));
         var quantileExact = Time(() => TrainMonitor.Frontier.QuantileFrontier.Compute(both, shellProfile.NullEnergy.Floor, 0.5));
 

@@ -1,6 +1,4 @@
 using System.Text;
-using TrainMonitor.Monitoring;
-
 namespace TrainMonitor.Cli.Tests;
 
 /// <summary>

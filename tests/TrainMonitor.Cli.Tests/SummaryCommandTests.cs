@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TrainMonitor.Cli.Reports;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Tests;

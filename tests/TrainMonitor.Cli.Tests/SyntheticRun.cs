@@ -1,7 +1,8 @@
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Cli.Tests;
 

@@ -9,11 +9,15 @@ using Prometheus;
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Hosting;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
-using LoggingSinkEvent = TrainMonitor.Monitoring.Logging.LoggingSink;
+using TrainMonitor.Operators;
+using TrainMonitor.Outputs.JsonLines;
+using TrainMonitor.Outputs.Logging;
 using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
+using TrainMonitor.Scheduling;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
+using LoggingSinkEvent = TrainMonitor.Outputs.Logging.LoggingSink;
 
 namespace TrainMonitor.Hosting.Tests;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Prometheus;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
+using TrainMonitor.Session;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Prometheus.Tests;
 

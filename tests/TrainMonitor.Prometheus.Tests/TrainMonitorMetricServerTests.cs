@@ -20,7 +20,7 @@ public sealed class TrainMonitorMetricServerTests
     {
         var registry = Metrics.NewCustomRegistry();
         var sink = new PrometheusSink(registry);
-        await sink.WriteAsync(new TrainMonitor.Monitoring.ProbeCompleted(Snapshots.Probe(run: "http-run")), CancellationToken.None);
+        await sink.WriteAsync(new TrainMonitor.Outputs.ProbeCompleted(Snapshots.Probe(run: "http-run")), CancellationToken.None);
         var port = FreeLoopbackPort();
 
         await using var server = TrainMonitorMetricServer.Start(registry, port);

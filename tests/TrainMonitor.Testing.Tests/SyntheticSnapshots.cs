@@ -1,5 +1,6 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Testing.Tests;
 

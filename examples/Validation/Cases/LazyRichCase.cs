@@ -1,9 +1,10 @@
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Kernel;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
+using TrainMonitor.Session;
 using Validation.Analysis;
 using Validation.Models;
 using Validation.Plotting;

@@ -1,7 +1,8 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 namespace Validation.Cases;

@@ -1,6 +1,6 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using Validation.Analysis;
 using Validation.Data;

@@ -1,5 +1,5 @@
 using ScottPlot;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 
 namespace TrainMonitor.Cli.Plots;
 

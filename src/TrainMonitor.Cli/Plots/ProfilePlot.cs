@@ -1,6 +1,6 @@
 using ScottPlot;
 using TrainMonitor.Cli.Formatting;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Plots;

@@ -1,5 +1,6 @@
 using ScottPlot;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Cli.Plots;
 

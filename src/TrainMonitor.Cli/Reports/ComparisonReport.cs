@@ -2,7 +2,7 @@ using System.Globalization;
 using TrainMonitor.Cli.Formatting;
 using TrainMonitor.Cli.Plots;
 using TrainMonitor.Cli.Runs;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Reports;

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using TrainMonitor.Cli.Formatting;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Cli.Reports;
 

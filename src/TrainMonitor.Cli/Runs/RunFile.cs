@@ -1,6 +1,6 @@
 using System.Globalization;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
 
 namespace TrainMonitor.Cli.Runs;
 

@@ -1,5 +1,5 @@
 using TrainMonitor.Hosting;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 
 namespace TrainMonitor.Prometheus.Hosting;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScottPlot;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Testing;
 

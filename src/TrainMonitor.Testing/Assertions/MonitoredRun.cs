@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
+using TrainMonitor.Outputs.Reporting;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Testing;

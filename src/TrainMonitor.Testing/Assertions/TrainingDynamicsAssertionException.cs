@@ -32,7 +32,7 @@ public sealed class TrainingDynamicsAssertionException : Exception
     /// <summary>Creates the exception an assertion throws: the message is built from the parts, which stay readable on their own.</summary>
     /// <param name="runName">The run that failed the assertion.</param>
     /// <param name="reason">What was required and what the run did, in one or a few sentences.</param>
-    /// <param name="table">The run's shell-profile table (see <see cref="Monitoring.ShellProfileTable"/>).</param>
+    /// <param name="table">The run's shell-profile table (see <see cref="Outputs.Reporting.ShellProfileTable"/>).</param>
     /// <param name="artifactsDirectory">Where the run's JSON lines and plots are, or null when none were written.</param>
     public TrainingDynamicsAssertionException(string runName, string reason, string table, string? artifactsDirectory)
         : base(Compose(runName, reason, table, artifactsDirectory))

@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Probing;
+using TrainMonitor.Scheduling;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Testing;

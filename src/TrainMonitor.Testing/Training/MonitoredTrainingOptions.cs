@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Session;
 
 namespace TrainMonitor.Testing;
 

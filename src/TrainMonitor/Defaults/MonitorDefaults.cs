@@ -1,3 +1,4 @@
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 
 namespace TrainMonitor.Defaults;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using TrainMonitor.Spectral;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Frontier;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 
 namespace TrainMonitor.Frontier;

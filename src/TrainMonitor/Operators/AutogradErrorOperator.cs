@@ -1,6 +1,6 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Probing;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Operators;
@@ -61,7 +61,7 @@ public sealed class AutogradErrorOperator : IErrorOperator
             UsedParameters = [.. _parameters.Where((_, i) => used[i])];
             ParameterCount = UsedParameters.Sum(p => p.numel());
             // Products run in the parameters' and outputs' dtypes (vectors are converted at the boundary).
-            ComputeDtype = Spectral.FloatPrecision.Coarsest(UsedParameters.Select(p => p.dtype).Append(_graphErrors!.dtype));
+            ComputeDtype = FloatPrecision.Coarsest(UsedParameters.Select(p => p.dtype).Append(_graphErrors!.dtype));
             _size = checked((int)_graphErrors!.shape[0]);
             _error = _graphErrors.detach().to_type(ScalarType.Float64).clone().DetachFromDisposeScope();
         }

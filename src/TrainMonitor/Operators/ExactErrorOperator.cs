@@ -1,5 +1,6 @@
 using TorchSharp;
 using TrainMonitor.Errors;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Operators;
@@ -27,7 +28,7 @@ public static class ExactErrorOperator
         // Symmetrise: J Jᵀ is symmetric in exact arithmetic; make it so to the last bit for eigh.
         matrix = matrix.add(matrix.t()).mul(0.5);
         // J's rows are reverse passes in the model's dtype, so M carries the parameters' round-off (J itself is float64).
-        var computeDtype = Spectral.FloatPrecision.Coarsest(parameters.Where(p => p.requires_grad).Select(p => p.dtype));
+        var computeDtype = FloatPrecision.Coarsest(parameters.Where(p => p.requires_grad).Select(p => p.dtype));
         return new MatrixErrorOperator(matrix, error, computeDtype);
     }
 

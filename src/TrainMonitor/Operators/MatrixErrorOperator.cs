@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Operators;
@@ -40,7 +41,7 @@ public sealed class MatrixErrorOperator : IErrorOperator
             throw new ArgumentException($"Matrix is on {matrix.device}, error on {error.device}; both must be on one device.", nameof(error));
         }
 
-        ComputeDtype = computeDtype ?? Spectral.FloatPrecision.Coarser(matrix.dtype, error.dtype);
+        ComputeDtype = computeDtype ?? FloatPrecision.Coarser(matrix.dtype, error.dtype);
         _matrix = matrix.detach().to_type(ScalarType.Float64).DetachFromDisposeScope();
         _error = error.detach().to_type(ScalarType.Float64).DetachFromDisposeScope();
     }

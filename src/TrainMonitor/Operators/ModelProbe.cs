@@ -1,6 +1,6 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Probing;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Operators;

@@ -18,7 +18,7 @@ public enum ProbeMethod
 
     /// <summary>
     /// Forms <c>M = J Jᵀ / n</c> exactly from one forward and one backward pass per error entry of an example, through
-    /// per-layer Gram products (<see cref="Operators.GramErrorOperator"/>), and takes its exact spectral measure by
+    /// per-layer Gram products (<see cref="Operators.Gram.GramErrorOperator"/>), and takes its exact spectral measure by
     /// <c>eigh</c>. Needs Linear/Conv2d/LayerNorm/Embedding layers, example-separable errors and at most
     /// <see cref="SpectralProbeOptions.GramMaxBatchSize"/> errors per batch; a probe on a model it does not fit fails.
     /// </summary>

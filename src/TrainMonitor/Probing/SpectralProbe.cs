@@ -4,7 +4,10 @@ using TrainMonitor.Errors;
 using TrainMonitor.Frontier;
 using TrainMonitor.Kernel;
 using TrainMonitor.Operators;
+using TrainMonitor.Operators.Gram;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Probing;

@@ -2,6 +2,8 @@ using TrainMonitor.Defaults;
 using TrainMonitor.Frontier;
 using TrainMonitor.Kernel;
 using TrainMonitor.Operators;
+using TrainMonitor.Operators.Gram;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using TrainMonitor.Frontier;
 using TrainMonitor.Kernel;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 
 namespace TrainMonitor.Probing;

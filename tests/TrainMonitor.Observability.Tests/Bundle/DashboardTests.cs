@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using TrainMonitor.Prometheus;
+using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Observability.Tests.Bundle;
 

@@ -4,10 +4,11 @@ using System.Text.RegularExpressions;
 using Prometheus;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Observability.Tests.PrometheusServer;
 using TrainMonitor.Probing;
 using TrainMonitor.Prometheus;
+using TrainMonitor.Scheduling;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Observability.Tests.Bundle;

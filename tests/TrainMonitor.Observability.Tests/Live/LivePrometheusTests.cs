@@ -1,8 +1,8 @@
-using TrainMonitor.Monitoring;
 using TrainMonitor.Observability.Tests.Bundle;
 using TrainMonitor.Observability.Tests.PrometheusServer;
 using TrainMonitor.Observability.Tests.Training;
 using TrainMonitor.Regimes;
+using TrainMonitor.Shells;
 using Xunit.Abstractions;
 
 namespace TrainMonitor.Observability.Tests.Live;

@@ -7,6 +7,7 @@ using TrainMonitor.Errors;
 using TrainMonitor.Hosting;
 using TrainMonitor.Observability.Tests.PrometheusServer;
 using TrainMonitor.Probing;
+using TrainMonitor.Scheduling;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Observability.Tests.Served;

@@ -1,9 +1,10 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Probing;
 using TrainMonitor.Prometheus;
 using TrainMonitor.Regimes;
+using TrainMonitor.Scheduling;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Observability.Tests.Training;

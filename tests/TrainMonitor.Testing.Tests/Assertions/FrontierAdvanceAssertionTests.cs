@@ -1,4 +1,4 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs.Reporting;
 using static TrainMonitor.Testing.Tests.SyntheticSnapshots;
 
 namespace TrainMonitor.Testing.Tests.Assertions;

@@ -1,5 +1,5 @@
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
 
 namespace TrainMonitor.Testing.Tests.Assertions;
 

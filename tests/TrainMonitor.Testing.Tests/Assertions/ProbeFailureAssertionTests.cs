@@ -1,4 +1,4 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 using static TrainMonitor.Testing.Tests.SyntheticSnapshots;
 

@@ -1,4 +1,5 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.Reporting;
 using TrainMonitor.Regimes;
 using static TrainMonitor.Testing.Tests.SyntheticSnapshots;
 

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs.JsonLines;
+using TrainMonitor.Outputs.Reporting;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Testing.Tests.Training;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using TrainMonitor.Defaults;
+using TrainMonitor.Probing;
+using TrainMonitor.Session;
 
 namespace TrainMonitor.Tests.Defaults;
 
@@ -31,7 +33,7 @@ public sealed class MSBuildDefaultsReaderTests
     {
         // The repository's own test run must stay on the defaults: no project here sets the properties.
         Assert.All(MonitorDefaults.All, s => Assert.Null(AppContext.GetData(s.RuntimeName)));
-        Assert.True(new TrainMonitor.Monitoring.MonitorOptions().Enabled);
+        Assert.True(new TrainMonitor.Session.MonitorOptions().Enabled);
         Assert.Equal(64, new TrainMonitor.Probing.SpectralProbeOptions().LanczosSteps);
     }
 

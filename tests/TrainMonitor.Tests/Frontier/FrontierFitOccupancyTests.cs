@@ -1,4 +1,5 @@
 using TrainMonitor.Frontier;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 
 namespace TrainMonitor.Tests.Frontier;

@@ -1,6 +1,6 @@
 using System.Text;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Probing;
 
 namespace TrainMonitor.Tests.JsonLines;

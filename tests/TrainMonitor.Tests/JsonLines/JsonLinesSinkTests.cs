@@ -1,6 +1,6 @@
 using System.Text;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Tests.JsonLines;
@@ -207,5 +207,5 @@ public sealed class JsonLinesSinkTests : IDisposable
         Assert.Equal(0, new FileInfo(path).Length);
     }
 
-    private static byte[] ProbeSnapshotJsonLine(ProbeSnapshot s) => TrainMonitor.Monitoring.JsonLines.ProbeSnapshotJson.ToLine(s);
+    private static byte[] ProbeSnapshotJsonLine(ProbeSnapshot s) => TrainMonitor.Outputs.JsonLines.ProbeSnapshotJson.ToLine(s);
 }

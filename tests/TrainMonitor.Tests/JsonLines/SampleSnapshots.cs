@@ -1,6 +1,7 @@
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Regimes;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Tests.JsonLines;
 

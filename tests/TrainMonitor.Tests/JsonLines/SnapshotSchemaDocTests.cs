@@ -2,9 +2,10 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.JsonLines;
-using TrainMonitor.Monitoring.Logging;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.JsonLines;
+using TrainMonitor.Outputs.Logging;
+using TrainMonitor.Session;
 
 namespace TrainMonitor.Tests.JsonLines;
 
@@ -103,7 +104,7 @@ public sealed class SnapshotSchemaDocTests
     {
         var doc = File.ReadAllText(DocPath);
         var section = doc[doc.IndexOf("## The monitor's own log events", StringComparison.Ordinal)..];
-        var events = typeof(TrainingMonitor).Assembly.GetType("TrainMonitor.Monitoring.MonitorLog", throwOnError: true)!
+        var events = typeof(TrainingMonitor).Assembly.GetType("TrainMonitor.Session.MonitorLog", throwOnError: true)!
             .GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(e => e.Attribute is not null)

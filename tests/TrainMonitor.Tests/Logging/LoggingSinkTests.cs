@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.Logging;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.Logging;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
+using TrainMonitor.Shells;
 using TrainMonitor.Tests.JsonLines;
 
 namespace TrainMonitor.Tests.Logging;

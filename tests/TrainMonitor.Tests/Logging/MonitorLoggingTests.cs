@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.Logging;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.Logging;
+using TrainMonitor.Session;
 using TrainMonitor.Tests.Session;
 
 namespace TrainMonitor.Tests.Logging;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Operators;
-using TrainMonitor.Probing;
+using TrainMonitor.Torch;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

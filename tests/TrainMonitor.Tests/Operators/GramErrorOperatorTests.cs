@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TrainMonitor.Errors;
 using TrainMonitor.Operators;
+using TrainMonitor.Operators.Gram;
 using TrainMonitor.Probing;
 using TrainMonitor.Spectral;
 using static TorchSharp.torch;

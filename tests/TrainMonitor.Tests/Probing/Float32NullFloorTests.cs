@@ -2,7 +2,7 @@ using TorchSharp;
 using TrainMonitor.Errors;
 using TrainMonitor.Operators;
 using TrainMonitor.Probing;
-using TrainMonitor.Spectral;
+using TrainMonitor.Shells;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

@@ -3,6 +3,7 @@ using TrainMonitor.Errors;
 using TrainMonitor.Kernel;
 using TrainMonitor.Operators;
 using TrainMonitor.Probing;
+using TrainMonitor.Shells;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

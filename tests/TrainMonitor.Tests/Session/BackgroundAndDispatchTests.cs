@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using TorchSharp;
-using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Operators;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
+using TrainMonitor.Session;
+using TrainMonitor.Shells;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

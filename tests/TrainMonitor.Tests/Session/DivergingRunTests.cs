@@ -1,7 +1,8 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
+using TrainMonitor.Session;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

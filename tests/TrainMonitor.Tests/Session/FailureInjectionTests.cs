@@ -1,6 +1,7 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
+using TrainMonitor.Session;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

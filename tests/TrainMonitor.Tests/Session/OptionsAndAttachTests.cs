@@ -1,6 +1,7 @@
 using TorchSharp;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Probing;
+using TrainMonitor.Scheduling;
+using TrainMonitor.Session;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
+using TrainMonitor.Session;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

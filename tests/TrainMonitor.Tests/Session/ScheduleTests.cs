@@ -1,4 +1,4 @@
-using TrainMonitor.Monitoring;
+using TrainMonitor.Scheduling;
 
 namespace TrainMonitor.Tests.Session;
 

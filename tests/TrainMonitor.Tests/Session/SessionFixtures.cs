@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
+using TrainMonitor.Scheduling;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Tests.Session;

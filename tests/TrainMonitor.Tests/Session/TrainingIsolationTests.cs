@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Session;
 using TrainMonitor.Tests.Operators;
 using static TorchSharp.torch;
 

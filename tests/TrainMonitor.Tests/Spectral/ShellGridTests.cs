@@ -1,4 +1,4 @@
-using TrainMonitor.Spectral;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Tests.Spectral;
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TrainMonitor.Operators;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 using static TorchSharp.torch;
 

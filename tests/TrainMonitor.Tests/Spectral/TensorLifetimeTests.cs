@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 
 namespace TrainMonitor.Tests.Spectral;

@@ -1,7 +1,8 @@
 using System.Text;
-using TrainMonitor.Monitoring;
-using TrainMonitor.Monitoring.TensorBoard;
+using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.TensorBoard;
 using TrainMonitor.Regimes;
+using TrainMonitor.Shells;
 using TrainMonitor.Tests.JsonLines;
 
 namespace TrainMonitor.Tests.TensorBoard;

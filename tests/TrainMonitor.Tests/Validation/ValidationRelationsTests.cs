@@ -1,12 +1,12 @@
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
+using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
-using static TorchSharp.torch;
-
+using TrainMonitor.Session;
 using Validation.Data;
 using Validation.Models;
+using static TorchSharp.torch;
 
 namespace TrainMonitor.Tests.Validation;
 

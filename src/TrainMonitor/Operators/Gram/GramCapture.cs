@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Operators;
+namespace TrainMonitor.Operators.Gram;
 
 /// <summary>
 /// Forward hooks on the layers of a <see cref="GramPlan"/> that record every call's input and output while attached.

@@ -1,8 +1,9 @@
 using TorchSharp;
 using TrainMonitor.Errors;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Operators;
+namespace TrainMonitor.Operators.Gram;
 
 /// <summary>
 /// The exact Gram path: forms <c>M = J Jᵀ / n</c> of one probe batch from one forward pass and one backward pass to
@@ -34,7 +35,7 @@ namespace TrainMonitor.Operators;
 /// Hadamard product of two n×n kernels per layer (more for layers applied at several positions per example), and
 /// later one <c>eigh</c> of M (<see cref="Spectral.ExactSpectralMeasure"/>). Memory O(n²) plus the layer activations.</para>
 /// <para>The model is not modified: hooks are attached for the forward pass only and removed after it, no
-/// <c>.grad</c> is written, module modes and the flash-attention switch are restored (<see cref="Probing.ProbeGuard"/>).</para>
+/// <c>.grad</c> is written, module modes and the flash-attention switch are restored (<see cref="Torch.ProbeGuard"/>).</para>
 /// </remarks>
 public static class GramErrorOperator
 {
@@ -192,7 +193,7 @@ public static class GramErrorOperator
 
         var matrix = gram.div_(n);
         // Products in the model's dtype (LayerGram): M carries that dtype's round-off although it is accumulated in float64.
-        var computeDtype = Spectral.FloatPrecision.Coarsest(calls.Select(c => c.Output.dtype).Append(errors.dtype));
+        var computeDtype = FloatPrecision.Coarsest(calls.Select(c => c.Output.dtype).Append(errors.dtype));
         return new MatrixErrorOperator(matrix, errors.detach().to_type(ScalarType.Float64), computeDtype);
     }
 

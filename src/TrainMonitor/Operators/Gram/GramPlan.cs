@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Operators;
+namespace TrainMonitor.Operators.Gram;
 
 /// <summary>
 /// The structural half of the Gram path's applicability test: every trainable parameter of the model must belong to

@@ -3,7 +3,7 @@ using TorchSharp;
 using TrainMonitor.Errors;
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Operators;
+namespace TrainMonitor.Operators.Gram;
 
 /// <summary>
 /// Remembers, per (model instance, error function), whether the numerical separability check of the Gram path

@@ -1,7 +1,8 @@
 using TorchSharp;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Operators;
+namespace TrainMonitor.Operators.Gram;
 
 /// <summary>
 /// The Gram path's check that it has accounted for every trainable parameter: per layer, the quadratic form

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Operators;
+namespace TrainMonitor.Operators.Gram;
 
 /// <summary>
 /// One call of a layer during the Gram path's forward pass: its input (detached; only its values are needed) and

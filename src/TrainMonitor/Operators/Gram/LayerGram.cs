@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
-namespace TrainMonitor.Operators;
+namespace TrainMonitor.Operators.Gram;
 
 /// <summary>
 /// Per-layer contributions <c>Σ_params P Pᵀ</c> to <c>J Jᵀ</c>, where row i of P is the gradient of error entry i with

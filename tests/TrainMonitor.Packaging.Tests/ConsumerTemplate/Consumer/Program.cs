@@ -1,8 +1,8 @@
 using System.Globalization;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Probing;
+using TrainMonitor.Session;
 using static TorchSharp.torch;
 
 // One monitored training step with default options (apart from the overhead budget, which would otherwise be

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TrainMonitor.Hosting;
-using TrainMonitor.Monitoring;
 using TrainMonitor.Prometheus.Hosting;
+using TrainMonitor.Session;
 using Xunit;
 
 // Run with `dotnet test -p:TrainMonitorEnabled=false -p:TrainMonitorLanczosSteps=12 -p:TrainMonitorMetricsPort=0

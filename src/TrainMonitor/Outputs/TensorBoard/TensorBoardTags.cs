@@ -1,0 +1,63 @@
+using System.Globalization;
+using TrainMonitor.Shells;
+
+namespace TrainMonitor.Outputs.TensorBoard;
+
+/// <summary>
+/// The scalar tags <see cref="TensorBoardSink"/> writes, under a prefix (default <c>trainmonitor</c>) so they group in
+/// their own section of TensorBoard's scalar dashboard. Units and meaning are those of the JSON-lines keys of the same
+/// name (docs/snapshot-schema.md).
+/// </summary>
+public static class TensorBoardTags
+{
+    /// <summary>Default prefix of every tag.</summary>
+    public const string DefaultPrefix = "trainmonitor";
+
+    /// <summary>Energy-quantile frontier λ_f(p) (the estimate); not written when undetermined, so the curve has a gap there.</summary>
+    public const string FrontierLambda = "frontier_lambda";
+
+    /// <summary>Certified lower end of λ_f(p); not written when the frontier is undetermined.</summary>
+    public const string FrontierLambdaLower = "frontier_lambda_lower";
+
+    /// <summary>Certified upper end of λ_f(p); not written when undetermined or +∞ (Lanczos found no certified end).</summary>
+    public const string FrontierLambdaUpper = "frontier_lambda_upper";
+
+    /// <summary>The fraction p of the non-null error energy above λ_f(p).</summary>
+    public const string FrontierEnergyFraction = "frontier_energy_fraction";
+
+    /// <summary>Cutoff λ_fit of the amplitude–frontier fit; not written when the fit is undetermined.</summary>
+    public const string FrontierFitLambda = "frontier_fit_lambda";
+
+    /// <summary>Energy of the sparse top shells the amplitude–frontier fit left out (same unit as <see cref="ErrorEnergy"/>).</summary>
+    public const string FrontierOutlierEnergy = "frontier_outlier_energy";
+
+    /// <summary>Error energy ‖e‖²/n on the probe set.</summary>
+    public const string ErrorEnergy = "error_energy";
+
+    /// <summary>Energy below the null floor.</summary>
+    public const string NullEnergy = "null_energy";
+
+    /// <summary>Kernel distance from the previous probe.</summary>
+    public const string KernelDistance = "kernel_distance";
+
+    /// <summary>Kernel distance from the first probe.</summary>
+    public const string KernelDistanceFromFirst = "kernel_distance_from_first";
+
+    /// <summary>Spectral position α₁ = eᵀMe / eᵀe.</summary>
+    public const string SpectralPosition = "spectral_position";
+
+    /// <summary>Largest eigenvalue seen.</summary>
+    public const string LambdaMax = "lambda_max";
+
+    /// <summary>The regime as its enum value (0 warming_up, 1 unstable, 2 feature_learning, 3 lazy_progressing, 4 lazy_stagnant).</summary>
+    public const string Regime = "regime";
+
+    /// <summary>Text tag: one entry per regime change, with the reason (TensorBoard lists it as <c>regime_change/text_summary</c>).</summary>
+    public const string RegimeChange = "regime_change";
+
+    /// <summary>Folder of the per-shell energies: <c>shell_energy/alpha_{α}</c>, shell [q^α, q^(α+1)).</summary>
+    public const string ShellEnergyFolder = "shell_energy";
+
+    /// <summary>The tag of shell α's Gauss estimate, e.g. <c>shell_energy/alpha_-3</c>.</summary>
+    public static string ShellEnergy(int index) => string.Create(CultureInfo.InvariantCulture, $"{ShellEnergyFolder}/alpha_{index}");
+}

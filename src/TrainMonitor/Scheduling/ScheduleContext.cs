@@ -1,0 +1,12 @@
+namespace TrainMonitor.Scheduling;
+
+/// <summary>What a schedule may look at besides the step: the monitor's probe history and clocks. A value type, so asking a schedule allocates nothing.</summary>
+/// <param name="LastProbeStep">
+/// Step at which the schedule last fired and the monitor acted on it (a probe was run, whether it succeeded or failed,
+/// or was skipped because the previous one was still running); null before the first. A probe postponed by
+/// <see cref="OverheadBudgetSchedule"/> does not count: the inner schedule stays due.
+/// </param>
+/// <param name="TrainingSeconds">Cumulative training wall time: time since attach not spent inside the monitor's <c>OnStep</c>.</param>
+/// <param name="ProbeSeconds">Cumulative probe wall time (including, in background mode, the weight copy).</param>
+/// <param name="LastProbeSeconds">Wall time of the last finished probe (the expected cost of the next one); null before the first.</param>
+public readonly record struct ScheduleContext(long? LastProbeStep, double TrainingSeconds, double ProbeSeconds, double? LastProbeSeconds);

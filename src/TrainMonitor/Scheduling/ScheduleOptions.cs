@@ -1,0 +1,68 @@
+namespace TrainMonitor.Scheduling;
+
+/// <summary>
+/// When the monitor probes, as plain settable properties (bindable from configuration). The default is log-spaced
+/// probes at steps 1, 2, 4, 8, … within an overhead budget of 5% of the training time.
+/// </summary>
+public sealed class ScheduleOptions
+{
+    /// <summary>Schedule kind (default <see cref="ScheduleKind.LogSpaced"/>).</summary>
+    public ScheduleKind Kind { get; set; } = ScheduleKind.LogSpaced;
+
+    /// <summary>Steps between probes for <see cref="ScheduleKind.EveryNSteps"/> (default 100; at least 1).</summary>
+    public long ProbeInterval { get; set; } = 100;
+
+    /// <summary>First probe step for <see cref="ScheduleKind.LogSpaced"/> (default 1; at least 1).</summary>
+    public long FirstProbeStep { get; set; } = 1;
+
+    /// <summary>Ratio between consecutive probe steps for <see cref="ScheduleKind.LogSpaced"/> (default 2; greater than 1).</summary>
+    public double LogSpacingFactor { get; set; } = 2;
+
+    /// <summary>
+    /// Largest share of training time probes may take (default <see cref="OverheadBudgetSchedule.DefaultFraction"/> = 0.05;
+    /// a fraction in [0, 1): 0 disables the budget, and a share of 1 or more would cap nothing a run can reach, so it is
+    /// rejected as a misreading, e.g. 5 meant as 5 %). A due probe beyond the budget is postponed, not dropped (see <see cref="OverheadBudgetSchedule"/>).
+    /// The default is a first choice; the issue "Performance" measures the overhead it gives.
+    /// </summary>
+    public double OverheadBudget { get; set; } = OverheadBudgetSchedule.DefaultFraction;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting (as <c>Schedule.Name</c>).</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Kind))
+        {
+            throw new ArgumentOutOfRangeException($"Schedule.{nameof(Kind)}", Kind, $"Schedule.{nameof(Kind)} is not a known schedule kind.");
+        }
+
+        if (ProbeInterval < 1)
+        {
+            throw new ArgumentOutOfRangeException($"Schedule.{nameof(ProbeInterval)}", ProbeInterval, $"Schedule.{nameof(ProbeInterval)} must be at least 1 step.");
+        }
+
+        if (FirstProbeStep < 1)
+        {
+            throw new ArgumentOutOfRangeException($"Schedule.{nameof(FirstProbeStep)}", FirstProbeStep, $"Schedule.{nameof(FirstProbeStep)} must be at least 1.");
+        }
+
+        if (!(LogSpacingFactor > 1) || !double.IsFinite(LogSpacingFactor))
+        {
+            throw new ArgumentOutOfRangeException($"Schedule.{nameof(LogSpacingFactor)}", LogSpacingFactor, $"Schedule.{nameof(LogSpacingFactor)} must be a finite number greater than 1.");
+        }
+
+        if (!(OverheadBudget >= 0 && OverheadBudget < 1))
+        {
+            throw new ArgumentOutOfRangeException($"Schedule.{nameof(OverheadBudget)}", OverheadBudget,
+                $"Schedule.{nameof(OverheadBudget)} is a fraction of the training time and must lie in [0, 1) (0 disables the budget, 0.05 is 5 %).");
+        }
+    }
+
+    /// <summary>Validates and builds the schedule these settings describe.</summary>
+    public IProbeSchedule Build()
+    {
+        Validate();
+        IProbeSchedule schedule = Kind == ScheduleKind.EveryNSteps
+            ? new EveryNSteps(ProbeInterval)
+            : new LogSpacedSchedule(FirstProbeStep, LogSpacingFactor);
+        return OverheadBudget > 0 ? new OverheadBudgetSchedule(schedule, OverheadBudget) : schedule;
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using TrainMonitor.Outputs;
+
+namespace TrainMonitor.Session;
+
+/// <summary>The monitor's log messages (source-generated: no allocation when the level is off).</summary>
+internal static partial class MonitorLog
+{
+    // The events a LoggingSink also logs (as 4100–4104); SinkLoggedEvents leaves them to it.
+    public const int ProbeCompletedEventId = 1;
+    public const int ProbeFailedEventId = 2;
+    public const int ProbeSkippedEventId = 3;
+    public const int RegimeChangedEventId = 4;
+    public const int ProbeFellBackEventId = 9;
+
+    [LoggerMessage(EventId = ProbeCompletedEventId, Level = LogLevel.Debug,
+        Message = "Run {Run}: probe {ProbeIndex} at step {Step}: error energy {ErrorEnergy}, λ_max {LambdaMax}, regime {Regime}, {DurationSeconds} s; batch methods {ProbeMethods}, fallback reason: {ProbeFallbackReason}")]
+    public static partial void ProbeCompleted(ILogger logger, string run, long probeIndex, long step, double errorEnergy, double lambdaMax,
+        string regime, double durationSeconds, string[] probeMethods, string probeFallbackReason);
+
+    [LoggerMessage(EventId = ProbeFailedEventId, Level = LogLevel.Warning,
+        Message = "Run {Run}: probe at step {Step} failed ({ErrorType}: {ErrorMessage}); training goes on ({FailuresTotal} failures so far)")]
+    public static partial void ProbeFailed(ILogger logger, Exception exception, string run, long step, string errorType, string errorMessage,
+        long failuresTotal);
+
+    [LoggerMessage(EventId = ProbeSkippedEventId, Level = LogLevel.Information,
+        Message = "Run {Run}: probe due at step {Step} skipped: {Reason} ({SkippedTotal} skipped so far)")]
+    public static partial void ProbeSkipped(ILogger logger, string run, long step, string reason, long skippedTotal);
+
+    [LoggerMessage(EventId = RegimeChangedEventId, Level = LogLevel.Information,
+        Message = "Run {Run}: regime changed from {Previous} to {Current} at step {Step}: {Reason}")]
+    public static partial void RegimeChanged(ILogger logger, string run, long step, string previous, string current, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
+        Message = "Run {Run}: sink {Sink} failed to write {EventType} of step {Step}; other sinks and training are unaffected")]
+    public static partial void SinkWriteFailed(ILogger logger, Exception exception, string run, string sink, string eventType, long step);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning,
+        Message = "Run {Run}: sink {Sink} failed to flush; other sinks and training are unaffected")]
+    public static partial void SinkFlushFailed(ILogger logger, Exception exception, string run, string sink);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information,
+        Message = "Run {Run}: probe at step {Step} cancelled after {DurationSeconds} s because the monitor was stopped with a cancelled token; its result is discarded")]
+    public static partial void ProbeCancelled(ILogger logger, string run, long step, double durationSeconds);
+
+    // Information, not Warning: the Lanczos path is correct (certified bounds), only slower and less sharp than Gram.
+    [LoggerMessage(EventId = ProbeFellBackEventId, Level = LogLevel.Information,
+        Message = "Run {Run}: probe method {ProbeMethodRequested} fell back to Lanczos at step {Step} for {FallbackBatches} of {Batches} batches: {ProbeFallbackReason}")]
+    public static partial void ProbeFellBack(ILogger logger, string run, long step, string probeMethodRequested, int fallbackBatches, int batches,
+        string probeFallbackReason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error,
+        Message = "Run {Run}: unexpected monitor error at step {Step}; training goes on")]
+    public static partial void MonitorError(ILogger logger, Exception exception, string run, long step);
+}

@@ -1,0 +1,67 @@
+using TrainMonitor.Defaults;
+using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
+using TrainMonitor.Scheduling;
+
+namespace TrainMonitor.Session;
+
+/// <summary>
+/// Settings of a <see cref="TrainingMonitor"/>. Every setting is a plain settable property with a documented default,
+/// so the options bind from configuration; <see cref="Validate"/> names the bad setting. Read once at attach.
+/// </summary>
+public sealed class MonitorOptions
+{
+    /// <summary>Name of the run: the <c>run</c> label of every metric and event (default <c>"run"</c>).</summary>
+    public string RunName { get; set; } = "run";
+
+    /// <summary>
+    /// Whether the monitor probes (default true, or the project's MSBuild property <c>TrainMonitorEnabled</c>).
+    /// When false, <c>OnStep</c> only records the step.
+    /// </summary>
+    public bool Enabled { get; set; } = MonitorDefaults.Enabled(MSBuildDefaultsReader.FromAppContext);
+
+    /// <summary>When to probe (default: log-spaced 1, 2, 4, … within 5% of training time).</summary>
+    public ScheduleOptions Schedule { get; set; } = new();
+
+    /// <summary>Where probes run (default <see cref="ExecutionMode.Inline"/>; background needs a model factory).</summary>
+    public ExecutionMode Mode { get; set; } = ExecutionMode.Inline;
+
+    /// <summary>Settings of each spectral probe (Lanczos steps, shells, sketch, frontier fit).</summary>
+    public SpectralProbeOptions Probe { get; set; } = new();
+
+    /// <summary>Thresholds of the regime tracker.</summary>
+    public RegimeThresholds Regime { get; set; } = new();
+
+    /// <summary>
+    /// Most snapshots <see cref="TrainingMonitor.History"/> keeps (default 10,000; at least 1). Beyond it the oldest are
+    /// dropped from memory, so a run probing every few steps for months does not grow without bound; sinks (JSON lines,
+    /// metrics, logs) still receive every snapshot, and the regime tracker keeps its own bounded state.
+    /// </summary>
+    public int HistoryLimit { get; set; } = 10_000;
+
+    /// <summary>Throws naming the first invalid setting (<see cref="ArgumentException"/> or <see cref="ArgumentOutOfRangeException"/>).</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(RunName))
+        {
+            throw new ArgumentException($"{nameof(RunName)} must be a non-empty name (it labels every metric and event).", nameof(RunName));
+        }
+
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, $"{nameof(Mode)} is not a known execution mode.");
+        }
+
+        if (HistoryLimit < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HistoryLimit), HistoryLimit, $"{nameof(HistoryLimit)} must be at least 1 snapshot.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        ArgumentNullException.ThrowIfNull(Probe, nameof(Probe));
+        ArgumentNullException.ThrowIfNull(Regime, nameof(Regime));
+        Schedule.Validate();
+        Probe.Validate();
+        Regime.Validate();
+    }
+}
