@@ -185,7 +185,7 @@ internal static class OperatorSuite
 
     /// <summary>
     /// Why the exact path's work is split between threads as it is: the Gram matrix and <c>eigh</c> of the same batch,
-    /// each on the caller's threads against on the one-thread worker (<see cref="SingleThreadedTorch"/>), alternated.
+    /// each on the caller's threads against on the one-thread worker (<see cref="TorchWorker.SingleThreaded"/>), alternated.
     /// </summary>
     private static void CompareThreads(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, int pairs)
     {
@@ -195,7 +195,7 @@ internal static class OperatorSuite
             using var gram = GramErrorOperator.ForModel(model, x, y, ErrorFunctions.CrossEntropy);
         }
 
-        void GramOnWorker() => SingleThreadedTorch.Run(() =>
+        void GramOnWorker() => TorchWorker.SingleThreaded.Invoke(() =>
         {
             using (enable_grad())
             {
@@ -215,7 +215,7 @@ internal static class OperatorSuite
             linalg.eigh(matrix.Matrix);
         }
 
-        void EighOnWorker() => SingleThreadedTorch.Run(() =>
+        void EighOnWorker() => TorchWorker.SingleThreaded.Invoke(() =>
         {
             EighHere();
             return true;

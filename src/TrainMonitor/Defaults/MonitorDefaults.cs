@@ -27,7 +27,7 @@ internal static class MonitorDefaults
         reader.ReadInt32(LanczosStepsSetting, 2, int.MaxValue, "an integer of at least 2") ?? LanczosOptions.DefaultSteps;
 
     public static double ShellRatio(MSBuildDefaultsReader reader) =>
-        reader.ReadDouble(ShellRatioSetting, r => r > 1 && double.IsFinite(r), "a finite number greater than 1 (invariant culture, e.g. 1.5)")
+        reader.ReadDouble(ShellRatioSetting, ShellGrid.IsValidRatio, "a finite number greater than 1 (invariant culture, e.g. 1.5)")
         ?? ShellGrid.DefaultRatio;
 
     /// <summary>Null when not set: the Prometheus package owns the built-in default.</summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace TrainMonitor.Errors;
 
-/// <summary>The built-in error functions (see the design notes, section 1.1).</summary>
+/// <summary>The built-in error functions (docs/engine.md, "Errors").</summary>
 public static class ErrorFunctions
 {
     /// <summary>

@@ -10,7 +10,7 @@ namespace TrainMonitor.Frontier;
 /// <remarks>
 /// <para><b>Method.</b> With <c>β = exp(x_max − φ)</c> the model reads <c>ln E = a + s·x − β·exp(x − x_max)</c>,
 /// which is linear in (a, s, β). Scanning φ and solving the linear least squares for (a, s) at each φ (the
-/// method in the design notes) therefore minimises a residual that, as a function of β, is a convex
+/// fit as first specified) therefore minimises a residual that, as a function of β, is a convex
 /// quadratic: it has a single minimum, and the scan would converge to the closed-form solution of the
 /// three-column least-squares problem that is computed here directly (orthogonal columns, Gram–Schmidt done
 /// twice), with no grid resolution to choose. The scan's "optimum at the edge of the range" becomes: the

@@ -30,7 +30,7 @@ public interface IErrorOperator : IDisposable
     /// <summary>
     /// The floating dtype whose round-off the products carry (the model's dtype; float64 unless an implementation
     /// says otherwise). Vectors are float64 either way, but a float32 model's M is only float32-accurate, which sets
-    /// the default null floor (<see cref="Shells.NullFloor.DefaultFractionFor"/>).
+    /// the default null floor (<c>NullFloor.DefaultFractionFor</c> in Shells).
     /// </summary>
     ScalarType ComputeDtype => ScalarType.Float64;
 }

@@ -87,7 +87,7 @@ public sealed class SpectralProbeOptions
             throw new ArgumentOutOfRangeException(nameof(BreakdownTolerance), BreakdownTolerance, $"{nameof(BreakdownTolerance)} must lie in [0, 1).");
         }
 
-        if (!(ShellRatio > 1) || double.IsInfinity(ShellRatio))
+        if (!ShellGrid.IsValidRatio(ShellRatio))
         {
             throw new ArgumentOutOfRangeException(nameof(ShellRatio), ShellRatio, $"{nameof(ShellRatio)} must be a finite number greater than 1.");
         }

@@ -58,7 +58,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly RegimeTracker _tracker;
     private readonly ShadowModel? _shadow;
-    private readonly ProbeWorkerThread? _worker;
+    private readonly TorchWorker? _worker;
     private readonly Channel<DispatchItem> _queue;
     private readonly Task _dispatcher;
     private readonly Lock _gate = new();
@@ -107,7 +107,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _schedule = schedule;
         _sinks = sinks;
         _shadow = shadow;
-        _worker = shadow is null ? null : new ProbeWorkerThread($"TrainMonitor probe ({options.RunName})");
+        _worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})");
         _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
         _tracker = new RegimeTracker(options.Regime);
         _queue = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });

@@ -12,6 +12,6 @@ namespace TrainMonitor.Shells;
 /// <param name="Occupancy">
 /// Quadrature nodes in the shell, summed over the probe batches: eigenvalues on the exact paths (every eigenvalue,
 /// also those the error does not excite), Ritz values under Lanczos. A shell with few nodes carries isolated
-/// eigenvalues, not a density (see <see cref="Frontier.FrontierFitOptions.MinimumOccupancy"/>).
+/// eigenvalues, not a density (see <c>FrontierFitOptions.MinimumOccupancy</c>, which reads it).
 /// </param>
 public sealed record ShellEnergy(int Index, double LambdaLower, double LambdaUpper, double Estimate, double Lower, double Upper, int Occupancy);

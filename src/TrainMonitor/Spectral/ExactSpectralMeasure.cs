@@ -46,11 +46,11 @@ public static class ExactSpectralMeasure
     }
 
     /// <summary>
-    /// eigh on a dedicated single-threaded worker (<see cref="SingleThreadedTorch"/>): LAPACK's symmetric eigensolver
+    /// eigh on a dedicated single-threaded worker (<see cref="TorchWorker.SingleThreaded"/>): LAPACK's symmetric eigensolver
     /// runs many small parallel regions, which stall on busy machines (n = 512: 2.7–14 s with two threads, 0.13 s with one).
     /// </summary>
     private static (double[] Nodes, double[] Weights) SingleThreadedEigh(Tensor matrix, Tensor error, int n) =>
-        SingleThreadedTorch.Run(() =>
+        TorchWorker.SingleThreaded.Invoke(() =>
         {
             using var scope = NewDisposeScope();
             // eigh reads one triangle; make the matrix symmetric to the last bit so the result does not depend on which.

@@ -33,7 +33,7 @@ namespace TrainMonitor.Operators.Gram;
 /// <para><b>Cost.</b> One forward, k backward passes that stop at the layer outputs (no weight gradients), one backward
 /// pass to the parameters (the completeness check), one
 /// Hadamard product of two n×n kernels per layer (more for layers applied at several positions per example), and
-/// later one <c>eigh</c> of M (<see cref="Spectral.ExactSpectralMeasure"/>). Memory O(n²) plus the layer activations.</para>
+/// later one <c>eigh</c> of M (<c>ExactSpectralMeasure</c> in Spectral). Memory O(n²) plus the layer activations.</para>
 /// <para>The model is not modified: hooks are attached for the forward pass only and removed after it, no
 /// <c>.grad</c> is written, module modes and the flash-attention switch are restored (<see cref="Torch.ProbeGuard"/>).</para>
 /// </remarks>
