@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -54,13 +53,11 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly int _historyLimit;
     private readonly ExecutionMode _mode;
     private readonly IProbeSchedule _schedule;
-    private readonly IMonitorSink[] _sinks;
     private readonly ILogger _logger;
     private readonly RegimeTracker _tracker;
     private readonly ShadowModel? _shadow;
     private readonly TorchWorker? _worker;
-    private readonly Channel<DispatchItem> _queue;
-    private readonly Task _dispatcher;
+    private readonly SinkDispatcher _dispatcher;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _shutdown = new();
 
@@ -105,13 +102,11 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _enabled = options.Enabled;
         _mode = options.Mode;
         _schedule = schedule;
-        _sinks = sinks;
         _shadow = shadow;
         _worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})");
         _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
         _tracker = new RegimeTracker(options.Regime);
-        _queue = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
-        _dispatcher = Task.Run(DispatchAsync);
+        _dispatcher = new SinkDispatcher(sinks, _run, _logger);
         _lastExitTimestamp = Stopwatch.GetTimestamp();
     }
 
@@ -301,10 +296,9 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             await running.WaitAsync(ct).ConfigureAwait(false);
         }
 
-        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_queue.Writer.TryWrite(new DispatchItem(null, flushed)))
+        if (_dispatcher.TryFlush(out var flushed))
         {
-            await flushed.Task.WaitAsync(ct).ConfigureAwait(false);
+            await flushed.WaitAsync(ct).ConfigureAwait(false);
         }
         else
         {
@@ -366,10 +360,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             await running.ConfigureAwait(false);
         }
 
-        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Writer.TryWrite(new DispatchItem(null, flushed));
-        _queue.Writer.TryComplete();
-        await _dispatcher.ConfigureAwait(false);
+        await _dispatcher.CompleteAsync().ConfigureAwait(false);
     }
 
     private void ReleaseTensors()
@@ -605,45 +596,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private void Enqueue(MonitorEvent monitorEvent)
     {
         // Unbounded: never blocks the caller. Fails only after disposal closed the queue, when nothing runs any more.
-        _queue.Writer.TryWrite(new DispatchItem(monitorEvent, null));
-    }
-
-    private async Task DispatchAsync()
-    {
-        await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            if (item.Event is { } monitorEvent)
-            {
-                foreach (var sink in _sinks)
-                {
-                    try
-                    {
-                        await sink.WriteAsync(monitorEvent, CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (Exception ex)
-                    {
-                        Log(() => MonitorLog.SinkWriteFailed(_logger, ex, _run, sink.GetType().Name, monitorEvent.GetType().Name, monitorEvent.Step));
-                    }
-                }
-            }
-
-            if (item.Flush is { } flush)
-            {
-                foreach (var sink in _sinks)
-                {
-                    try
-                    {
-                        await sink.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (Exception ex)
-                    {
-                        Log(() => MonitorLog.SinkFlushFailed(_logger, ex, _run, sink.GetType().Name));
-                    }
-                }
-
-                flush.TrySetResult();
-            }
-        }
+        _dispatcher.Post(monitorEvent);
     }
 
     private ScheduleContext ContextLocked() => new(
@@ -656,16 +609,5 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 
     private static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
 
-    /// <summary>A logger that throws must not take the run down with it.</summary>
-    private static void Log(Action write)
-    {
-        try
-        {
-            write();
-        }
-        catch
-        {
-            // Nothing sensible is left to report to.
-        }
-    }
+    private static void Log(Action write) => GuardedLog.Write(write);
 }
