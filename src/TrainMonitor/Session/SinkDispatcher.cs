@@ -26,7 +26,7 @@ internal sealed class SinkDispatcher
         _loop = Task.Run(DispatchAsync);
     }
 
-    /// <summary>Queues an event; never blocks. False only once <see cref="CompleteAsync"/> closed the queue.</summary>
+    /// <summary>Queues an event; never blocks (the queue is unbounded). False only once <see cref="CompleteAsync"/> closed the queue, when nothing runs any more.</summary>
     public bool Post(MonitorEvent monitorEvent) => _queue.Writer.TryWrite(new DispatchItem(monitorEvent, null));
 
     /// <summary>Queues a flush that completes once every earlier event is written and every sink flushed; false once closed.</summary>

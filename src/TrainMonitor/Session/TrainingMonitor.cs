@@ -176,20 +176,22 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     /// Logger for probe failures, skips, regime changes and sink failures. When a <see cref="Outputs.Logging.LoggingSink"/> is
     /// among <paramref name="sinks"/>, the events it logs too are left to it (each event is logged once; docs/snapshot-schema.md).
     /// </param>
+    /// <param name="schedule">When to probe; null builds the one <see cref="MonitorOptions.Schedule"/> describes. Yours replaces it, overhead budget included (wrap it in <see cref="OverheadBudgetSchedule"/> to keep one).</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="probe"/> or <paramref name="error"/> is null.</exception>
     /// <exception cref="ArgumentException">
     /// A setting is invalid (the exception names it), the model has no parameters, a sink is null, background mode without
     /// <paramref name="modelFactory"/>, or the factory builds a different architecture.
     /// </exception>
     public static TrainingMonitor Attach(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error, MonitorOptions? options = null,
-        IEnumerable<IMonitorSink>? sinks = null, Func<nn.Module<Tensor, Tensor>>? modelFactory = null, ILogger<TrainingMonitor>? logger = null)
+        IEnumerable<IMonitorSink>? sinks = null, Func<nn.Module<Tensor, Tensor>>? modelFactory = null, ILogger<TrainingMonitor>? logger = null,
+        IProbeSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(error);
         options ??= new MonitorOptions();
         options.Validate();
-        var schedule = options.Schedule.Build();
+        schedule ??= options.Schedule.Build();
         var sinkArray = sinks?.ToArray() ?? [];
         if (sinkArray.Any(s => s is null))
         {
@@ -397,7 +399,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 
             var reason = $"the probe started at step {Volatile.Read(ref _runningStep)} is still running";
             Log(() => MonitorLog.ProbeSkipped(_logger, _run, step, reason, skipped));
-            Enqueue(new ProbeSkipped(_run, step, DateTimeOffset.UtcNow, reason, skipped));
+            _dispatcher.Post(new ProbeSkipped(_run, step, DateTimeOffset.UtcNow, reason, skipped));
             return;
         }
 
@@ -562,11 +564,11 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
                 snapshot.ProbeMethods.Count(m => m == ProbeMethod.Lanczos), snapshot.ProbeMethods.Count, reason));
         }
 
-        Enqueue(new ProbeCompleted(snapshot));
+        _dispatcher.Post(new ProbeCompleted(snapshot));
         if (assessment.Regime != previous)
         {
             Log(() => MonitorLog.RegimeChanged(_logger, _run, step, previous.ToWireName(), assessment.Regime.ToWireName(), assessment.Reason));
-            Enqueue(new RegimeChanged(_run, step, timestamp, previous, assessment.Regime, assessment.Reason));
+            _dispatcher.Post(new RegimeChanged(_run, step, timestamp, previous, assessment.Regime, assessment.Reason));
         }
     }
 
@@ -581,7 +583,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         var type = exception.GetType().Name;
         var message = exception.Message;
         Log(() => MonitorLog.ProbeFailed(_logger, exception, _run, step, type, message, failures));
-        Enqueue(new ProbeFailed(_run, step, DateTimeOffset.UtcNow, type, message, failures));
+        _dispatcher.Post(new ProbeFailed(_run, step, DateTimeOffset.UtcNow, type, message, failures));
     }
 
     private void RecordProbeTime(long ticks)
@@ -591,12 +593,6 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             _probeTicks += ticks;
             _lastProbeTicks = ticks;
         }
-    }
-
-    private void Enqueue(MonitorEvent monitorEvent)
-    {
-        // Unbounded: never blocks the caller. Fails only after disposal closed the queue, when nothing runs any more.
-        _dispatcher.Post(monitorEvent);
     }
 
     private ScheduleContext ContextLocked() => new(

@@ -32,7 +32,7 @@ public sealed partial class SourceLayoutTests
     /// </summary>
     private static readonly Dictionary<string, int> OversizeFiles = new(StringComparer.Ordinal)
     {
-        ["TrainMonitor/Session/TrainingMonitor.cs"] = 613,
+        ["TrainMonitor/Session/TrainingMonitor.cs"] = 609,
         ["TrainMonitor/Frontier/FrontierFit.cs"] = 548,
         ["TrainMonitor/Regimes/RegimeTracker.cs"] = 461,
         ["TrainMonitor/Outputs/JsonLines/ProbeSnapshotJson.cs"] = 453,
