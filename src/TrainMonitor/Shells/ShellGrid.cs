@@ -12,7 +12,7 @@ public sealed class ShellGrid
     private readonly double _logRatio;
 
     /// <summary>Whether <paramref name="ratio"/> can be a grid's ratio: a finite number above 1. Every setting of the ratio checks this one rule.</summary>
-    public static bool IsValidRatio(double ratio) => ratio > 1 && double.IsFinite(ratio);
+    internal static bool IsValidRatio(double ratio) => ratio > 1 && double.IsFinite(ratio);
 
     /// <summary>Creates a grid with ratio <paramref name="ratio"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="ratio"/> is not a finite number above 1.</exception>
