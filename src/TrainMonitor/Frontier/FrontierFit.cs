@@ -223,7 +223,7 @@ public static class FrontierFit
             return FrontierEstimate.Undetermined(Format($"only {used} {noun} energy{within} (at least {options.MinimumShells} needed)"), used, peakShell);
         }
 
-        var dip = DeepestDip(lows, highs);
+        var dip = UnimodalityTest.DeepestDip(lows, highs);
         if (dip.Depth > options.UnimodalityTolerance)
         {
             return FrontierEstimate.Undetermined(
@@ -237,9 +237,9 @@ public static class FrontierFit
         var xMax = x[^1];
         var phiLow = xMin - options.BandMargin;
         var phiHigh = xMax + options.BandMargin;
-        var tss = SumOfSquaredDeviations(y);
+        var tss = AmplitudeFrontierLeastSquares.SumOfSquaredDeviations(y);
 
-        if (!TryFitFree(x, y, out var freeA, out var freeS, out var beta, out var freeRss))
+        if (!AmplitudeFrontierLeastSquares.TryFitFree(x, y, out var freeA, out var freeS, out var beta, out var freeRss))
         {
             return FrontierEstimate.Undetermined("shell centres too close together to separate slope from cutoff", used, peakShell);
         }
@@ -247,7 +247,7 @@ public static class FrontierFit
         var phi = beta > 0.0 ? xMax - Math.Log(beta) : double.PositiveInfinity;
         if (phi > phiHigh)
         {
-            var edgeR2 = RSquared(FitAtFixedPhi(x, y, phiHigh, out _, out _), tss);
+            var edgeR2 = AmplitudeFrontierLeastSquares.RSquared(AmplitudeFrontierLeastSquares.FitAtFixedPhi(x, y, phiHigh, out _, out _), tss);
             var why = beta > 0.0
                 ? Format($"frontier outside the observed band: fitted λ_f = {Math.Exp(phi):g3} lies above the range limit {Math.Exp(phiHigh):g3}")
                 : "frontier outside the observed band: the profile shows no high-λ cutoff";
@@ -256,7 +256,7 @@ public static class FrontierFit
 
         if (phi < phiLow)
         {
-            var edgeR2 = RSquared(FitAtFixedPhi(x, y, phiLow, out _, out _), tss);
+            var edgeR2 = AmplitudeFrontierLeastSquares.RSquared(AmplitudeFrontierLeastSquares.FitAtFixedPhi(x, y, phiLow, out _, out _), tss);
             return FrontierEstimate.Undetermined(
                 Format($"frontier outside the observed band: fitted λ_f = {Math.Exp(phi):g3} lies below the range limit {Math.Exp(phiLow):g3}"),
                 used, peakShell, edgeR2);
@@ -266,16 +266,16 @@ public static class FrontierFit
         {
             // Refine (s, φ) for the model integrated over each shell, starting from the centre-sampled solution; the
             // range checks then apply to the refined frontier.
-            RefineIntegrated(x, y, width, ref freeS, ref phi, out freeA, out freeRss);
+            ShellIntegralRefinement.RefineIntegrated(x, y, width, ref freeS, ref phi, out freeA, out freeRss);
             if (!(phi <= phiHigh && phi >= phiLow))
             {
                 return FrontierEstimate.Undetermined(
                     Format($"frontier outside the observed band: fitted λ_f = {Math.Exp(phi):g3} lies outside [{Math.Exp(phiLow):g3}, {Math.Exp(phiHigh):g3}]"),
-                    used, peakShell, RSquared(freeRss, tss));
+                    used, peakShell, AmplitudeFrontierLeastSquares.RSquared(freeRss, tss));
             }
         }
 
-        var r2 = RSquared(freeRss, tss);
+        var r2 = AmplitudeFrontierLeastSquares.RSquared(freeRss, tss);
         if (!(r2 >= options.MinimumR2))
         {
             return FrontierEstimate.Undetermined(Format($"fit R² {r2:0.0###} below {options.MinimumR2:0.0###}"), used, peakShell, r2);
@@ -289,259 +289,6 @@ public static class FrontierFit
     {
         width = (x[^1] - x[0]) / (shells[^1] - shells[0]);
         return double.IsFinite(width) && width > 0.0;
-    }
-
-    /// <summary>
-    /// Least squares of ln E_α on <c>a + ln ∫ exp(s·u − e^{u−φ}) du</c> over each shell [x_α − h/2, x_α + h/2]: a in
-    /// closed form (mean residual), (s, φ) by Nelder–Mead from the centre-sampled solution. The integral is a 16-point
-    /// Gauss–Legendre rule in log space (ln of the integrand varies by at most a few tens over a shell inside the
-    /// dynamic range, where the rule is exact to ~1e-12 relative).
-    /// </summary>
-    private static void RefineIntegrated(double[] x, double[] y, double h, ref double s, ref double phi, out double a, out double rss)
-    {
-        double Objective(double sv, double pv, out double av)
-        {
-            var l = new double[x.Length];
-            for (var i = 0; i < x.Length; i++)
-            {
-                l[i] = LogShellIntegral(x[i] - 0.5 * h, h, sv, pv);
-            }
-
-            av = 0.0;
-            for (var i = 0; i < x.Length; i++)
-            {
-                av += y[i] - l[i];
-            }
-
-            av /= x.Length;
-            var sum = 0.0;
-            for (var i = 0; i < x.Length; i++)
-            {
-                var r = y[i] - av - l[i];
-                sum += r * r;
-            }
-
-            return double.IsFinite(sum) ? sum : double.PositiveInfinity;
-        }
-
-        // Nelder–Mead on (s, φ): 3 vertices, standard coefficients, stops when the simplex is below 1e-9 in both.
-        var p = new[] { (S: s, Phi: phi), (S: s + 0.1, Phi: phi), (S: s, Phi: phi + 0.3) };
-        var f = p.Select(v => Objective(v.S, v.Phi, out _)).ToArray();
-        for (var iteration = 0; iteration < 2000; iteration++)
-        {
-            var order = new[] { 0, 1, 2 }.OrderBy(i => f[i]).ToArray();
-            p = order.Select(i => p[i]).ToArray();
-            f = order.Select(i => f[i]).ToArray();
-            var size = Math.Max(Math.Max(Math.Abs(p[1].S - p[0].S), Math.Abs(p[2].S - p[0].S)), Math.Max(Math.Abs(p[1].Phi - p[0].Phi), Math.Abs(p[2].Phi - p[0].Phi)));
-            if (size < 1e-9)
-            {
-                break;
-            }
-
-            var c = (S: 0.5 * (p[0].S + p[1].S), Phi: 0.5 * (p[0].Phi + p[1].Phi));
-            (double S, double Phi) Along(double t) => (c.S + t * (p[2].S - c.S), c.Phi + t * (p[2].Phi - c.Phi));
-            var reflected = Along(-1.0);
-            var fr = Objective(reflected.S, reflected.Phi, out _);
-            if (fr < f[0])
-            {
-                var expanded = Along(-2.0);
-                var fe = Objective(expanded.S, expanded.Phi, out _);
-                (p[2], f[2]) = fe < fr ? (expanded, fe) : (reflected, fr);
-            }
-            else if (fr < f[1])
-            {
-                (p[2], f[2]) = (reflected, fr);
-            }
-            else
-            {
-                var contracted = fr < f[2] ? Along(-0.5) : Along(0.5);
-                var fc = Objective(contracted.S, contracted.Phi, out _);
-                if (fc < Math.Min(fr, f[2]))
-                {
-                    (p[2], f[2]) = (contracted, fc);
-                }
-                else
-                {
-                    for (var i = 1; i < 3; i++)
-                    {
-                        p[i] = (0.5 * (p[0].S + p[i].S), 0.5 * (p[0].Phi + p[i].Phi));
-                        f[i] = Objective(p[i].S, p[i].Phi, out _);
-                    }
-                }
-            }
-        }
-
-        var best = f[0] <= f[1] && f[0] <= f[2] ? 0 : f[1] <= f[2] ? 1 : 2;
-        s = p[best].S;
-        phi = p[best].Phi;
-        rss = Objective(s, phi, out a);
-    }
-
-    private static readonly double[] LegendreNodes = [-0.9894009349916499, -0.9445750230732326, -0.8656312023878318, -0.7554044083550030,
-        -0.6178762444026438, -0.4580167776572274, -0.2816035507792589, -0.0950125098376374, 0.0950125098376374, 0.2816035507792589,
-        0.4580167776572274, 0.6178762444026438, 0.7554044083550030, 0.8656312023878318, 0.9445750230732326, 0.9894009349916499];
-
-    private static readonly double[] LegendreWeights = [0.0271524594117541, 0.0622535239386479, 0.0951585116824928, 0.1246289712555339,
-        0.1495959888165767, 0.1691565193950025, 0.1826034150449236, 0.1894506104550685, 0.1894506104550685, 0.1826034150449236,
-        0.1691565193950025, 0.1495959888165767, 0.1246289712555339, 0.0951585116824928, 0.0622535239386479, 0.0271524594117541];
-
-    /// <summary>ln ∫_{lo}^{lo+h} exp(s·u − e^{u−φ}) du, evaluated in log space (no underflow).</summary>
-    private static double LogShellIntegral(double lo, double h, double s, double phi)
-    {
-        Span<double> g = stackalloc double[16];
-        var max = double.NegativeInfinity;
-        for (var j = 0; j < 16; j++)
-        {
-            var u = lo + 0.5 * h * (LegendreNodes[j] + 1.0);
-            g[j] = s * u - Math.Exp(u - phi);
-            max = Math.Max(max, g[j]);
-        }
-
-        var sum = 0.0;
-        for (var j = 0; j < 16; j++)
-        {
-            sum += LegendreWeights[j] * Math.Exp(g[j] - max);
-        }
-
-        return max + Math.Log(0.5 * h * sum);
-    }
-
-    /// <summary>
-    /// Deepest certified dip: max over j of min(max lower bound left of j, max lower bound right of j) / upper bound of j,
-    /// with the two maxima's positions. With bounds equal to the estimates this is the plain dip of the estimates.
-    /// </summary>
-    private static (double Depth, int Left, int Right) DeepestDip(List<double> e, List<double> upper)
-    {
-        var n = e.Count;
-        var rightArgMax = new int[n];
-        rightArgMax[n - 1] = n - 1;
-        for (var j = n - 2; j >= 0; j--)
-        {
-            rightArgMax[j] = e[j] > e[rightArgMax[j + 1]] ? j : rightArgMax[j + 1];
-        }
-
-        (double Depth, int Left, int Right) best = (1.0, 0, 0);
-        var leftArgMax = 0;
-        for (var j = 1; j < n - 1; j++)
-        {
-            if (e[j - 1] > e[leftArgMax])
-            {
-                leftArgMax = j - 1;
-            }
-
-            var right = rightArgMax[j + 1];
-            var depth = Math.Min(e[leftArgMax], e[right]) / upper[j];
-            if (depth > best.Depth)
-            {
-                best = (depth, leftArgMax, right);
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>
-    /// Least squares of y on the columns 1, x − x̄ and −exp(x − x_max): coefficients give a, s and β.
-    /// The third column is orthogonalised against the first two twice (classical Gram–Schmidt, repeated).
-    /// </summary>
-    private static bool TryFitFree(double[] x, double[] y, out double a, out double s, out double beta, out double rss)
-    {
-        var n = x.Length;
-        var xBar = x.Average();
-        var dx = x.Select(v => v - xBar).ToArray();
-        var dxNorm2 = dx.Sum(v => v * v);
-        var w = x.Select(v => -Math.Exp(v - x[^1])).ToArray();
-        var wNorm = Math.Sqrt(w.Sum(v => v * v));
-
-        var wPerp = (double[])w.Clone();
-        for (var pass = 0; pass < 2; pass++)
-        {
-            var mean = wPerp.Average();
-            var along = Dot(wPerp, dx) / dxNorm2;
-            for (var i = 0; i < n; i++)
-            {
-                wPerp[i] -= mean + along * dx[i];
-            }
-        }
-
-        var perpNorm2 = wPerp.Sum(v => v * v);
-        if (!(Math.Sqrt(perpNorm2) > 1e-12 * wNorm))
-        {
-            a = s = beta = rss = double.NaN;
-            return false;
-        }
-
-        // y = c0 + c1·dx + cw·w; w = wPerp + (part in span{1, dx}), so cw is y's coefficient on wPerp.
-        var cw = Dot(y, wPerp) / perpNorm2;
-        var rest = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            rest[i] = y[i] - cw * w[i];
-        }
-
-        var c1 = Dot(rest, dx) / dxNorm2;
-        var c0 = rest.Average();
-        rss = 0.0;
-        for (var i = 0; i < n; i++)
-        {
-            var r = rest[i] - c0 - c1 * dx[i];
-            rss += r * r;
-        }
-
-        s = c1;
-        a = c0 - c1 * xBar;
-        beta = cw;
-        return true;
-    }
-
-    /// <summary>Least squares for (a, s) with φ fixed; returns the residual sum of squares.</summary>
-    private static double FitAtFixedPhi(double[] x, double[] y, double phi, out double a, out double s)
-    {
-        var n = x.Length;
-        var t = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            t[i] = y[i] + Math.Exp(x[i] - phi);
-        }
-
-        var xBar = x.Average();
-        var tBar = t.Average();
-        double sxx = 0, sxt = 0;
-        for (var i = 0; i < n; i++)
-        {
-            sxx += (x[i] - xBar) * (x[i] - xBar);
-            sxt += (x[i] - xBar) * (t[i] - tBar);
-        }
-
-        s = sxt / sxx;
-        a = tBar - s * xBar;
-        var rss = 0.0;
-        for (var i = 0; i < n; i++)
-        {
-            var r = t[i] - a - s * x[i];
-            rss += r * r;
-        }
-
-        return rss;
-    }
-
-    private static double SumOfSquaredDeviations(double[] y)
-    {
-        var mean = y.Average();
-        return y.Sum(v => (v - mean) * (v - mean));
-    }
-
-    private static double RSquared(double rss, double tss) => tss > 0.0 ? 1.0 - rss / tss : double.NaN;
-
-    private static double Dot(double[] u, double[] v)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < u.Length; i++)
-        {
-            sum += u[i] * v[i];
-        }
-
-        return sum;
     }
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TrainMonitor.Kernel;
 
 namespace TrainMonitor.Regimes;
@@ -49,9 +48,7 @@ public sealed class RegimeTracker
 {
     private readonly RegimeThresholds _thresholds;
     private readonly Lock _gate = new();
-    private readonly ProbeRecord[] _ring;
-    private int _ringStart;
-    private int _ringCount;
+    private readonly ProbeWindow _window;
     private long _lastStep;
     private KernelSketch? _firstSketch;
     private int _stalledProbes;
@@ -66,7 +63,7 @@ public sealed class RegimeTracker
     {
         _thresholds = (thresholds ?? new RegimeThresholds()).Clone();
         _thresholds.Validate();
-        _ring = new ProbeRecord[_thresholds.Window];
+        _window = new ProbeWindow(_thresholds.Window);
     }
 
     /// <summary>The regime at the latest probe (<see cref="TrainingRegime.WarmingUp"/> before the first).</summary>
@@ -100,7 +97,7 @@ public sealed class RegimeTracker
         {
             lock (_gate)
             {
-                return _ringCount;
+                return _window.Count;
             }
         }
     }
@@ -113,9 +110,9 @@ public sealed class RegimeTracker
             lock (_gate)
             {
                 var held = 0;
-                for (var i = 0; i < _ringCount; i++)
+                for (var i = 0; i < _window.Count; i++)
                 {
-                    var s = RecordAt(i).Sketch;
+                    var s = _window.RecordAt(i).Sketch;
                     held += s is not null && !ReferenceEquals(s, _firstSketch) ? 1 : 0;
                 }
 
@@ -177,10 +174,10 @@ public sealed class RegimeTracker
         // the run is probed, and every comparison (energy growth, kernel distance, slopes) is between probes far enough
         // apart for the change to exceed the probe-to-probe noise of stochastic training — a dense schedule would
         // otherwise divide that noise by a tiny Δln t.
-        var replaceLast = _ringCount >= 2 && logStep - RecordAt(_ringCount - 1).LogStep < _thresholds.MinimumLogSpacing;
-        var predecessorCount = replaceLast ? _ringCount - 1 : _ringCount;
-        var previousEnergy = predecessorCount > 0 ? RecordAt(predecessorCount - 1).Energy : double.NaN;
-        var earlierEnergy = predecessorCount > 1 ? RecordAt(predecessorCount - 2).Energy : double.NaN;
+        var replaceLast = _window.Count >= 2 && logStep - _window.RecordAt(_window.Count - 1).LogStep < _thresholds.MinimumLogSpacing;
+        var predecessorCount = replaceLast ? _window.Count - 1 : _window.Count;
+        var previousEnergy = predecessorCount > 0 ? _window.RecordAt(predecessorCount - 1).Energy : double.NaN;
+        var earlierEnergy = predecessorCount > 1 ? _window.RecordAt(predecessorCount - 2).Energy : double.NaN;
 
         // Kernel distances: never throw for a sketch problem during a run, say why instead.
         var distance = double.NaN;
@@ -198,10 +195,10 @@ public sealed class RegimeTracker
             fromFirst = SafeDistance(first, sketch, "the first sketch", out var firstNote);
             for (var i = predecessorCount - 1; i >= 0; i--)
             {
-                if (RecordAt(i).Sketch is { } previous)
+                if (_window.RecordAt(i).Sketch is { } previous)
                 {
                     distance = SafeDistance(previous, sketch, "the previous sketch", out kernelNote);
-                    span = logStep - RecordAt(i).LogStep;
+                    span = logStep - _window.RecordAt(i).LogStep;
                     break;
                 }
             }
@@ -210,17 +207,16 @@ public sealed class RegimeTracker
         }
 
         // Commit the probe (everything below is arithmetic that cannot fail).
-        var record = new ProbeRecord(logStep, o.ErrorEnergy, o.FrontierLambda, o.TailExponent, distance, span, sketch);
-        var lastSlot = _ringCount > 0 ? (_ringStart + _ringCount - 1) % _ring.Length : 0;
-        var keptLast = _ring[lastSlot];
+        var record = new ProbeWindowRecord(logStep, o.ErrorEnergy, o.FrontierLambda, o.TailExponent, distance, span, sketch);
+        var keptLast = default(ProbeWindowRecord);
         if (replaceLast)
         {
-            _ring[lastSlot] = record;
+            keptLast = _window.ReplaceLatest(record);
         }
         else
         {
             _stalledBeforeLast = _stalledCommitted;
-            Push(record);
+            _window.Push(record);
         }
 
         _lastStep = o.Step;
@@ -230,11 +226,11 @@ public sealed class RegimeTracker
             _firstSketch ??= sketch;
         }
 
-        var kernelVelocity = KernelVelocity();
-        var frontierVelocity = Negate(Slope(static r => r.Frontier));
-        var tail = LatestTailExponent();
+        var kernelVelocity = _window.KernelVelocity();
+        var frontierVelocity = Negate(_window.Slope(static r => r.Frontier));
+        var tail = _window.LatestTailExponent();
         var predicted = frontierVelocity * tail;
-        var measured = Negate(Slope(static r => r.Energy));
+        var measured = Negate(_window.Slope(static r => r.Energy));
         var margin = o.LearningRate is { } eta && double.IsFinite(eta) && double.IsFinite(o.LambdaMax) ? eta * o.LambdaMax : double.NaN;
 
         var kernelMoving = kernelVelocity > t.KernelVelocityThreshold;
@@ -250,14 +246,15 @@ public sealed class RegimeTracker
         _stalledProbes = stalled ? _stalledBeforeLast + 1 : 0;
         if (replaceLast)
         {
-            _ring[lastSlot] = keptLast;
+            _window.ReplaceLatest(keptLast);
         }
         else
         {
             _stalledCommitted = _stalledProbes;
         }
 
-        var (regime, reason) = Decide(o, previousEnergy, earlierEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving);
+        var (regime, reason) = RegimeDecision.Decide(
+            t, _probeCount, _stalledProbes, o, previousEnergy, earlierEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving);
         if (kernelNote is not null && !reason.Contains(kernelNote, StringComparison.Ordinal))
         {
             reason = $"{reason} [{kernelNote}]";
@@ -276,67 +273,6 @@ public sealed class RegimeTracker
             MeasuredLossExponent = measured,
             StabilityMargin = margin,
         };
-    }
-
-    private (TrainingRegime Regime, string Reason) Decide(
-        RegimeObservation o, double previousEnergy, double earlierEnergy, double margin, double kernelVelocity, string? kernelNote,
-        double frontierVelocity, double measured, bool kernelMoving)
-    {
-        var t = _thresholds;
-
-        // Divergence is not a matter of history: a non-finite error energy is unstable at once, warm-up or not.
-        if (!double.IsFinite(o.ErrorEnergy))
-        {
-            return (TrainingRegime.Unstable, $"error energy is {F(o.ErrorEnergy)}, not finite: the run diverged");
-        }
-
-        if (_probeCount < t.MinimumProbes)
-        {
-            return (TrainingRegime.WarmingUp, $"probe {_probeCount} of the {t.MinimumProbes} needed before the regime is judged");
-        }
-
-        var instability = new List<string>(3);
-        if (margin >= t.StabilityMarginLimit)
-        {
-            instability.Add($"stability margin η·λ_max = {F(margin)} ≥ {F(t.StabilityMarginLimit)}");
-        }
-
-        // Sustained growth, not a bump: above the tolerance against both of the window's two previous slots (each at least
-        // MinimumLogSpacing back), so one rebound off a lucky low — SGD noise, a momentum overshoot — is not instability.
-        if (double.IsFinite(previousEnergy) && o.ErrorEnergy > previousEnergy * (1.0 + t.EnergyGrowthTolerance)
-            && !(o.ErrorEnergy <= earlierEnergy * (1.0 + t.EnergyGrowthTolerance)))
-        {
-            var growth = previousEnergy > 0.0 ? $"grew by {F(100.0 * (o.ErrorEnergy / previousEnergy - 1.0))} %" : "grew from 0";
-            instability.Add($"error energy {growth} since the previous probe and stays above the one before by more than the tolerance ({F(100.0 * t.EnergyGrowthTolerance)} %)");
-        }
-
-        if (instability.Count > 0)
-        {
-            return (TrainingRegime.Unstable, string.Join("; ", instability));
-        }
-
-        if (kernelMoving)
-        {
-            return (TrainingRegime.FeatureLearning, $"kernel velocity {F(kernelVelocity)} > {F(t.KernelVelocityThreshold)} per unit ln t");
-        }
-
-        var kernel = double.IsFinite(kernelVelocity)
-            ? $"kernel velocity {F(kernelVelocity)} ≤ {F(t.KernelVelocityThreshold)}"
-            : $"kernel not judged ({kernelNote ?? "fewer than two sketched probes in the window"}), decided from frontier and energy alone";
-        var frontier = double.IsFinite(frontierVelocity)
-            ? $"frontier velocity {F(frontierVelocity)} {(frontierVelocity < t.FrontierStallVelocity ? "<" : "≥")} {F(t.FrontierStallVelocity)}" +
-              (double.IsFinite(measured) ? $", loss exponent {F(measured)} {(measured < t.EnergyStallExponent ? "<" : "≥")} {F(t.EnergyStallExponent)}" : ", loss exponent unknown")
-            : double.IsFinite(measured)
-                ? $"frontier undetermined and loss exponent {F(measured)} {(measured < t.EnergyStallExponent ? "<" : "≥")} {F(t.EnergyStallExponent)}"
-                : "frontier undetermined and loss exponent unknown";
-
-        if (_stalledProbes >= t.StagnationProbes)
-        {
-            return (TrainingRegime.LazyStagnant, $"{kernel} and {frontier} for {_stalledProbes} probes");
-        }
-
-        var progress = _stalledProbes > 0 ? $" (stalled for {_stalledProbes} of the {t.StagnationProbes} probes that raise lazy_stagnant)" : string.Empty;
-        return (TrainingRegime.LazyProgressing, $"{kernel} and {frontier}{progress}");
     }
 
     private static double SafeDistance(KernelSketch a, KernelSketch b, string what, out string? note)
@@ -361,101 +297,6 @@ public sealed class RegimeTracker
         return s;
     }
 
-    /// <summary>Σ S / Σ Δln t over the window's probes that have a distance to an earlier sketch.</summary>
-    private double KernelVelocity()
-    {
-        double distance = 0.0, span = 0.0;
-        var pairs = 0;
-        for (var i = 0; i < _ringCount; i++)
-        {
-            var r = RecordAt(i);
-            if (double.IsFinite(r.KernelDistance) && r.KernelSpan > 0.0)
-            {
-                distance += r.KernelDistance;
-                span += r.KernelSpan;
-                pairs++;
-            }
-        }
-
-        return pairs > 0 ? distance / span : double.NaN;
-    }
-
-    /// <summary>Least-squares slope of ln y against ln t over the window's probes with finite y &gt; 0; NaN with fewer than two.</summary>
-    private double Slope(Func<ProbeRecord, double> select)
-    {
-        // Two passes with centred sums: exact for points on a line up to round-off.
-        double sx = 0.0, sy = 0.0;
-        var n = 0;
-        for (var i = 0; i < _ringCount; i++)
-        {
-            var r = RecordAt(i);
-            var y = select(r);
-            if (double.IsFinite(y) && y > 0.0)
-            {
-                sx += r.LogStep;
-                sy += Math.Log(y);
-                n++;
-            }
-        }
-
-        if (n < 2)
-        {
-            return double.NaN;
-        }
-
-        double mx = sx / n, my = sy / n, sxy = 0.0, sxx = 0.0;
-        for (var i = 0; i < _ringCount; i++)
-        {
-            var r = RecordAt(i);
-            var y = select(r);
-            if (double.IsFinite(y) && y > 0.0)
-            {
-                var dx = r.LogStep - mx;
-                sxy += dx * (Math.Log(y) - my);
-                sxx += dx * dx;
-            }
-        }
-
-        return sxx > 0.0 ? sxy / sxx : double.NaN;
-    }
-
-    private double LatestTailExponent()
-    {
-        for (var i = _ringCount - 1; i >= 0; i--)
-        {
-            var s = RecordAt(i).TailExponent;
-            if (double.IsFinite(s))
-            {
-                return s;
-            }
-        }
-
-        return double.NaN;
-    }
-
-    private void Push(ProbeRecord record)
-    {
-        if (_ringCount < _ring.Length)
-        {
-            _ring[(_ringStart + _ringCount) % _ring.Length] = record;
-            _ringCount++;
-        }
-        else
-        {
-            _ring[_ringStart] = record;
-            _ringStart = (_ringStart + 1) % _ring.Length;
-        }
-    }
-
-    /// <summary>The i-th record of the window, oldest first.</summary>
-    private ProbeRecord RecordAt(int i) => _ring[(_ringStart + i) % _ring.Length];
-
     /// <summary>−x, with −0 turned into +0 so that reasons never print "-0".</summary>
     private static double Negate(double x) => 0.0 - x;
-
-    private static string F(double x) => (x == 0.0 ? 0.0 : x).ToString("G3", CultureInfo.InvariantCulture);
-
-    /// <summary>What the tracker keeps of one probe. KernelDistance is to the previous sketched probe, KernelSpan the Δln t to it.</summary>
-    private readonly record struct ProbeRecord(double LogStep, double Energy, double Frontier, double TailExponent, double KernelDistance, double KernelSpan,
-        KernelSketch? Sketch);
 }
