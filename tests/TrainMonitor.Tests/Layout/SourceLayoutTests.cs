@@ -35,7 +35,6 @@ public sealed partial class SourceLayoutTests
         ["TrainMonitor/Session/TrainingMonitor.cs"] = 671,
         ["TrainMonitor/Frontier/FrontierFit.cs"] = 548,
         ["TrainMonitor/Regimes/RegimeTracker.cs"] = 461,
-        ["TrainMonitor/Outputs/JsonLines/ProbeSnapshotJson.cs"] = 453,
         ["TrainMonitor.Testing/Assertions/MonitoredRun.cs"] = 415,
         ["TrainMonitor.Prometheus/PrometheusSink.cs"] = 411,
         ["TrainMonitor/Operators/AutogradErrorOperator.cs"] = 380,
