@@ -36,7 +36,6 @@ public sealed partial class SourceLayoutTests
         ["TrainMonitor/Frontier/FrontierFit.cs"] = 548,
         ["TrainMonitor/Regimes/RegimeTracker.cs"] = 461,
         ["TrainMonitor.Testing/Assertions/MonitoredRun.cs"] = 415,
-        ["TrainMonitor.Prometheus/PrometheusSink.cs"] = 411,
         ["TrainMonitor/Operators/AutogradErrorOperator.cs"] = 380,
     };
 
