@@ -4,7 +4,6 @@ using Prometheus;
 using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 using TrainMonitor.Session;
-using static TrainMonitor.Prometheus.PrometheusMetricNames;
 
 namespace TrainMonitor.Prometheus;
 
@@ -56,32 +55,7 @@ public sealed class PrometheusSink : IMonitorSink
     private readonly Dictionary<string, HashSet<ShellKey>> _shellsByRun = new(StringComparer.Ordinal);
     private ImmutableList<Func<MonitorStatus>> _statusProviders = ImmutableList<Func<MonitorStatus>>.Empty;
 
-    private readonly Gauge _shellEnergy;
-    private readonly Gauge _shellOccupancy;
-    private readonly Gauge _errorEnergy;
-    private readonly Gauge _nullEnergy;
-    private readonly Gauge _frontierLambda;
-    private readonly Gauge _frontierEnergyFraction;
-    private readonly Gauge _frontierFitLambda;
-    private readonly Gauge _frontierTailExponent;
-    private readonly Gauge _frontierFitR2;
-    private readonly Gauge _frontierOutlierEnergy;
-    private readonly Gauge _frontierVelocity;
-    private readonly Gauge _predictedLossExponent;
-    private readonly Gauge _measuredLossExponent;
-    private readonly Gauge _spectralPosition;
-    private readonly Gauge _lambdaMax;
-    private readonly Gauge _stabilityMargin;
-    private readonly Gauge _kernelDistance;
-    private readonly Gauge _kernelVelocity;
-    private readonly Gauge _regime;
-    private readonly Gauge _trainingStep;
-    private readonly Counter _probesTotal;
-    private readonly Counter _probeFailuresTotal;
-    private readonly Counter _probesSkippedTotal;
-    private readonly Histogram _probeDuration;
-    private readonly Counter _operatorApplicationsTotal;
-    private readonly Gauge _overheadRatio;
+    private readonly PrometheusInstruments _instruments;
 
     /// <summary>Creates a sink on <see cref="Metrics.DefaultRegistry"/>.</summary>
     public PrometheusSink()
@@ -95,57 +69,7 @@ public sealed class PrometheusSink : IMonitorSink
     {
         ArgumentNullException.ThrowIfNull(registry);
         Registry = registry;
-        var factory = Metrics.WithCustomRegistry(registry);
-
-        Gauge RunGauge(string name, string help) => factory.CreateGauge(name, help, RunLabel);
-
-        _shellEnergy = factory.CreateGauge(
-            ShellEnergy,
-            "Error energy in one eigenvalue shell [lambda_lower, q*lambda_lower) of the latest probe: Gauss quadrature "
-            + "estimate and certified lower/upper bounds (bound label); same unit as error_energy (squared error per entry).",
-            RunLabel, ShellLabel, LambdaLowerLabel, BoundLabel);
-        _shellOccupancy = factory.CreateGauge(
-            ShellOccupancy,
-            "Quadrature nodes (eigenvalues on the exact paths, Ritz values under Lanczos) in one eigenvalue shell "
-            + "[lambda_lower, q*lambda_lower) of the latest probe, over all batches (count).",
-            RunLabel, ShellLabel, LambdaLowerLabel);
-        _errorEnergy = RunGauge(ErrorEnergy, "Error energy |e|^2/n on the probe set at the latest probe (squared error per entry; NaN if unknown).");
-        _nullEnergy = RunGauge(NullEnergy, "Error energy below the null floor, which the current kernel cannot move (squared error per entry).");
-        _frontierLambda = factory.CreateGauge(
-            FrontierLambda,
-            "Energy-quantile frontier lambda_f(p): the eigenvalue above which a fraction p (frontier_energy_fraction) of the "
-            + "non-null error energy lies, as the quadrature estimate and its certified lower/upper ends (bound label; upper "
-            + "may be +Inf under Lanczos; eigenvalue of M = J J^T / n; NaN when undetermined).",
-            RunLabel, BoundLabel);
-        _frontierEnergyFraction = RunGauge(FrontierEnergyFraction, "Fraction p of the non-null error energy that lies above the frontier lambda_f(p) (dimensionless, in (0, 1)).");
-        _frontierFitLambda = RunGauge(FrontierFitLambda, "Cutoff lambda_fit of the amplitude-frontier fit ln E = a + s ln lambda - lambda/lambda_fit of the shell profile (eigenvalue units; NaN when the fit is undetermined).");
-        _frontierTailExponent = RunGauge(FrontierTailExponent, "Tail exponent s of the amplitude-frontier fit of the shell energy profile (dimensionless; NaN when undetermined).");
-        _frontierFitR2 = RunGauge(FrontierFitR2, "Coefficient of determination R^2 of the amplitude-frontier fit (dimensionless, at most 1; NaN when no fit was made).");
-        _frontierOutlierEnergy = RunGauge(FrontierOutlierEnergy, "Error energy of the sparse top shells the amplitude-frontier fit left out; same unit as error_energy (squared error per entry; NaN if unknown).");
-        _frontierVelocity = RunGauge(FrontierVelocity, "Frontier velocity c = -d ln lambda_f / d ln t over recent probes (dimensionless; 1 in the lazy linear case; NaN with too little history).");
-        _predictedLossExponent = RunGauge(PredictedLossExponent, "Predicted error-energy exponent gamma = c*s, E_total ~ t^-gamma (dimensionless; NaN with too little history).");
-        _measuredLossExponent = RunGauge(MeasuredLossExponent, "Measured error-energy exponent: -slope of ln E_total against ln t over recent probes (dimensionless; NaN with too little history).");
-        _spectralPosition = RunGauge(SpectralPosition, "Spectral position alpha_1 = e^T M e / e^T e: energy-weighted mean eigenvalue of the error (eigenvalue units).");
-        _lambdaMax = RunGauge(LambdaMax, "Largest eigenvalue of the error operator M seen by the latest probe (eigenvalue units).");
-        _stabilityMargin = RunGauge(StabilityMargin, "Stability margin eta*lambda_max (dimensionless; gradient descent on squared error diverges above 2; NaN when the learning rate is unknown).");
-        _kernelDistance = RunGauge(KernelDistance, "Kernel distance S between the latest probe and the previous one (dimensionless, 0 = same kernel; NaN for the first probe or without sketch).");
-        _kernelVelocity = RunGauge(KernelVelocity, "Kernel velocity: kernel distance S per unit of ln t over recent probes (per unit ln step; NaN with too little history).");
-        _regime = factory.CreateGauge(
-            Regime,
-            "Training regime at the latest probe as a state set: 1 for the current regime, 0 for the others (regime label: "
-            + string.Join(", ", TrainingRegimeNames.All.Select(r => r.ToWireName())) + ").",
-            RunLabel, RegimeLabel);
-        _trainingStep = RunGauge(TrainingStep, "Last optimiser step reported by the training loop (steps).");
-        _probesTotal = factory.CreateCounter(ProbesTotal, "Probes completed (count).", RunLabel);
-        _probeFailuresTotal = factory.CreateCounter(ProbeFailuresTotal, "Probes that failed and were skipped over; the run went on (count).", RunLabel);
-        _probesSkippedTotal = factory.CreateCounter(ProbesSkippedTotal, "Probes due but not taken because the previous one was still running (count).", RunLabel);
-        _probeDuration = factory.CreateHistogram(
-            ProbeDurationSeconds,
-            "Wall time of one completed probe (seconds).",
-            new HistogramConfiguration { LabelNames = [RunLabel], Buckets = [.. ProbeDurationBuckets] });
-        _operatorApplicationsTotal = factory.CreateCounter(OperatorApplicationsTotal, "Operator products M v computed over all probes (count).", RunLabel);
-        _overheadRatio = RunGauge(OverheadRatio, "Probe wall time over training wall time so far (ratio; NaN before training time is known).");
-
+        _instruments = new PrometheusInstruments(registry);
         registry.AddBeforeCollectCallback(ReadTrackedStatuses);
     }
 
@@ -186,49 +110,49 @@ public sealed class PrometheusSink : IMonitorSink
 
         lock (_gate)
         {
-            _errorEnergy.WithLabels(run).Set(snapshot.ErrorEnergy);
-            _nullEnergy.WithLabels(run).Set(snapshot.NullEnergy);
+            _instruments.ErrorEnergy.WithLabels(run).Set(snapshot.ErrorEnergy);
+            _instruments.NullEnergy.WithLabels(run).Set(snapshot.NullEnergy);
             // The interval of an undetermined frontier means nothing even if a reader filled it in: all three are unknown.
             var determined = frontier.IsDetermined;
             SetBounds(
-                _frontierLambda,
+                _instruments.FrontierLambda,
                 [run],
                 determined ? frontier.Lambda : double.NaN,
                 determined ? frontier.LambdaLower : double.NaN,
                 determined ? frontier.LambdaUpper : double.NaN);
-            _frontierEnergyFraction.WithLabels(run).Set(frontier.EnergyFraction);
-            _frontierFitLambda.WithLabels(run).Set(frontier.Fit.Lambda);
-            _frontierTailExponent.WithLabels(run).Set(frontier.Fit.TailExponent);
-            _frontierFitR2.WithLabels(run).Set(frontier.Fit.R2);
-            _frontierOutlierEnergy.WithLabels(run).Set(frontier.Fit.OutlierEnergy);
-            _frontierVelocity.WithLabels(run).Set(assessment.FrontierVelocity);
-            _predictedLossExponent.WithLabels(run).Set(assessment.PredictedLossExponent);
-            _measuredLossExponent.WithLabels(run).Set(assessment.MeasuredLossExponent);
-            _spectralPosition.WithLabels(run).Set(snapshot.SpectralPosition);
-            _lambdaMax.WithLabels(run).Set(snapshot.LambdaMax);
-            _stabilityMargin.WithLabels(run).Set(assessment.StabilityMargin);
-            _kernelDistance.WithLabels(run).Set(assessment.KernelDistance);
-            _kernelVelocity.WithLabels(run).Set(assessment.KernelVelocity);
+            _instruments.FrontierEnergyFraction.WithLabels(run).Set(frontier.EnergyFraction);
+            _instruments.FrontierFitLambda.WithLabels(run).Set(frontier.Fit.Lambda);
+            _instruments.FrontierTailExponent.WithLabels(run).Set(frontier.Fit.TailExponent);
+            _instruments.FrontierFitR2.WithLabels(run).Set(frontier.Fit.R2);
+            _instruments.FrontierOutlierEnergy.WithLabels(run).Set(frontier.Fit.OutlierEnergy);
+            _instruments.FrontierVelocity.WithLabels(run).Set(assessment.FrontierVelocity);
+            _instruments.PredictedLossExponent.WithLabels(run).Set(assessment.PredictedLossExponent);
+            _instruments.MeasuredLossExponent.WithLabels(run).Set(assessment.MeasuredLossExponent);
+            _instruments.SpectralPosition.WithLabels(run).Set(snapshot.SpectralPosition);
+            _instruments.LambdaMax.WithLabels(run).Set(snapshot.LambdaMax);
+            _instruments.StabilityMargin.WithLabels(run).Set(assessment.StabilityMargin);
+            _instruments.KernelDistance.WithLabels(run).Set(assessment.KernelDistance);
+            _instruments.KernelVelocity.WithLabels(run).Set(assessment.KernelVelocity);
 
             foreach (var regime in TrainingRegimeNames.All)
             {
-                _regime.WithLabels(run, regime.ToWireName()).Set(regime == assessment.Regime ? 1 : 0);
+                _instruments.Regime.WithLabels(run, regime.ToWireName()).Set(regime == assessment.Regime ? 1 : 0);
             }
 
             UpdateShells(run, snapshot.Shells);
 
             // Fallbacks for runs without Track: a tracked status overwrites these on the next scrape.
-            var step = _trainingStep.WithLabels(run);
+            var step = _instruments.TrainingStep.WithLabels(run);
             if (!(step.Value >= snapshot.Step))
             {
                 step.Set(snapshot.Step);
             }
 
-            _overheadRatio.WithLabels(run).Set(snapshot.OverheadRatio);
+            _instruments.OverheadRatio.WithLabels(run).Set(snapshot.OverheadRatio);
 
             if (double.IsFinite(snapshot.ProbeDurationSeconds) && snapshot.ProbeDurationSeconds >= 0)
             {
-                _probeDuration.WithLabels(run).Observe(snapshot.ProbeDurationSeconds);
+                _instruments.ProbeDuration.WithLabels(run).Observe(snapshot.ProbeDurationSeconds);
             }
         }
     }
@@ -253,29 +177,33 @@ public sealed class PrometheusSink : IMonitorSink
 
             foreach (var regime in TrainingRegimeNames.All)
             {
-                _regime.RemoveLabelled(run, regime.ToWireName());
+                _instruments.Regime.RemoveLabelled(run, regime.ToWireName());
             }
 
             foreach (var bound in BoundNames)
             {
-                _frontierLambda.RemoveLabelled(run, bound);
+                _instruments.FrontierLambda.RemoveLabelled(run, bound);
             }
 
             foreach (var gauge in new[]
                      {
-                         _errorEnergy, _nullEnergy, _frontierEnergyFraction, _frontierFitLambda, _frontierTailExponent,
-                         _frontierFitR2, _frontierOutlierEnergy, _frontierVelocity, _predictedLossExponent, _measuredLossExponent, _spectralPosition,
-                         _lambdaMax, _stabilityMargin, _kernelDistance, _kernelVelocity, _trainingStep, _overheadRatio,
+                         _instruments.ErrorEnergy, _instruments.NullEnergy, _instruments.FrontierEnergyFraction,
+                         _instruments.FrontierFitLambda, _instruments.FrontierTailExponent, _instruments.FrontierFitR2,
+                         _instruments.FrontierOutlierEnergy, _instruments.FrontierVelocity,
+                         _instruments.PredictedLossExponent, _instruments.MeasuredLossExponent,
+                         _instruments.SpectralPosition, _instruments.LambdaMax, _instruments.StabilityMargin,
+                         _instruments.KernelDistance, _instruments.KernelVelocity, _instruments.TrainingStep,
+                         _instruments.OverheadRatio,
                      })
             {
                 gauge.RemoveLabelled(run);
             }
 
-            _probesTotal.RemoveLabelled(run);
-            _probeFailuresTotal.RemoveLabelled(run);
-            _probesSkippedTotal.RemoveLabelled(run);
-            _operatorApplicationsTotal.RemoveLabelled(run);
-            _probeDuration.RemoveLabelled(run);
+            _instruments.ProbesTotal.RemoveLabelled(run);
+            _instruments.ProbeFailuresTotal.RemoveLabelled(run);
+            _instruments.ProbesSkippedTotal.RemoveLabelled(run);
+            _instruments.OperatorApplicationsTotal.RemoveLabelled(run);
+            _instruments.ProbeDuration.RemoveLabelled(run);
         }
     }
 
@@ -289,10 +217,10 @@ public sealed class PrometheusSink : IMonitorSink
                 Observe(completed.Snapshot);
                 break;
             case ProbeFailed failed:
-                _probeFailuresTotal.WithLabels(failed.Run).IncTo(failed.FailuresTotal);
+                _instruments.ProbeFailuresTotal.WithLabels(failed.Run).IncTo(failed.FailuresTotal);
                 break;
             case ProbeSkipped skipped:
-                _probesSkippedTotal.WithLabels(skipped.Run).IncTo(skipped.SkippedTotal);
+                _instruments.ProbesSkippedTotal.WithLabels(skipped.Run).IncTo(skipped.SkippedTotal);
                 break;
             default:
                 // RegimeChanged and future events: the regime state set follows the snapshots.
@@ -316,15 +244,15 @@ public sealed class PrometheusSink : IMonitorSink
                 shell.Index.ToString(CultureInfo.InvariantCulture),
                 shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
             current.Add(key);
-            SetBounds(_shellEnergy, [run, key.Shell, key.LambdaLower], shell.Estimate, shell.Lower, shell.Upper);
+            SetBounds(_instruments.ShellEnergy, [run, key.Shell, key.LambdaLower], shell.Estimate, shell.Lower, shell.Upper);
             if (shell.Occupancy is { } occupancy)
             {
-                _shellOccupancy.WithLabels(run, key.Shell, key.LambdaLower).Set(occupancy);
+                _instruments.ShellOccupancy.WithLabels(run, key.Shell, key.LambdaLower).Set(occupancy);
             }
             else
             {
                 // The same shell may have had a count at the previous probe; an unknown count must not keep the old one.
-                _shellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
+                _instruments.ShellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
             }
         }
 
@@ -347,10 +275,10 @@ public sealed class PrometheusSink : IMonitorSink
     {
         foreach (var bound in BoundNames)
         {
-            _shellEnergy.RemoveLabelled(run, key.Shell, key.LambdaLower, bound);
+            _instruments.ShellEnergy.RemoveLabelled(run, key.Shell, key.LambdaLower, bound);
         }
 
-        _shellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
+        _instruments.ShellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
     }
 
     /// <summary>Sets the <c>estimate</c>, <c>lower</c> and <c>upper</c> series of <paramref name="gauge"/> under <paramref name="labels"/>.</summary>
@@ -382,12 +310,12 @@ public sealed class PrometheusSink : IMonitorSink
             }
 
             var run = status.Run;
-            _trainingStep.WithLabels(run).Set(status.TrainingStep);
-            _probesTotal.WithLabels(run).IncTo(status.ProbesTotal);
-            _probeFailuresTotal.WithLabels(run).IncTo(status.ProbeFailuresTotal);
-            _probesSkippedTotal.WithLabels(run).IncTo(status.ProbesSkippedTotal);
-            _operatorApplicationsTotal.WithLabels(run).IncTo(status.OperatorApplicationsTotal);
-            _overheadRatio.WithLabels(run).Set(status.OverheadRatio);
+            _instruments.TrainingStep.WithLabels(run).Set(status.TrainingStep);
+            _instruments.ProbesTotal.WithLabels(run).IncTo(status.ProbesTotal);
+            _instruments.ProbeFailuresTotal.WithLabels(run).IncTo(status.ProbeFailuresTotal);
+            _instruments.ProbesSkippedTotal.WithLabels(run).IncTo(status.ProbesSkippedTotal);
+            _instruments.OperatorApplicationsTotal.WithLabels(run).IncTo(status.OperatorApplicationsTotal);
+            _instruments.OverheadRatio.WithLabels(run).Set(status.OverheadRatio);
         }
     }
 
