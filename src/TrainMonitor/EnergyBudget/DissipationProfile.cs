@@ -7,29 +7,21 @@ namespace TrainMonitor.EnergyBudget;
 /// Per-shell dissipation of one probe: the energy one gradient-descent step at learning rate η, on the probe operator
 /// with a frozen kernel, takes out of each shell of the profile (<see cref="ShellDissipation"/>), with the null band's
 /// share and the total. The exact one-step form <c>1 − (1 − ηθ)² = 2ηθ − η²θ²</c>, not only its first-order part.
-/// Immutable.
+/// Immutable (a record, so a reader of saved snapshots can rebuild it).
 /// </summary>
-public sealed class DissipationProfile
+public sealed record DissipationProfile
 {
-    private DissipationProfile(double learningRate, ShellDissipation[] shells, double nullDissipation, double total)
-    {
-        LearningRate = learningRate;
-        Shells = Array.AsReadOnly(shells);
-        NullDissipation = nullDissipation;
-        Total = total;
-    }
-
     /// <summary>The learning rate η the dissipation is computed at.</summary>
-    public double LearningRate { get; }
+    public required double LearningRate { get; init; }
 
     /// <summary>One entry per shell of the profile, in the profile's order.</summary>
-    public IReadOnlyList<ShellDissipation> Shells { get; }
+    public required IReadOnlyList<ShellDissipation> Shells { get; init; }
 
     /// <summary>Dissipation of the energy below the null floor (estimate).</summary>
-    public double NullDissipation { get; }
+    public required double NullDissipation { get; init; }
 
     /// <summary><c>Σ_j (2ηθ_j − η²θ_j²) w_j</c> over every node: the error energy one step removes.</summary>
-    public double Total { get; }
+    public required double Total { get; init; }
 
     /// <summary>Dissipation of <paramref name="measure"/> per shell of <paramref name="profile"/> at <paramref name="learningRate"/>.</summary>
     /// <param name="profile">The profile computed from <paramref name="measure"/> (its shells and floor are used).</param>
@@ -87,6 +79,6 @@ public sealed class DissipationProfile
             shells[i] = new ShellDissipation(s.Index, s.LambdaLower, s.LambdaUpper, estimates[i], lower, upper);
         }
 
-        return new DissipationProfile(learningRate, shells, nullDissipation, total);
+        return new DissipationProfile { LearningRate = learningRate, Shells = Array.AsReadOnly(shells), NullDissipation = nullDissipation, Total = total };
     }
 }

@@ -9,62 +9,53 @@ namespace TrainMonitor.EnergyBudget;
 /// shells; measured minus predicted, per shell, is the energy that arrived by transport, its sum from the top the net
 /// flux across each shell edge, and <see cref="TransportFraction"/> = Σ |residual| over the later error energy sums it
 /// up. The prediction is exact for gradient descent on the probe set's own squared error with a kernel that does not
-/// move (a linear model trained full-batch on the probe set); anything else shows as transport. Immutable.
+/// move (a linear model trained full-batch on the probe set); anything else shows as transport. Immutable (a record, so
+/// a reader of saved snapshots can rebuild it).
 /// </summary>
-public sealed class TransportBudget
+public sealed record TransportBudget
 {
-    private TransportBudget(long steps, ShellTransport[] shells, NullTransport nullBand, double measuredEnergy, double predictedEnergy,
-        double fraction, double fractionLower, double fractionUpper, bool isExact)
-    {
-        Steps = steps;
-        Shells = Array.AsReadOnly(shells);
-        Null = nullBand;
-        MeasuredEnergy = measuredEnergy;
-        PredictedEnergy = predictedEnergy;
-        TransportFraction = fraction;
-        TransportFractionLower = fractionLower;
-        TransportFractionUpper = fractionUpper;
-        IsExact = isExact;
-    }
+    /// <summary>Step of the earlier probe.</summary>
+    public required long FromStep { get; init; }
 
-    /// <summary>Optimiser steps between the two probes.</summary>
-    public long Steps { get; }
+    /// <summary>Step of the later probe.</summary>
+    public required long ToStep { get; init; }
 
     /// <summary>
     /// One entry per shell, ascending: the later probe's shells, widened to every shell the prediction puts energy in.
     /// </summary>
-    public IReadOnlyList<ShellTransport> Shells { get; }
+    public required IReadOnlyList<ShellTransport> Shells { get; init; }
 
     /// <summary>The budget of the band below the later probe's null floor.</summary>
-    public NullTransport Null { get; }
+    public required NullTransport Null { get; init; }
 
     /// <summary>Error energy measured at the later probe.</summary>
-    public double MeasuredEnergy { get; }
+    public required double MeasuredEnergy { get; init; }
 
     /// <summary>Error energy the frozen kernel predicts at the later probe.</summary>
-    public double PredictedEnergy { get; }
+    public required double PredictedEnergy { get; init; }
 
     /// <summary>
     /// Σ |residual| over the shells and the null band, divided by the later error energy: 0 when the frozen kernel
     /// explains every shell, and of order 1 when most of the energy moved. NaN when the later energy is 0.
     /// </summary>
-    public double TransportFraction { get; }
+    public required double TransportFraction { get; init; }
 
     /// <summary>Certified lower bound of <see cref="TransportFraction"/> (from the residuals' bounds).</summary>
-    public double TransportFractionLower { get; }
+    public required double TransportFractionLower { get; init; }
 
     /// <summary>Certified upper bound of <see cref="TransportFraction"/>.</summary>
-    public double TransportFractionUpper { get; }
+    public required double TransportFractionUpper { get; init; }
 
     /// <summary>True when both measures are exact, so every bound equals its estimate.</summary>
-    public bool IsExact { get; }
+    public required bool IsExact { get; init; }
 
     /// <summary>The budget from the probe that measured <paramref name="earlier"/> to the one that measured <paramref name="later"/>.</summary>
     /// <param name="earlier">The earlier probe's spectral measure.</param>
     /// <param name="later">The later probe's spectral measure.</param>
     /// <param name="laterProfile">The later probe's profile (computed from <paramref name="later"/>): its grid, floor and shells.</param>
     /// <param name="path">The learning rates of the optimiser steps in between.</param>
-    public static TransportBudget Compute(SpectralMeasure earlier, SpectralMeasure later, ShellProfile laterProfile, LearningRatePath path)
+    /// <param name="fromStep">Step of the earlier probe; the later one is <c>fromStep + path.Steps</c>.</param>
+    public static TransportBudget Compute(SpectralMeasure earlier, SpectralMeasure later, ShellProfile laterProfile, LearningRatePath path, long fromStep)
     {
         ArgumentNullException.ThrowIfNull(earlier);
         ArgumentNullException.ThrowIfNull(later);
@@ -172,9 +163,19 @@ public sealed class TransportBudget
         }
 
         var known = energy > 0 && double.IsFinite(energy);
-        return new TransportBudget(path.Steps, shells, nullBand, energy, predictedTotal,
-            known ? sum / energy : double.NaN, known ? sumLower / energy : double.NaN, known ? sumUpper / energy : double.NaN,
-            earlierExact && laterExact);
+        return new TransportBudget
+        {
+            FromStep = fromStep,
+            ToStep = fromStep + path.Steps,
+            Shells = Array.AsReadOnly(shells),
+            Null = nullBand,
+            MeasuredEnergy = energy,
+            PredictedEnergy = predictedTotal,
+            TransportFraction = known ? sum / energy : double.NaN,
+            TransportFractionLower = known ? sumLower / energy : double.NaN,
+            TransportFractionUpper = known ? sumUpper / energy : double.NaN,
+            IsExact = earlierExact && laterExact,
+        };
     }
 
     // |x| for x in [lower, upper] is at least the interval's distance from 0.

@@ -87,10 +87,11 @@ public sealed class EnergyBudgetTests
         var later = new SpectralMeasure(ExactSpectralMeasure.Of(second.Operator));
         var laterProfile = ShellProfile.Compute(later, Grid, Floor);
 
-        var budget = TransportBudget.Compute(earlier, later, laterProfile, path);
+        var budget = TransportBudget.Compute(earlier, later, laterProfile, path, fromStep: 100);
 
         Assert.True(budget.IsExact);
-        Assert.Equal(50, budget.Steps);
+        Assert.Equal(100, budget.FromStep);
+        Assert.Equal(150, budget.ToStep);
         Assert.Equal(second.Mass, budget.MeasuredEnergy, 1e-12 * second.Mass);
         Assert.Equal(second.Mass, budget.PredictedEnergy, 1e-9 * second.Mass);
         Assert.InRange(budget.TransportFraction, 0, 1e-9);
@@ -118,7 +119,7 @@ public sealed class EnergyBudgetTests
         var later = new SpectralMeasure(ExactSpectralMeasure.Of(second.Operator));
         var laterProfile = ShellProfile.Compute(later, Grid, Floor);
 
-        var budget = TransportBudget.Compute(earlier, later, laterProfile, path);
+        var budget = TransportBudget.Compute(earlier, later, laterProfile, path, fromStep: 100);
 
         var tolerance = 1e-10 * first.Mass;
         var expectedSum = 0.0;
@@ -158,7 +159,7 @@ public sealed class EnergyBudgetTests
         var later = new SpectralMeasure(LanczosIteration.Run(second.Operator, options));
         var laterProfile = ShellProfile.Compute(later, Grid, Floor);
 
-        var budget = TransportBudget.Compute(earlier, later, laterProfile, path);
+        var budget = TransportBudget.Compute(earlier, later, laterProfile, path, fromStep: 100);
 
         Assert.False(budget.IsExact);
         var slack = 1e-12 * first.Mass;
