@@ -1,15 +1,12 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using TrainMonitor.Errors;
-using TrainMonitor.Frontier;
 using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using TrainMonitor.Scheduling;
-using TrainMonitor.Shells;
 using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
@@ -40,130 +37,62 @@ namespace TrainMonitor.Session;
 /// </remarks>
 public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 {
-    private readonly nn.Module<Tensor, Tensor> _model;
-    private readonly ProbeSet _probe;
     private readonly ProbeSet? _ownedProbe;
-    private readonly ErrorFunction _error;
-    private readonly SpectralProbeOptions _probeOptions;
     private readonly string _run;
-
-    /// <summary>New for every attached monitor, so the runs appended to one file stay apart (see ProbeSnapshot.RunId).</summary>
-    private readonly string _runId = Guid.CreateVersion7().ToString();
-    private readonly bool _enabled;
-    private readonly int _historyLimit;
-    private readonly ExecutionMode _mode;
     private readonly IProbeSchedule _schedule;
     private readonly ILogger _logger;
-    private readonly RegimeTracker _tracker;
-    private readonly ShadowModel? _shadow;
-    private readonly TorchWorker? _worker;
+    private readonly RunLedger _ledger;
+    private readonly ProbeRunner _runner;
+    private readonly ProbeExecutor _executor;
     private readonly SinkDispatcher _dispatcher;
-    private readonly Lock _gate = new();
+    private readonly Lock _drainGate = new();
     private readonly CancellationTokenSource _shutdown = new();
 
-    // Guarded by _gate.
-    private long _trainingStep;
-    private long _probesTotal;
-    private long _failuresTotal;
-    private long _skippedTotal;
-    private long _applicationsTotal;
-    private long _trainingTicks;
-    private long _probeTicks;
-    private long _lastProbeTicks = -1;
-    private long _lastProbeStep = -1;
-    private ImmutableList<ProbeSnapshot> _history = [];
-    private TrainingRegime _regime = TrainingRegime.WarmingUp;
-
-    // The last fallback reason logged (MonitorLog.ProbeFellBack), so a run that falls back at every probe says so once.
-    private string? _lastFallbackReason;
+    // Set once, by the first Drain under _drainGate; read by FlushAsync without it (Volatile).
     private Task? _disposal;
+
+    // Set by Drain; read by OnStep first thing, without a lock.
+    private volatile bool _closed;
+
+    // Interlocked: the first Dispose releases the tensors.
+    private int _released;
 
     // Training thread only.
     private long _lastExitTimestamp;
 
-    // Background mode.
-    private Task? _running;
-    private int _busy;
-    private long _runningStep;
-    private volatile bool _closed;
-    private long _probeThreadLiveDelta;
-    private int _released;
-
     private TrainingMonitor(nn.Module<Tensor, Tensor> model, ProbeSet probe, ProbeSet? ownedProbe, ErrorFunction error, MonitorOptions options,
         IProbeSchedule schedule, IMonitorSink[] sinks, ShadowModel? shadow, ILogger logger)
     {
-        _model = model;
-        _probe = probe;
         _ownedProbe = ownedProbe;
-        _error = error;
-        _probeOptions = options.Probe;
-        _historyLimit = options.HistoryLimit;
         _run = options.RunName;
-        _enabled = options.Enabled;
-        _mode = options.Mode;
         _schedule = schedule;
-        _shadow = shadow;
-        _worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})");
+        var worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})");
         _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
-        _tracker = new RegimeTracker(options.Regime);
         _dispatcher = new SinkDispatcher(sinks, _run, _logger);
+        _ledger = new RunLedger(_run, options.Enabled, options.HistoryLimit);
+        var reporter = new ProbeReporter(_run, _logger, _ledger, _dispatcher, options.Probe, options.Regime);
+        _runner = new ProbeRunner(probe, error, options.Probe, _shutdown.Token, _ledger, reporter);
+        _executor = new ProbeExecutor(options.Mode, model, shadow, worker, _ledger, _runner, reporter);
         _lastExitTimestamp = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Live counters (a consistent copy; thread-safe).</summary>
-    public MonitorStatus Status
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new MonitorStatus
-                {
-                    Run = _run,
-                    TrainingStep = _trainingStep,
-                    ProbesTotal = _probesTotal,
-                    ProbeFailuresTotal = _failuresTotal,
-                    ProbesSkippedTotal = _skippedTotal,
-                    OperatorApplicationsTotal = _applicationsTotal,
-                    OverheadRatio = OverheadRatioLocked(),
-                    Enabled = _enabled,
-                };
-            }
-        }
-    }
+    public MonitorStatus Status => _ledger.Status;
 
     /// <summary>
     /// The snapshots of the completed probes so far, oldest first (an immutable copy; thread-safe): all of them, or the
     /// latest <see cref="MonitorOptions.HistoryLimit"/>.
     /// </summary>
-    public IReadOnlyList<ProbeSnapshot> History
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _history;
-            }
-        }
-    }
+    public IReadOnlyList<ProbeSnapshot> History => _ledger.History;
 
     /// <summary>The regime at the last completed probe (<see cref="TrainingRegime.WarmingUp"/> before the first).</summary>
-    public TrainingRegime Regime
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _regime;
-            }
-        }
-    }
+    public TrainingRegime Regime => _ledger.Regime;
 
     /// <summary>
     /// Tensors the probes left alive on the threads they ran on (created minus disposed, summed over probes): 0 unless a
     /// probe leaks. A diagnostic for tests, since in background mode those threads are not the training thread.
     /// </summary>
-    internal long ProbeThreadLiveTensorDelta => Interlocked.Read(ref _probeThreadLiveDelta);
+    internal long ProbeThreadLiveTensorDelta => _runner.ProbeThreadLiveTensorDelta;
 
     /// <summary>Attaches a monitor to a training run.</summary>
     /// <param name="model">The model being trained. Only read: probes run on it in inline mode, and it is copied from in background mode.</param>
@@ -249,24 +178,16 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             return;
         }
 
-        ScheduleContext context;
-        lock (_gate)
+        if (!_ledger.TryEnterStep(step, entered - _lastExitTimestamp, out var context))
         {
-            _trainingStep = step;
-            if (!_enabled)
-            {
-                return;
-            }
-
-            _trainingTicks += entered - _lastExitTimestamp;
-            context = ContextLocked();
+            return;
         }
 
         try
         {
             if (_schedule.IsDue(step, context))
             {
-                ProbeDue(step, learningRate, loss);
+                _executor.ProbeDue(step, learningRate, loss);
             }
         }
         catch (Exception ex)
@@ -286,14 +207,14 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     internal void ExcludeTimeSinceLastStep() => _lastExitTimestamp = Stopwatch.GetTimestamp();
 
     // A separate method: a lambda capturing OnStep's parameters would allocate its closure at every call.
-    private void ReportMonitorError(Exception exception, long step) => Log(() => MonitorLog.MonitorError(_logger, exception, _run, step));
+    private void ReportMonitorError(Exception exception, long step) => GuardedLog.Write(() => MonitorLog.MonitorError(_logger, exception, _run, step));
 
     /// <summary>
     /// Waits for a running background probe and for every event so far to reach the sinks, then flushes the sinks.
     /// </summary>
     public async Task FlushAsync(CancellationToken ct = default)
     {
-        if (Volatile.Read(ref _running) is { } running)
+        if (_executor.Running is { } running)
         {
             await running.WaitAsync(ct).ConfigureAwait(false);
         }
@@ -347,7 +268,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 
     private Task Drain()
     {
-        lock (_gate)
+        lock (_drainGate)
         {
             _closed = true;
             return _disposal ??= DrainCoreAsync();
@@ -357,7 +278,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private async Task DrainCoreAsync()
     {
         await Task.Yield();
-        if (Volatile.Read(ref _running) is { } running)
+        if (_executor.Running is { } running)
         {
             await running.ConfigureAwait(false);
         }
@@ -369,241 +290,8 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            _worker?.Dispose();
-            _shadow?.Dispose();
+            _executor.Release();
             _ownedProbe?.Dispose();
         }
     }
-
-    private void ProbeDue(long step, double? learningRate, double? loss)
-    {
-        if (_mode == ExecutionMode.Inline)
-        {
-            lock (_gate)
-            {
-                _lastProbeStep = step;
-            }
-
-            RunProbe(_model, step, learningRate, loss, extraTicks: 0);
-            return;
-        }
-
-        if (Volatile.Read(ref _busy) != 0)
-        {
-            long skipped;
-            lock (_gate)
-            {
-                _lastProbeStep = step;
-                skipped = ++_skippedTotal;
-            }
-
-            var reason = $"the probe started at step {Volatile.Read(ref _runningStep)} is still running";
-            Log(() => MonitorLog.ProbeSkipped(_logger, _run, step, reason, skipped));
-            _dispatcher.Post(new ProbeSkipped(_run, step, DateTimeOffset.UtcNow, reason, skipped));
-            return;
-        }
-
-        lock (_gate)
-        {
-            _lastProbeStep = step;
-        }
-
-        var copyStart = Stopwatch.GetTimestamp();
-        try
-        {
-            _shadow!.CopyFrom(_model);
-        }
-        catch (Exception ex)
-        {
-            RecordProbeTime(Stopwatch.GetTimestamp() - copyStart);
-            Fail(step, ex);
-            return;
-        }
-
-        var copyTicks = Stopwatch.GetTimestamp() - copyStart;
-        Volatile.Write(ref _busy, 1);
-        Volatile.Write(ref _runningStep, step);
-        var shadowModel = _shadow.Model;
-        var task = _worker!.Run(() =>
-            {
-                try
-                {
-                    RunProbe(shadowModel, step, learningRate, loss, copyTicks);
-                }
-                finally
-                {
-                    Volatile.Write(ref _busy, 0);
-                }
-            });
-        Volatile.Write(ref _running, task);
-    }
-
-    /// <summary>Runs one probe on <paramref name="model"/> on the current thread and reports it. Never throws.</summary>
-    private void RunProbe(nn.Module<Tensor, Tensor> model, long step, double? learningRate, double? loss, long extraTicks)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        SpectralProbeResult? result = null;
-        Exception? failure = null;
-        try
-        {
-            // Every tensor the probe creates on this thread dies with this scope (dispose scopes are per thread).
-            using var scope = NewDisposeScope();
-            result = SpectralProbe.Run(model, _probe.Batches, _error, _probeOptions, _shutdown.Token);
-
-            // Non-finite errors (a diverged run) are a snapshot with regime unstable; only an energy that turned non-finite
-            // inside the spectral computation from finite errors is a failure of the probe.
-            if (!double.IsFinite(result.ErrorEnergy) && !result.IsNonFinite)
-            {
-                throw new ArithmeticException($"The probe's error energy is {result.ErrorEnergy}.");
-            }
-        }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-            // StopAsync's token stopped the probe: not a failure of the probe.
-            var cancelledAfter = Stopwatch.GetTimestamp() - start + extraTicks;
-            RecordProbeTime(cancelledAfter);
-            Log(() => MonitorLog.ProbeCancelled(_logger, _run, step, Seconds(cancelledAfter)));
-            return;
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-
-        var liveDelta = DisposeScopeManager.Statistics.ThreadTotalLiveCount - liveBefore;
-        if (liveDelta != 0)
-        {
-            Interlocked.Add(ref _probeThreadLiveDelta, liveDelta);
-        }
-
-        if (failure is not null || result is null)
-        {
-            RecordProbeTime(Stopwatch.GetTimestamp() - start + extraTicks);
-            Fail(step, failure ?? new InvalidOperationException("The probe returned no result."));
-            return;
-        }
-
-        var elapsed = Stopwatch.GetTimestamp() - start + extraTicks;
-        RecordProbeTime(elapsed);
-        try
-        {
-            Complete(step, learningRate, loss, result, elapsed);
-        }
-        catch (Exception ex)
-        {
-            Fail(step, ex);
-        }
-    }
-
-    private void Complete(long step, double? learningRate, double? loss, SpectralProbeResult result, long elapsedTicks)
-    {
-        var frontier = result.Frontier;
-        var quantile = result.QuantileFrontier;
-        var assessment = _tracker.Observe(new RegimeObservation(step, learningRate, result.ErrorEnergy,
-            quantile.IsDetermined ? quantile.Lambda : double.NaN, frontier.IsDetermined ? frontier.TailExponent : double.NaN,
-            result.LambdaMax, result.Sketch));
-        var profile = result.Profile;
-        var shells = profile.Shells.Select(s => new ShellSnapshot(s.Index, s.LambdaLower, s.LambdaUpper, s.Estimate, s.Lower, s.Upper, s.Occupancy)).ToArray();
-        var fit = new FrontierFitSnapshot(frontier.Lambda, frontier.TailExponent, frontier.Amplitude, frontier.R2, frontier.ShellsUsed,
-            frontier.PeakShellIndex, frontier.Reason, frontier.OutlierEnergy, frontier.OutlierShells);
-        var frontierSnapshot = new FrontierSnapshot(quantile.Lambda, quantile.Lower, quantile.Upper, quantile.EnergyFraction, quantile.Reason, fit);
-        var timestamp = DateTimeOffset.UtcNow;
-        ProbeSnapshot snapshot;
-        TrainingRegime previous;
-        string? newFallbackReason = null;
-        lock (_gate)
-        {
-            snapshot = new ProbeSnapshot
-            {
-                Run = _run,
-                RunId = _runId,
-                Step = step,
-                Timestamp = timestamp,
-                ProbeIndex = _probesTotal + 1,
-                LearningRate = learningRate,
-                TrainingLoss = loss,
-                ErrorEnergy = result.ErrorEnergy,
-                NullEnergy = profile.NullEnergy.Estimate,
-                NullFloor = profile.NullEnergy.Floor,
-                ShellRatio = profile.Grid.Ratio,
-                Shells = Array.AsReadOnly(shells),
-                Frontier = frontierSnapshot,
-                SpectralPosition = result.SpectralPosition,
-                LambdaMax = result.LambdaMax,
-                Assessment = assessment,
-                ProbeDurationSeconds = Seconds(elapsedTicks),
-                OperatorApplications = result.OperatorApplications,
-                LanczosSteps = _probeOptions.LanczosSteps,
-                ProbeMethods = result.Methods,
-                ProbeMethodRequested = _probeOptions.Method,
-                ProbeFallbackReason = result.GramUnavailableReason,
-                ErrorEntries = result.ErrorEntries,
-                OverheadRatio = OverheadRatioLocked(),
-            };
-            _probesTotal++;
-            _applicationsTotal += result.OperatorApplications;
-            _history = _history.Count < _historyLimit ? _history.Add(snapshot) : _history.RemoveAt(0).Add(snapshot);
-            previous = _regime;
-            _regime = assessment.Regime;
-
-            // Said once per reason, not at every probe: a model Gram does not fit falls back at every probe.
-            if (result.GramUnavailableReason is { } fallback && fallback != _lastFallbackReason)
-            {
-                _lastFallbackReason = fallback;
-                newFallbackReason = fallback;
-            }
-        }
-
-        Log(() => MonitorLog.ProbeCompleted(_logger, _run, snapshot.ProbeIndex, step, snapshot.ErrorEnergy, snapshot.LambdaMax,
-            assessment.Regime.ToWireName(), snapshot.ProbeDurationSeconds, snapshot.ProbeMethods.Select(ProbeMethodNames.ToWireName).ToArray(),
-            snapshot.ProbeFallbackReason ?? "none"));
-        if (newFallbackReason is { } reason)
-        {
-            Log(() => MonitorLog.ProbeFellBack(_logger, _run, step, ProbeMethodNames.ToWireName(_probeOptions.Method),
-                snapshot.ProbeMethods.Count(m => m == ProbeMethod.Lanczos), snapshot.ProbeMethods.Count, reason));
-        }
-
-        _dispatcher.Post(new ProbeCompleted(snapshot));
-        if (assessment.Regime != previous)
-        {
-            Log(() => MonitorLog.RegimeChanged(_logger, _run, step, previous.ToWireName(), assessment.Regime.ToWireName(), assessment.Reason));
-            _dispatcher.Post(new RegimeChanged(_run, step, timestamp, previous, assessment.Regime, assessment.Reason));
-        }
-    }
-
-    private void Fail(long step, Exception exception)
-    {
-        long failures;
-        lock (_gate)
-        {
-            failures = ++_failuresTotal;
-        }
-
-        var type = exception.GetType().Name;
-        var message = exception.Message;
-        Log(() => MonitorLog.ProbeFailed(_logger, exception, _run, step, type, message, failures));
-        _dispatcher.Post(new ProbeFailed(_run, step, DateTimeOffset.UtcNow, type, message, failures));
-    }
-
-    private void RecordProbeTime(long ticks)
-    {
-        lock (_gate)
-        {
-            _probeTicks += ticks;
-            _lastProbeTicks = ticks;
-        }
-    }
-
-    private ScheduleContext ContextLocked() => new(
-        _lastProbeStep < 0 ? null : _lastProbeStep,
-        Seconds(_trainingTicks),
-        Seconds(_probeTicks),
-        _lastProbeTicks < 0 ? null : Seconds(_lastProbeTicks));
-
-    private double OverheadRatioLocked() => _trainingTicks > 0 ? (double)_probeTicks / _trainingTicks : double.NaN;
-
-    private static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
-
-    private static void Log(Action write) => GuardedLog.Write(write);
 }

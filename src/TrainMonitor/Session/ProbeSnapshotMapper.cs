@@ -1,0 +1,55 @@
+using TrainMonitor.Outputs;
+using TrainMonitor.Probing;
+using TrainMonitor.Regimes;
+
+namespace TrainMonitor.Session;
+
+/// <summary>Maps the result of a probe to the snapshot the history keeps and the sinks receive.</summary>
+internal sealed class ProbeSnapshotMapper(string run, SpectralProbeOptions probeOptions)
+{
+    /// <summary>New for every attached monitor, so the runs appended to one file stay apart (see ProbeSnapshot.RunId).</summary>
+    private readonly string _runId = Guid.CreateVersion7().ToString();
+
+    /// <summary>
+    /// The snapshot of a probe completed at <paramref name="step"/>, timestamped now, without
+    /// <see cref="ProbeSnapshot.ProbeIndex"/> and <see cref="ProbeSnapshot.OverheadRatio"/>: <see cref="RunLedger.Record"/>
+    /// sets those under its lock, together with the counts they belong to.
+    /// </summary>
+    public ProbeSnapshot Map(long step, double? learningRate, double? loss, SpectralProbeResult result, RegimeAssessment assessment,
+        long elapsedTicks)
+    {
+        var frontier = result.Frontier;
+        var quantile = result.QuantileFrontier;
+        var profile = result.Profile;
+        var shells = profile.Shells.Select(s => new ShellSnapshot(s.Index, s.LambdaLower, s.LambdaUpper, s.Estimate, s.Lower, s.Upper, s.Occupancy)).ToArray();
+        var fit = new FrontierFitSnapshot(frontier.Lambda, frontier.TailExponent, frontier.Amplitude, frontier.R2, frontier.ShellsUsed,
+            frontier.PeakShellIndex, frontier.Reason, frontier.OutlierEnergy, frontier.OutlierShells);
+        var frontierSnapshot = new FrontierSnapshot(quantile.Lambda, quantile.Lower, quantile.Upper, quantile.EnergyFraction, quantile.Reason, fit);
+        return new ProbeSnapshot
+        {
+            Run = run,
+            RunId = _runId,
+            Step = step,
+            Timestamp = DateTimeOffset.UtcNow,
+            ProbeIndex = 0,
+            LearningRate = learningRate,
+            TrainingLoss = loss,
+            ErrorEnergy = result.ErrorEnergy,
+            NullEnergy = profile.NullEnergy.Estimate,
+            NullFloor = profile.NullEnergy.Floor,
+            ShellRatio = profile.Grid.Ratio,
+            Shells = Array.AsReadOnly(shells),
+            Frontier = frontierSnapshot,
+            SpectralPosition = result.SpectralPosition,
+            LambdaMax = result.LambdaMax,
+            Assessment = assessment,
+            ProbeDurationSeconds = SessionClock.Seconds(elapsedTicks),
+            OperatorApplications = result.OperatorApplications,
+            LanczosSteps = probeOptions.LanczosSteps,
+            ProbeMethods = result.Methods,
+            ProbeMethodRequested = probeOptions.Method,
+            ProbeFallbackReason = result.GramUnavailableReason,
+            ErrorEntries = result.ErrorEntries,
+        };
+    }
+}

@@ -1,0 +1,149 @@
+using TrainMonitor.Outputs;
+using TrainMonitor.Regimes;
+using TrainMonitor.Scheduling;
+
+namespace TrainMonitor.Session;
+
+/// <summary>
+/// The state a session shares between the training thread, the probe worker and readers on any thread — the counts,
+/// the clock, the last probe step, the history and the regime — behind one lock, so that <see cref="Status"/> is one
+/// consistent copy and a completed probe is numbered, stamped with the overhead so far, counted and appended in one step.
+/// </summary>
+internal sealed class RunLedger
+{
+    private readonly string _run;
+    private readonly bool _enabled;
+    private readonly Lock _gate = new();
+
+    // Guarded by _gate.
+    private readonly SessionClock _clock = new();
+    private readonly RunHistory _history;
+    private long _trainingStep;
+    private long _probesTotal;
+    private long _failuresTotal;
+    private long _skippedTotal;
+    private long _applicationsTotal;
+    private long _lastProbeStep = -1;
+
+    public RunLedger(string run, bool enabled, int historyLimit)
+    {
+        _run = run;
+        _enabled = enabled;
+        _history = new RunHistory(historyLimit);
+    }
+
+    public MonitorStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new MonitorStatus
+                {
+                    Run = _run,
+                    TrainingStep = _trainingStep,
+                    ProbesTotal = _probesTotal,
+                    ProbeFailuresTotal = _failuresTotal,
+                    ProbesSkippedTotal = _skippedTotal,
+                    OperatorApplicationsTotal = _applicationsTotal,
+                    OverheadRatio = _clock.OverheadRatio,
+                    Enabled = _enabled,
+                };
+            }
+        }
+    }
+
+    public IReadOnlyList<ProbeSnapshot> History
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _history.Snapshots;
+            }
+        }
+    }
+
+    public TrainingRegime Regime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _history.Regime;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records the step the training loop reports; when the monitor is enabled, also the training time since the last
+    /// report, and gives the schedule's context. False when disabled.
+    /// </summary>
+    public bool TryEnterStep(long step, long trainingTicks, out ScheduleContext context)
+    {
+        lock (_gate)
+        {
+            _trainingStep = step;
+            if (!_enabled)
+            {
+                context = default;
+                return false;
+            }
+
+            _clock.AddTrainingTime(trainingTicks);
+            context = _clock.ContextAfter(_lastProbeStep);
+            return true;
+        }
+    }
+
+    /// <summary>A probe was due at <paramref name="step"/> and starts.</summary>
+    public void MarkProbeStarted(long step)
+    {
+        lock (_gate)
+        {
+            _lastProbeStep = step;
+        }
+    }
+
+    /// <summary>A probe was due at <paramref name="step"/> and is skipped; returns the skips so far.</summary>
+    public long CountSkipped(long step)
+    {
+        lock (_gate)
+        {
+            _lastProbeStep = step;
+            return ++_skippedTotal;
+        }
+    }
+
+    /// <summary>Returns the failures so far, this one included.</summary>
+    public long CountFailure()
+    {
+        lock (_gate)
+        {
+            return ++_failuresTotal;
+        }
+    }
+
+    public void AddProbeTime(long ticks)
+    {
+        lock (_gate)
+        {
+            _clock.AddProbeTime(ticks);
+        }
+    }
+
+    /// <summary>
+    /// Numbers <paramref name="unnumbered"/> (see <see cref="ProbeSnapshotMapper.Map"/>) and stamps it with the overhead so
+    /// far, counts it and its operator applications, and appends it to the history.
+    /// </summary>
+    public RecordedProbe Record(ProbeSnapshot unnumbered)
+    {
+        lock (_gate)
+        {
+            var snapshot = unnumbered with { ProbeIndex = _probesTotal + 1, OverheadRatio = _clock.OverheadRatio };
+            _probesTotal++;
+            _applicationsTotal += snapshot.OperatorApplications;
+            return _history.Append(snapshot);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using TrainMonitor.Scheduling;
+
+namespace TrainMonitor.Session;
+
+/// <summary>
+/// The time accounting of a session: training time (the wall time since attach not spent inside
+/// <see cref="TrainingMonitor.OnStep"/>, handed in by it), probe time (the wall time of the probes) and their ratio, the
+/// overhead an overhead budget holds a schedule to.
+/// </summary>
+/// <remarks>Not thread-safe on its own: it lives inside <see cref="RunLedger"/>, whose lock guards it.</remarks>
+internal sealed class SessionClock
+{
+    private long _trainingTicks;
+    private long _probeTicks;
+    private long _lastProbeTicks = -1;
+
+    /// <summary>Probe time over training time; NaN before any training time.</summary>
+    public double OverheadRatio => _trainingTicks > 0 ? (double)_probeTicks / _trainingTicks : double.NaN;
+
+    public void AddTrainingTime(long ticks) => _trainingTicks += ticks;
+
+    public void AddProbeTime(long ticks)
+    {
+        _probeTicks += ticks;
+        _lastProbeTicks = ticks;
+    }
+
+    /// <summary>What a schedule is told of the run so far (<paramref name="lastProbeStep"/> is -1 before the first probe).</summary>
+    public ScheduleContext ContextAfter(long lastProbeStep) => new(
+        lastProbeStep < 0 ? null : lastProbeStep,
+        Seconds(_trainingTicks),
+        Seconds(_probeTicks),
+        _lastProbeTicks < 0 ? null : Seconds(_lastProbeTicks));
+
+    public static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+}
