@@ -1,120 +1,73 @@
 using Prometheus;
-using TrainMonitor.Regimes;
+using TrainMonitor.Outputs.Metrics;
 using static TrainMonitor.Prometheus.PrometheusMetricNames;
 
 namespace TrainMonitor.Prometheus;
 
 /// <summary>
-/// The gauges, counters and histogram <see cref="PrometheusSink"/> exports, each created on one registry with its name
-/// (from <see cref="PrometheusMetricNames"/>), help text and label names.
+/// The gauges, counters and histogram <see cref="PrometheusSink"/> exports: one instrument per row of
+/// <see cref="MetricTable"/> that is exported to Prometheus, created on one registry in table order (which is the order
+/// the exposition lists them), named <c>trainmonitor_{Name}</c> with the row's help text and the label names of its kind.
 /// </summary>
 internal sealed class PrometheusInstruments
 {
-    /// <summary>Creates every instrument on <paramref name="registry"/>, in the order the sink always registered them.</summary>
+    private readonly Dictionary<MetricDefinition, Collector> _byMetric = [];
+
+    /// <summary>Creates every instrument on <paramref name="registry"/>.</summary>
     /// <param name="registry">The registry of the sink.</param>
     public PrometheusInstruments(CollectorRegistry registry)
     {
         var factory = Metrics.WithCustomRegistry(registry);
-
-        Gauge RunGauge(string name, string help) => factory.CreateGauge(name, help, RunLabel);
-
-        ShellEnergy = factory.CreateGauge(
-            PrometheusMetricNames.ShellEnergy,
-            "Error energy in one eigenvalue shell [lambda_lower, q*lambda_lower) of the latest probe: Gauss quadrature "
-            + "estimate and certified lower/upper bounds (bound label); same unit as error_energy (squared error per entry).",
-            RunLabel, ShellLabel, LambdaLowerLabel, BoundLabel);
-        ShellOccupancy = factory.CreateGauge(
-            PrometheusMetricNames.ShellOccupancy,
-            "Quadrature nodes (eigenvalues on the exact paths, Ritz values under Lanczos) in one eigenvalue shell "
-            + "[lambda_lower, q*lambda_lower) of the latest probe, over all batches (count).",
-            RunLabel, ShellLabel, LambdaLowerLabel);
-        ErrorEnergy = RunGauge(PrometheusMetricNames.ErrorEnergy, "Error energy |e|^2/n on the probe set at the latest probe (squared error per entry; NaN if unknown).");
-        NullEnergy = RunGauge(PrometheusMetricNames.NullEnergy, "Error energy below the null floor, which the current kernel cannot move (squared error per entry).");
-        FrontierLambda = factory.CreateGauge(
-            PrometheusMetricNames.FrontierLambda,
-            "Energy-quantile frontier lambda_f(p): the eigenvalue above which a fraction p (frontier_energy_fraction) of the "
-            + "non-null error energy lies, as the quadrature estimate and its certified lower/upper ends (bound label; upper "
-            + "may be +Inf under Lanczos; eigenvalue of M = J J^T / n; NaN when undetermined).",
-            RunLabel, BoundLabel);
-        FrontierEnergyFraction = RunGauge(PrometheusMetricNames.FrontierEnergyFraction, "Fraction p of the non-null error energy that lies above the frontier lambda_f(p) (dimensionless, in (0, 1)).");
-        FrontierFitLambda = RunGauge(PrometheusMetricNames.FrontierFitLambda, "Cutoff lambda_fit of the amplitude-frontier fit ln E = a + s ln lambda - lambda/lambda_fit of the shell profile (eigenvalue units; NaN when the fit is undetermined).");
-        FrontierTailExponent = RunGauge(PrometheusMetricNames.FrontierTailExponent, "Tail exponent s of the amplitude-frontier fit of the shell energy profile (dimensionless; NaN when undetermined).");
-        FrontierFitR2 = RunGauge(PrometheusMetricNames.FrontierFitR2, "Coefficient of determination R^2 of the amplitude-frontier fit (dimensionless, at most 1; NaN when no fit was made).");
-        FrontierOutlierEnergy = RunGauge(PrometheusMetricNames.FrontierOutlierEnergy, "Error energy of the sparse top shells the amplitude-frontier fit left out; same unit as error_energy (squared error per entry; NaN if unknown).");
-        FrontierVelocity = RunGauge(PrometheusMetricNames.FrontierVelocity, "Frontier velocity c = -d ln lambda_f / d ln t over recent probes (dimensionless; 1 in the lazy linear case; NaN with too little history).");
-        PredictedLossExponent = RunGauge(PrometheusMetricNames.PredictedLossExponent, "Predicted error-energy exponent gamma = c*s, E_total ~ t^-gamma (dimensionless; NaN with too little history).");
-        MeasuredLossExponent = RunGauge(PrometheusMetricNames.MeasuredLossExponent, "Measured error-energy exponent: -slope of ln E_total against ln t over recent probes (dimensionless; NaN with too little history).");
-        SpectralPosition = RunGauge(PrometheusMetricNames.SpectralPosition, "Spectral position alpha_1 = e^T M e / e^T e: energy-weighted mean eigenvalue of the error (eigenvalue units).");
-        LambdaMax = RunGauge(PrometheusMetricNames.LambdaMax, "Largest eigenvalue of the error operator M seen by the latest probe (eigenvalue units).");
-        StabilityMargin = RunGauge(PrometheusMetricNames.StabilityMargin, "Stability margin eta*lambda_max (dimensionless; gradient descent on squared error diverges above 2; NaN when the learning rate is unknown).");
-        KernelDistance = RunGauge(PrometheusMetricNames.KernelDistance, "Kernel distance S between the latest probe and the previous one (dimensionless, 0 = same kernel; NaN for the first probe or without sketch).");
-        KernelVelocity = RunGauge(PrometheusMetricNames.KernelVelocity, "Kernel velocity: kernel distance S per unit of ln t over recent probes (per unit ln step; NaN with too little history).");
-        Regime = factory.CreateGauge(
-            PrometheusMetricNames.Regime,
-            "Training regime at the latest probe as a state set: 1 for the current regime, 0 for the others (regime label: "
-            + string.Join(", ", TrainingRegimeNames.All.Select(r => r.ToWireName())) + ").",
-            RunLabel, RegimeLabel);
-        TrainingStep = RunGauge(PrometheusMetricNames.TrainingStep, "Last optimiser step reported by the training loop (steps).");
-        ProbesTotal = factory.CreateCounter(PrometheusMetricNames.ProbesTotal, "Probes completed (count).", RunLabel);
-        ProbeFailuresTotal = factory.CreateCounter(PrometheusMetricNames.ProbeFailuresTotal, "Probes that failed and were skipped over; the run went on (count).", RunLabel);
-        ProbesSkippedTotal = factory.CreateCounter(PrometheusMetricNames.ProbesSkippedTotal, "Probes due but not taken because the previous one was still running (count).", RunLabel);
-        ProbeDuration = factory.CreateHistogram(
-            PrometheusMetricNames.ProbeDurationSeconds,
-            "Wall time of one completed probe (seconds).",
-            new HistogramConfiguration { LabelNames = [RunLabel], Buckets = [.. PrometheusSink.ProbeDurationBuckets] });
-        OperatorApplicationsTotal = factory.CreateCounter(PrometheusMetricNames.OperatorApplicationsTotal, "Operator products M v computed over all probes (count).", RunLabel);
-        OverheadRatio = RunGauge(PrometheusMetricNames.OverheadRatio, "Probe wall time over training wall time so far (ratio; NaN before training time is known).");
+        foreach (var metric in Exported)
+        {
+            var name = Prefix + metric.Name;
+            _byMetric.Add(metric, metric.Kind switch
+            {
+                MetricKind.Scalar => factory.CreateGauge(name, metric.Help, RunLabel),
+                MetricKind.Interval => factory.CreateGauge(name, metric.Help, RunLabel, BoundLabel),
+                MetricKind.PerShell => factory.CreateGauge(name, metric.Help, RunLabel, ShellLabel, LambdaLowerLabel),
+                MetricKind.PerShellInterval => factory.CreateGauge(name, metric.Help, RunLabel, ShellLabel, LambdaLowerLabel, BoundLabel),
+                MetricKind.RegimeStateSet => factory.CreateGauge(name, metric.Help, RunLabel, RegimeLabel),
+                MetricKind.Counter => factory.CreateCounter(name, metric.Help, RunLabel),
+                MetricKind.Histogram => factory.CreateHistogram(
+                    name, metric.Help, new HistogramConfiguration { LabelNames = [RunLabel], Buckets = [.. PrometheusSink.ProbeDurationBuckets] }),
+                _ => throw new InvalidOperationException($"No Prometheus instrument for {metric.Kind} metric {metric.Name}."),
+            });
+        }
     }
 
-    public Gauge ShellEnergy { get; }
+    /// <summary>The values of the <see cref="BoundLabel"/> label of an interval, in the order their series are created.</summary>
+    public static IReadOnlyList<string> BoundNames { get; } = ["estimate", "lower", "upper"];
 
-    public Gauge ShellOccupancy { get; }
+    /// <summary>The rows of the table this sink exports, in table order.</summary>
+    public static IReadOnlyList<MetricDefinition> Exported { get; } = [.. MetricTable.All.Where(m => m.InPrometheus)];
 
-    public Gauge ErrorEnergy { get; }
+    public Gauge TrainingStep => Gauge(MetricTable.TrainingStep);
 
-    public Gauge NullEnergy { get; }
+    public Gauge OverheadRatio => Gauge(MetricTable.OverheadRatio);
 
-    public Gauge FrontierLambda { get; }
+    public Counter ProbesTotal => Counter(MetricTable.ProbesTotal);
 
-    public Gauge FrontierEnergyFraction { get; }
+    public Counter ProbeFailuresTotal => Counter(MetricTable.ProbeFailuresTotal);
 
-    public Gauge FrontierFitLambda { get; }
+    public Counter ProbesSkippedTotal => Counter(MetricTable.ProbesSkippedTotal);
 
-    public Gauge FrontierTailExponent { get; }
+    public Counter OperatorApplicationsTotal => Counter(MetricTable.OperatorApplicationsTotal);
 
-    public Gauge FrontierFitR2 { get; }
+    /// <summary>The gauge of a scalar, interval, per-shell or state-set row.</summary>
+    public Gauge Gauge(MetricDefinition metric) => (Gauge)_byMetric[metric];
 
-    public Gauge FrontierOutlierEnergy { get; }
+    /// <summary>The counter of a counter row.</summary>
+    public Counter Counter(MetricDefinition metric) => (Counter)_byMetric[metric];
 
-    public Gauge FrontierVelocity { get; }
+    /// <summary>The histogram of a histogram row.</summary>
+    public Histogram Histogram(MetricDefinition metric) => (Histogram)_byMetric[metric];
 
-    public Gauge PredictedLossExponent { get; }
-
-    public Gauge MeasuredLossExponent { get; }
-
-    public Gauge SpectralPosition { get; }
-
-    public Gauge LambdaMax { get; }
-
-    public Gauge StabilityMargin { get; }
-
-    public Gauge KernelDistance { get; }
-
-    public Gauge KernelVelocity { get; }
-
-    public Gauge Regime { get; }
-
-    public Gauge TrainingStep { get; }
-
-    public Counter ProbesTotal { get; }
-
-    public Counter ProbeFailuresTotal { get; }
-
-    public Counter ProbesSkippedTotal { get; }
-
-    public Histogram ProbeDuration { get; }
-
-    public Counter OperatorApplicationsTotal { get; }
-
-    public Gauge OverheadRatio { get; }
+    /// <summary>Sets the <c>estimate</c>, <c>lower</c> and <c>upper</c> series of <paramref name="gauge"/> under <paramref name="labels"/>.</summary>
+    public static void SetBounds(Gauge gauge, string[] labels, double estimate, double lower, double upper)
+    {
+        gauge.WithLabels([.. labels, BoundNames[0]]).Set(estimate);
+        gauge.WithLabels([.. labels, BoundNames[1]]).Set(lower);
+        gauge.WithLabels([.. labels, BoundNames[2]]).Set(upper);
+    }
 }

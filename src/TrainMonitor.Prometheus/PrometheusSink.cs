@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Prometheus;
 using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.Metrics;
 using TrainMonitor.Regimes;
 using TrainMonitor.Session;
 
@@ -49,13 +49,11 @@ namespace TrainMonitor.Prometheus;
 /// </remarks>
 public sealed class PrometheusSink : IMonitorSink
 {
-    private static readonly string[] BoundNames = ["estimate", "lower", "upper"];
-
     private readonly object _gate = new();
-    private readonly Dictionary<string, HashSet<ShellKey>> _shellsByRun = new(StringComparer.Ordinal);
     private ImmutableList<Func<MonitorStatus>> _statusProviders = ImmutableList<Func<MonitorStatus>>.Empty;
 
     private readonly PrometheusInstruments _instruments;
+    private readonly PrometheusShellSeries _shells;
 
     /// <summary>Creates a sink on <see cref="Metrics.DefaultRegistry"/>.</summary>
     public PrometheusSink()
@@ -70,6 +68,7 @@ public sealed class PrometheusSink : IMonitorSink
         ArgumentNullException.ThrowIfNull(registry);
         Registry = registry;
         _instruments = new PrometheusInstruments(registry);
+        _shells = new PrometheusShellSeries(_instruments);
         registry.AddBeforeCollectCallback(ReadTrackedStatuses);
     }
 
@@ -105,54 +104,12 @@ public sealed class PrometheusSink : IMonitorSink
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var run = snapshot.Run;
-        var assessment = snapshot.Assessment;
-        var frontier = snapshot.Frontier;
 
         lock (_gate)
         {
-            _instruments.ErrorEnergy.WithLabels(run).Set(snapshot.ErrorEnergy);
-            _instruments.NullEnergy.WithLabels(run).Set(snapshot.NullEnergy);
-            // The interval of an undetermined frontier means nothing even if a reader filled it in: all three are unknown.
-            var determined = frontier.IsDetermined;
-            SetBounds(
-                _instruments.FrontierLambda,
-                [run],
-                determined ? frontier.Lambda : double.NaN,
-                determined ? frontier.LambdaLower : double.NaN,
-                determined ? frontier.LambdaUpper : double.NaN);
-            _instruments.FrontierEnergyFraction.WithLabels(run).Set(frontier.EnergyFraction);
-            _instruments.FrontierFitLambda.WithLabels(run).Set(frontier.Fit.Lambda);
-            _instruments.FrontierTailExponent.WithLabels(run).Set(frontier.Fit.TailExponent);
-            _instruments.FrontierFitR2.WithLabels(run).Set(frontier.Fit.R2);
-            _instruments.FrontierOutlierEnergy.WithLabels(run).Set(frontier.Fit.OutlierEnergy);
-            _instruments.FrontierVelocity.WithLabels(run).Set(assessment.FrontierVelocity);
-            _instruments.PredictedLossExponent.WithLabels(run).Set(assessment.PredictedLossExponent);
-            _instruments.MeasuredLossExponent.WithLabels(run).Set(assessment.MeasuredLossExponent);
-            _instruments.SpectralPosition.WithLabels(run).Set(snapshot.SpectralPosition);
-            _instruments.LambdaMax.WithLabels(run).Set(snapshot.LambdaMax);
-            _instruments.StabilityMargin.WithLabels(run).Set(assessment.StabilityMargin);
-            _instruments.KernelDistance.WithLabels(run).Set(assessment.KernelDistance);
-            _instruments.KernelVelocity.WithLabels(run).Set(assessment.KernelVelocity);
-
-            foreach (var regime in TrainingRegimeNames.All)
+            foreach (var metric in PrometheusInstruments.Exported)
             {
-                _instruments.Regime.WithLabels(run, regime.ToWireName()).Set(regime == assessment.Regime ? 1 : 0);
-            }
-
-            UpdateShells(run, snapshot.Shells);
-
-            // Fallbacks for runs without Track: a tracked status overwrites these on the next scrape.
-            var step = _instruments.TrainingStep.WithLabels(run);
-            if (!(step.Value >= snapshot.Step))
-            {
-                step.Set(snapshot.Step);
-            }
-
-            _instruments.OverheadRatio.WithLabels(run).Set(snapshot.OverheadRatio);
-
-            if (double.IsFinite(snapshot.ProbeDurationSeconds) && snapshot.ProbeDurationSeconds >= 0)
-            {
-                _instruments.ProbeDuration.WithLabels(run).Observe(snapshot.ProbeDurationSeconds);
+                Observe(metric, run, snapshot);
             }
         }
     }
@@ -167,43 +124,40 @@ public sealed class PrometheusSink : IMonitorSink
         ArgumentNullException.ThrowIfNull(run);
         lock (_gate)
         {
-            if (_shellsByRun.Remove(run, out var shells))
+            _shells.RemoveRun(run);
+
+            foreach (var metric in PrometheusInstruments.Exported)
             {
-                foreach (var shell in shells)
+                switch (metric.Kind)
                 {
-                    RemoveShell(run, shell);
+                    case MetricKind.Scalar:
+                        _instruments.Gauge(metric).RemoveLabelled(run);
+                        break;
+                    case MetricKind.Interval:
+                        foreach (var bound in PrometheusInstruments.BoundNames)
+                        {
+                            _instruments.Gauge(metric).RemoveLabelled(run, bound);
+                        }
+
+                        break;
+                    case MetricKind.RegimeStateSet:
+                        foreach (var regime in TrainingRegimeNames.All)
+                        {
+                            _instruments.Gauge(metric).RemoveLabelled(run, regime.ToWireName());
+                        }
+
+                        break;
+                    case MetricKind.Counter:
+                        _instruments.Counter(metric).RemoveLabelled(run);
+                        break;
+                    case MetricKind.Histogram:
+                        _instruments.Histogram(metric).RemoveLabelled(run);
+                        break;
+                    default:
+                        // Per-shell series went with the run's shells above.
+                        break;
                 }
             }
-
-            foreach (var regime in TrainingRegimeNames.All)
-            {
-                _instruments.Regime.RemoveLabelled(run, regime.ToWireName());
-            }
-
-            foreach (var bound in BoundNames)
-            {
-                _instruments.FrontierLambda.RemoveLabelled(run, bound);
-            }
-
-            foreach (var gauge in new[]
-                     {
-                         _instruments.ErrorEnergy, _instruments.NullEnergy, _instruments.FrontierEnergyFraction,
-                         _instruments.FrontierFitLambda, _instruments.FrontierTailExponent, _instruments.FrontierFitR2,
-                         _instruments.FrontierOutlierEnergy, _instruments.FrontierVelocity,
-                         _instruments.PredictedLossExponent, _instruments.MeasuredLossExponent,
-                         _instruments.SpectralPosition, _instruments.LambdaMax, _instruments.StabilityMargin,
-                         _instruments.KernelDistance, _instruments.KernelVelocity, _instruments.TrainingStep,
-                         _instruments.OverheadRatio,
-                     })
-            {
-                gauge.RemoveLabelled(run);
-            }
-
-            _instruments.ProbesTotal.RemoveLabelled(run);
-            _instruments.ProbeFailuresTotal.RemoveLabelled(run);
-            _instruments.ProbesSkippedTotal.RemoveLabelled(run);
-            _instruments.OperatorApplicationsTotal.RemoveLabelled(run);
-            _instruments.ProbeDuration.RemoveLabelled(run);
         }
     }
 
@@ -235,58 +189,53 @@ public sealed class PrometheusSink : IMonitorSink
     /// <returns>A completed task.</returns>
     public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
 
-    private void UpdateShells(string run, IReadOnlyList<ShellSnapshot> shells)
+    /// <summary>Sets the series of one exported row from <paramref name="snapshot"/>, as its kind says.</summary>
+    private void Observe(MetricDefinition metric, string run, ProbeSnapshot snapshot)
     {
-        var current = new HashSet<ShellKey>(shells.Count);
-        foreach (var shell in shells)
+        switch (metric.Kind)
         {
-            var key = new ShellKey(
-                shell.Index.ToString(CultureInfo.InvariantCulture),
-                shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
-            current.Add(key);
-            SetBounds(_instruments.ShellEnergy, [run, key.Shell, key.LambdaLower], shell.Estimate, shell.Lower, shell.Upper);
-            if (shell.Occupancy is { } occupancy)
-            {
-                _instruments.ShellOccupancy.WithLabels(run, key.Shell, key.LambdaLower).Set(occupancy);
-            }
-            else
-            {
-                // The same shell may have had a count at the previous probe; an unknown count must not keep the old one.
-                _instruments.ShellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
-            }
-        }
-
-        // New series are set before stale ones go, so a concurrent scrape never sees the run without shells.
-        if (_shellsByRun.TryGetValue(run, out var previous))
-        {
-            foreach (var stale in previous)
-            {
-                if (!current.Contains(stale))
+            case MetricKind.Scalar when ReferenceEquals(metric, MetricTable.TrainingStep):
+                // A fallback for runs without Track (a tracked status overwrites it on the next scrape); it never moves
+                // the step back, since a status may already have reported a later one.
+                var step = _instruments.Gauge(metric).WithLabels(run);
+                var value = metric.Value!(snapshot);
+                if (!(step.Value >= value))
                 {
-                    RemoveShell(run, stale);
+                    step.Set(value);
                 }
-            }
+
+                break;
+            case MetricKind.Scalar:
+                // overhead_ratio too: the snapshot's is the fallback for runs without Track.
+                _instruments.Gauge(metric).WithLabels(run).Set(metric.Value!(snapshot));
+                break;
+            case MetricKind.Interval:
+                PrometheusInstruments.SetBounds(_instruments.Gauge(metric), [run], metric.Value!(snapshot), metric.Lower!(snapshot), metric.Upper!(snapshot));
+                break;
+            case MetricKind.RegimeStateSet:
+                var current = snapshot.Assessment.Regime;
+                foreach (var regime in TrainingRegimeNames.All)
+                {
+                    _instruments.Gauge(metric).WithLabels(run, regime.ToWireName()).Set(regime == current ? 1 : 0);
+                }
+
+                break;
+            case MetricKind.PerShell or MetricKind.PerShellInterval when ReferenceEquals(metric, PrometheusShellSeries.Metrics[0]):
+                // The first per-shell row updates every per-shell row of the table, shell by shell.
+                _shells.Update(run, snapshot.Shells);
+                break;
+            case MetricKind.Histogram:
+                var observation = metric.Value!(snapshot);
+                if (double.IsFinite(observation) && observation >= 0)
+                {
+                    _instruments.Histogram(metric).WithLabels(run).Observe(observation);
+                }
+
+                break;
+            default:
+                // Counters follow the live status (or the failure and skip events); per-shell rows go with UpdateShells.
+                break;
         }
-
-        _shellsByRun[run] = current;
-    }
-
-    private void RemoveShell(string run, ShellKey key)
-    {
-        foreach (var bound in BoundNames)
-        {
-            _instruments.ShellEnergy.RemoveLabelled(run, key.Shell, key.LambdaLower, bound);
-        }
-
-        _instruments.ShellOccupancy.RemoveLabelled(run, key.Shell, key.LambdaLower);
-    }
-
-    /// <summary>Sets the <c>estimate</c>, <c>lower</c> and <c>upper</c> series of <paramref name="gauge"/> under <paramref name="labels"/>.</summary>
-    private static void SetBounds(Gauge gauge, string[] labels, double estimate, double lower, double upper)
-    {
-        gauge.WithLabels([.. labels, BoundNames[0]]).Set(estimate);
-        gauge.WithLabels([.. labels, BoundNames[1]]).Set(lower);
-        gauge.WithLabels([.. labels, BoundNames[2]]).Set(upper);
     }
 
     private void ReadTrackedStatuses()
@@ -321,8 +270,6 @@ public sealed class PrometheusSink : IMonitorSink
 
     private void Untrack(Func<MonitorStatus> status) =>
         ImmutableInterlocked.Update(ref _statusProviders, static (list, s) => list.Remove(s), status);
-
-    private readonly record struct ShellKey(string Shell, string LambdaLower);
 
     private sealed class TrackingHandle(PrometheusSink sink, Func<MonitorStatus> status) : IDisposable
     {

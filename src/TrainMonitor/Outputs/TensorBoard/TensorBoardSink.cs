@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainMonitor.Outputs.Metrics;
 using TrainMonitor.Regimes;
 using TrainMonitor.Shells;
 using SummaryWriter = TorchSharp.Modules.SummaryWriter;
@@ -9,8 +10,9 @@ namespace TrainMonitor.Outputs.TensorBoard;
 /// Writes each probe's scalar series to TensorBoard event files through TorchSharp's
 /// <c>torch.utils.tensorboard.SummaryWriter</c>: the energy-quantile frontier with its certified ends, its energy fraction,
 /// the amplitude–frontier fit's cutoff and outlier energy, error and null energy, kernel distances, spectral position,
-/// λ_max, the regime code and the Gauss estimate of every shell (tags in <see cref="TensorBoardTags"/>). Regime changes
-/// are written as text.
+/// λ_max, the regime code and the Gauss estimate of every shell: every row of <see cref="MetricTable"/> with a
+/// <see cref="MetricDefinition.TensorBoard"/> series (tags in <see cref="TensorBoardTags"/>). Regime changes are written as
+/// text.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -84,39 +86,43 @@ public sealed class TensorBoardSink : IMonitorSink
     /// <summary>Nothing to do: TorchSharp's writer flushes and closes its file after every record.</summary>
     public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
 
+    /// <summary>The rows of the metric table this sink writes, in the order of a probe's records.</summary>
+    private static IReadOnlyList<MetricDefinition> Written { get; } =
+        [.. MetricTable.All.Where(m => m.TensorBoard is not null).OrderBy(m => m.TensorBoard!.Order)];
+
     private void Write(ProbeSnapshot snapshot, CancellationToken ct)
     {
         var step = ToGlobalStep(snapshot.Step);
         var wallTime = snapshot.Timestamp.ToUnixTimeSeconds();
-        var assessment = snapshot.Assessment;
         lock (_gate)
         {
-            var frontier = snapshot.Frontier;
-            if (frontier.IsDetermined)
+            foreach (var metric in Written)
             {
-                Scalar(TensorBoardTags.FrontierLambda, frontier.Lambda);
-                Scalar(TensorBoardTags.FrontierLambdaLower, frontier.LambdaLower);
-                Scalar(TensorBoardTags.FrontierLambdaUpper, frontier.LambdaUpper);
-            }
+                var series = metric.TensorBoard!;
+                if (series.WrittenWhen is { } writtenWhen && !writtenWhen(snapshot))
+                {
+                    continue;
+                }
 
-            Scalar(TensorBoardTags.FrontierEnergyFraction, frontier.EnergyFraction);
-            if (frontier.Fit.IsDetermined)
-            {
-                Scalar(TensorBoardTags.FrontierFitLambda, frontier.Fit.Lambda);
-            }
+                switch (metric.Kind)
+                {
+                    case MetricKind.Interval:
+                        Scalar(series.Tag, metric.Value!(snapshot));
+                        Scalar(series.Tag + "_lower", metric.Lower!(snapshot));
+                        Scalar(series.Tag + "_upper", metric.Upper!(snapshot));
+                        break;
+                    case MetricKind.PerShell or MetricKind.PerShellInterval:
+                        foreach (var shell in snapshot.Shells)
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            Scalar(TensorBoardTags.ShellSeries(series.Tag, shell.Index), metric.ShellValue!(shell) ?? double.NaN);
+                        }
 
-            Scalar(TensorBoardTags.FrontierOutlierEnergy, frontier.Fit.OutlierEnergy);
-            Scalar(TensorBoardTags.ErrorEnergy, snapshot.ErrorEnergy);
-            Scalar(TensorBoardTags.NullEnergy, snapshot.NullEnergy);
-            Scalar(TensorBoardTags.KernelDistance, assessment.KernelDistance);
-            Scalar(TensorBoardTags.KernelDistanceFromFirst, assessment.KernelDistanceFromFirst);
-            Scalar(TensorBoardTags.SpectralPosition, snapshot.SpectralPosition);
-            Scalar(TensorBoardTags.LambdaMax, snapshot.LambdaMax);
-            Scalar(TensorBoardTags.Regime, (int)assessment.Regime);
-            foreach (var shell in snapshot.Shells)
-            {
-                ct.ThrowIfCancellationRequested();
-                Scalar(TensorBoardTags.ShellEnergy(shell.Index), shell.Estimate);
+                        break;
+                    default:
+                        Scalar(series.Tag, metric.Value!(snapshot));
+                        break;
+                }
             }
         }
 

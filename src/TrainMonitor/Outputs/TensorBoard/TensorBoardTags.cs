@@ -59,5 +59,8 @@ public static class TensorBoardTags
     public const string ShellEnergyFolder = "shell_energy";
 
     /// <summary>The tag of shell α's Gauss estimate, e.g. <c>shell_energy/alpha_-3</c>.</summary>
-    public static string ShellEnergy(int index) => string.Create(CultureInfo.InvariantCulture, $"{ShellEnergyFolder}/alpha_{index}");
+    public static string ShellEnergy(int index) => ShellSeries(ShellEnergyFolder, index);
+
+    /// <summary>The tag of shell α in the folder of a per-shell metric.</summary>
+    internal static string ShellSeries(string folder, int index) => string.Create(CultureInfo.InvariantCulture, $"{folder}/alpha_{index}");
 }
