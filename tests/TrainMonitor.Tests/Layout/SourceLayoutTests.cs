@@ -34,7 +34,6 @@ public sealed partial class SourceLayoutTests
     {
         ["TrainMonitor/Session/TrainingMonitor.cs"] = 609,
         ["TrainMonitor.Testing/Assertions/MonitoredRun.cs"] = 415,
-        ["TrainMonitor/Operators/AutogradErrorOperator.cs"] = 380,
     };
 
     private const int LineLimit = 350;
