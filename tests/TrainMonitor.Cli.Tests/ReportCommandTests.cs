@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using TrainMonitor.Cli.Plots;
+using TrainMonitor.Plots;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Tests;

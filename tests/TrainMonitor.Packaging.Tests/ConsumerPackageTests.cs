@@ -19,6 +19,8 @@ public sealed class ConsumerPackageTests(PackedConsumerFixture fixture) : IClass
     [InlineData("TrainMonitor", new[] { "TorchSharp", "Microsoft.Extensions.Logging.Abstractions" })]
     [InlineData("TrainMonitor.Hosting", new[] { "TrainMonitor", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options.ConfigurationExtensions", "Microsoft.Extensions.Configuration.Binder" })]
     [InlineData("TrainMonitor.Prometheus", new[] { "TrainMonitor", "TrainMonitor.Hosting", "prometheus-net", "Microsoft.Extensions.Http", "Microsoft.Extensions.ObjectPool" })]
+    [InlineData("TrainMonitor.Plots", new[] { "TrainMonitor", "ScottPlot" })]
+    [InlineData("TrainMonitor.Testing", new[] { "TrainMonitor", "TrainMonitor.Plots" })]
     public void EachPackageDependsOnTheCentrallyPinnedVersions(string packageId, string[] expectedDependencies)
     {
         Assert.True(fixture.Pack.ExitCode == 0, fixture.Pack.ToString());

@@ -17,8 +17,11 @@ public sealed class PackedConsumerFixture : IAsyncLifetime
     /// <summary>Per command; a cold NuGet cache would need longer, a warm one needs seconds.</summary>
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>The console consumer needs only the core; the test consumer also checks the hosting options.</summary>
-    private static readonly string[] PackedProjects = ["TrainMonitor", "TrainMonitor.Hosting", "TrainMonitor.Prometheus"];
+    /// <summary>
+    /// The console consumer needs only the core; the test consumer also checks the hosting options and restores
+    /// TrainMonitor.Testing, whose figures come from the TrainMonitor.Plots package.
+    /// </summary>
+    private static readonly string[] PackedProjects = ["TrainMonitor", "TrainMonitor.Hosting", "TrainMonitor.Prometheus", "TrainMonitor.Plots", "TrainMonitor.Testing"];
 
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
 
@@ -91,7 +94,7 @@ public sealed class PackedConsumerFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Packs a copy of the three libraries' sources (with the repository's Directory.* files) so that the pack, with its
+    /// Packs a copy of the libraries' sources (with the repository's Directory.* files) so that the pack, with its
     /// own version, never rewrites the obj/bin folders the rest of the test run builds into.
     /// </summary>
     private async Task<CommandResult> PackAsync()
@@ -108,7 +111,7 @@ public sealed class PackedConsumerFixture : IAsyncLifetime
             CopySources(Path.Combine(Repository.Root, "src", project), Path.Combine(source, "src", project));
         }
 
-        // One pack command for the three projects: a solution listing only them.
+        // One pack command for the libraries: a solution listing only them.
         var solution = Path.Combine(source, "Packages.slnx");
         File.WriteAllText(solution, "<Solution>\n" +
             string.Concat(PackedProjects.Select(p => $"  <Project Path=\"src/{p}/{p}.csproj\" />\n")) + "</Solution>\n");

@@ -3,6 +3,7 @@ using System.Text;
 using Spectre.Console;
 using TrainMonitor.Cli.Reports;
 using TrainMonitor.Cli.Runs;
+using TrainMonitor.Plots;
 
 namespace TrainMonitor.Cli.Commands;
 
@@ -47,7 +48,7 @@ internal static class CompareCommand
             var defaultDirectory = Path.Combine(Path.GetDirectoryName(a.Path)!,
                 $"{Path.GetFileNameWithoutExtension(a.Path)}-vs-{Path.GetFileNameWithoutExtension(b.Path)}");
             var files = new OutputFiles(parseResult.GetValue(output) ?? defaultDirectory);
-            var figures = new List<Plots.RenderedFigure>();
+            var figures = new List<RenderedFigure>();
             await console.Status().StartAsync("rendering the overlays", async _ =>
             {
                 foreach (var figure in ComparisonReport.Figures(series))
@@ -57,7 +58,7 @@ internal static class CompareCommand
                     figures.Add(figure);
                 }
 
-                var html = ComparisonReport.Html(series, figures, warnings);
+                var html = ComparisonReport.Html(a, b, series, figures, warnings);
                 await files.WriteAsync(ComparisonReport.HtmlFileName, Encoding.UTF8.GetBytes(html), ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
             files.Describe(console);

@@ -1,5 +1,5 @@
 using Spectre.Console;
-using TrainMonitor.Cli.Plots;
+using TrainMonitor.Plots;
 
 namespace TrainMonitor.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using Spectre.Console;
-using TrainMonitor.Cli.Plots;
 using TrainMonitor.Cli.Reports;
 using TrainMonitor.Cli.Runs;
+using TrainMonitor.Plots;
 
 namespace TrainMonitor.Cli.Commands;
 

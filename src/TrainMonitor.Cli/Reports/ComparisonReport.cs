@@ -1,8 +1,8 @@
 using System.Globalization;
 using TrainMonitor.Cli.Formatting;
-using TrainMonitor.Cli.Plots;
 using TrainMonitor.Cli.Runs;
 using TrainMonitor.Outputs;
+using TrainMonitor.Plots;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Reports;
@@ -12,8 +12,6 @@ internal static class ComparisonReport
 {
     /// <summary>File name of the HTML page in the output directory.</summary>
     public const string HtmlFileName = "compare.html";
-
-    private static readonly ScottPlot.Color[] RunColors = [ScottPlot.Color.FromHex("#1f77b4"), ScottPlot.Color.FromHex("#d62728")];
 
     /// <summary>The two runs as plot series; labels are made distinct when both runs have the same name.</summary>
     public static IReadOnlyList<RunSeries> Series(RunHistory a, RunHistory b)
@@ -26,7 +24,7 @@ internal static class ComparisonReport
             labelB = $"B ({Source(b)})";
         }
 
-        return [new RunSeries(labelA, a, RunColors[0]), new RunSeries(labelB, b, RunColors[1])];
+        return [new RunSeries(labelA, a.Snapshots, RunPalette.Colors[0]), new RunSeries(labelB, b.Snapshots, RunPalette.Colors[1])];
     }
 
     /// <summary>The file, and which of its runs when it holds several.</summary>
@@ -38,12 +36,12 @@ internal static class ComparisonReport
     {
         yield return FigureRenderer.Render(
             ProfilePlot.Overlay("Shell profiles at the last probe of each run",
-                series.Select(s => ($"{s.Label} (step {NumberText.Step(s.Run.Last.Step)})", s.Run.Last)).ToArray(),
+                series.Select(s => ($"{s.Label} (step {NumberText.Step(s.Snapshots[^1].Step)})", s.Snapshots[^1])).ToArray(),
                 series.Select(s => s.Color).ToArray()),
             "compare-profiles.png", "Final shell profiles",
             "Last probe of each run: Gauss estimate (line) and certified bounds (band).", 1100, 620);
         yield return FigureRenderer.Render(FrontierPlot.Create(series), "compare-frontier.png", "Resolution frontier",
-            FrontierPlot.Caption(series.SelectMany(s => s.Run.Snapshots)) + " Dotted verticals mark undetermined λ_f, in the colour of their run.", 1100, 520);
+            FrontierPlot.Caption(series.SelectMany(s => s.Snapshots)) + " Dotted verticals mark undetermined λ_f, in the colour of their run.", 1100, 520);
         yield return FigureRenderer.Render(RegimeTimelinePlot.Create(series), "compare-regimes.png", "Regime timelines",
             "One row per run.", 1100, 280);
         yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "compare-kernel-distance.png", "Kernel distance",
@@ -75,19 +73,19 @@ internal static class ComparisonReport
         ];
     }
 
-    /// <summary>The self-contained HTML page of the comparison.</summary>
-    public static string Html(IReadOnlyList<RunSeries> series, IReadOnlyList<RenderedFigure> figures, IReadOnlyList<string> warnings)
+    /// <summary>The self-contained HTML page of the comparison of <paramref name="a"/> and <paramref name="b"/>, drawn as <paramref name="series"/>.</summary>
+    public static string Html(RunHistory a, RunHistory b, IReadOnlyList<RunSeries> series, IReadOnlyList<RenderedFigure> figures, IReadOnlyList<string> warnings)
     {
-        var (a, b) = (series[0], series[1]);
-        var page = new HtmlDocument($"TrainMonitor comparison — {a.Label} vs {b.Label}")
-            .Facts([("A", a.Run.Path), ("B", b.Run.Path)]);
+        var (labelA, labelB) = (series[0].Label, series[1].Label);
+        var page = new HtmlDocument($"TrainMonitor comparison — {labelA} vs {labelB}")
+            .Facts([("A", a.Path), ("B", b.Path)]);
         foreach (var warning in warnings)
         {
             page.Paragraph("Note: " + warning, "warning");
         }
 
         page.Section("summary", "Final values")
-            .Table(["", a.Label, b.Label], FinalValues(a.Run, b.Run).Select(r => (IReadOnlyList<HtmlCell>)
+            .Table(["", labelA, labelB], FinalValues(a, b).Select(r => (IReadOnlyList<HtmlCell>)
                 [HtmlCell.Text(r.Quantity), HtmlCell.Number(r.A), HtmlCell.Number(r.B)]));
         var sections = new (string Id, string File)[]
         {

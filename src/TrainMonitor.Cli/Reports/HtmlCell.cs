@@ -1,4 +1,4 @@
-using TrainMonitor.Cli.Plots;
+using TrainMonitor.Plots;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Reports;

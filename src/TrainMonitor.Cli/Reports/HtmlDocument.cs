@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using TrainMonitor.Cli.Plots;
+using TrainMonitor.Plots;
 
 namespace TrainMonitor.Cli.Reports;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using TrainMonitor.Cli.Formatting;
-using TrainMonitor.Cli.Plots;
 using TrainMonitor.Cli.Runs;
+using TrainMonitor.Plots;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Reports;
@@ -15,16 +15,11 @@ internal static class RunReport
     /// <summary>Sub-directory holding one profile PNG per probe.</summary>
     public const string ProfileDirectory = "profiles";
 
-    /// <summary>Profiles overlaid on the main profile figure; more cannot be told apart.</summary>
-    public const int OverlaidProfiles = 6;
-
-    private static readonly ScottPlot.Color RunColor = ScottPlot.Color.FromHex("#1f77b4");
-
     /// <summary>The main figures (frontier, regimes, kernel distance, error energy, overlaid profiles), one render each.</summary>
     public static IEnumerable<RenderedFigure> MainFigures(RunHistory run)
     {
-        IReadOnlyList<RunSeries> series = [new RunSeries(run.Name, run, RunColor)];
-        var checkpoints = CheckpointSelection.Spread(run.Snapshots, OverlaidProfiles);
+        IReadOnlyList<RunSeries> series = [new RunSeries(run.Name, run.Snapshots, RunPalette.Colors[0])];
+        var checkpoints = CheckpointSelection.Spread(run.Snapshots, CheckpointSelection.OverlaidProfiles);
         yield return FigureRenderer.Render(
             ProfilePlot.Overlay($"Shell profiles at {checkpoints.Count} of {run.Snapshots.Count} probes",
                 checkpoints.Select(s => ($"step {NumberText.Step(s.Step)}", s)).ToArray()),
@@ -47,7 +42,7 @@ internal static class RunReport
 
     /// <summary>One small profile figure per probe, for the grid on the HTML page and the profiles/ directory.</summary>
     public static IEnumerable<RenderedFigure> ProbeProfiles(RunHistory run) =>
-        run.Snapshots.Select(s => FigureRenderer.Render(ProfilePlot.Single(s),
+        run.Snapshots.Select(s => FigureRenderer.Render(ProfilePlot.Single(s, NumberText.Step(s.Step)),
             Path.Combine(ProfileDirectory, string.Create(CultureInfo.InvariantCulture, $"step-{s.Step:D8}-probe-{s.ProbeIndex}.png")),
             $"step {NumberText.Step(s.Step)}", string.Empty, 480, 320));
 

@@ -1,8 +1,8 @@
 using Spectre.Console;
 using TrainMonitor.Cli.Formatting;
-using TrainMonitor.Cli.Plots;
 using TrainMonitor.Cli.Reports;
 using TrainMonitor.Cli.Runs;
+using TrainMonitor.Plots;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Terminal;

@@ -4,6 +4,7 @@ using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Outputs.Reporting;
 using TrainMonitor.Regimes;
+using static TrainMonitor.Testing.AssertionMessageText;
 
 namespace TrainMonitor.Testing;
 
@@ -140,7 +141,7 @@ public sealed class MonitoredRun
     /// only its last few probes. The first probes of a run (steps 1, 2, …) are often still in the initial transient;
     /// <paramref name="fromStep"/> leaves them out.
     /// </remarks>
-    public double ErrorEnergyExponent(long fromStep = 1) => EnergyFit(fromStep).Exponent;
+    public double ErrorEnergyExponent(long fromStep = 1) => ErrorEnergyFit.Over(Snapshots, fromStep).Exponent;
 
     /// <summary>The shell-profile table of the run, followed by its probe failures if any.</summary>
     public string Describe()
@@ -251,7 +252,7 @@ public sealed class MonitoredRun
         RequireProbes();
         if (!Snapshots.Any(s => s.Assessment.Regime == regime))
         {
-            Fail($"the run must reach {regime.ToWireName()}, but it never did; regimes by step: {RegimeSequence()}.");
+            Fail($"the run must reach {regime.ToWireName()}, but it never did; regimes by step: {RegimeSequence(Snapshots)}.");
         }
 
         return this;
@@ -271,7 +272,7 @@ public sealed class MonitoredRun
 
         ArgumentOutOfRangeException.ThrowIfLessThan(fromStep, 1);
         RequireProbes();
-        var fit = EnergyFit(fromStep);
+        var fit = ErrorEnergyFit.Over(Snapshots, fromStep);
         if (fit.Probes < 2)
         {
             Fail($"the error energy must fall at least as t^(−{F(exponent)}){FromStepText(fromStep)}, but only {fit.Probes} probe(s) " +
@@ -333,65 +334,6 @@ public sealed class MonitoredRun
     private static double CertifiedAdvance(ProbeSnapshot first, ProbeSnapshot last) =>
         Math.Log10(first.Frontier.LambdaLower / last.Frontier.LambdaUpper);
 
-    /// <summary>"1.000E-002 [8.000E-003, 1.300E-002] at step 100": the estimate and its certified interval.</summary>
-    private static string Endpoint(ProbeSnapshot s) =>
-        $"{E(s.Frontier.Lambda)} [{E(s.Frontier.LambdaLower)}, {E(s.Frontier.LambdaUpper)}] at step {s.Step}";
-
-    private static string DescribeUndetermined(ProbeSnapshot[] undetermined)
-    {
-        if (undetermined.Length == 0)
-        {
-            return string.Empty;
-        }
-
-        var items = undetermined.Select(s => $"step {s.Step} ({s.Frontier.Reason ?? "non-positive or non-finite λ_f"})");
-        return $"Undetermined at {undetermined.Length} probe(s): {string.Join("; ", items)}.";
-    }
-
-    private string RegimeSequence()
-    {
-        // Runs of equal regimes, e.g. "warming_up (1–4), lazy_progressing (8–64)".
-        var parts = new List<string>();
-        var i = 0;
-        while (i < Snapshots.Count)
-        {
-            var regime = Snapshots[i].Assessment.Regime;
-            var j = i;
-            while (j + 1 < Snapshots.Count && Snapshots[j + 1].Assessment.Regime == regime)
-            {
-                j++;
-            }
-
-            var range = i == j ? $"{Snapshots[i].Step}" : $"{Snapshots[i].Step}–{Snapshots[j].Step}";
-            parts.Add($"{regime.ToWireName()} ({range})");
-            i = j + 1;
-        }
-
-        return string.Join(", ", parts);
-    }
-
-    private (double Exponent, int Probes, long FirstStep, long LastStep, double FirstEnergy, double LastEnergy) EnergyFit(long fromStep)
-    {
-        var points = Snapshots.Where(s => s.Step >= fromStep && s.Step >= 1 && double.IsFinite(s.ErrorEnergy) && s.ErrorEnergy > 0).ToArray();
-        if (points.Length < 2)
-        {
-            return (double.NaN, points.Length, 0, 0, double.NaN, double.NaN);
-        }
-
-        // Centred two-pass sums: exact for points on a line up to round-off.
-        var mx = points.Average(p => Math.Log(p.Step));
-        var my = points.Average(p => Math.Log(p.ErrorEnergy));
-        double sxy = 0, sxx = 0;
-        foreach (var p in points)
-        {
-            var dx = Math.Log(p.Step) - mx;
-            sxy += dx * (Math.Log(p.ErrorEnergy) - my);
-            sxx += dx * dx;
-        }
-
-        return (0.0 - sxy / sxx, points.Length, points[0].Step, points[^1].Step, points[0].ErrorEnergy, points[^1].ErrorEnergy);
-    }
-
     private void RequireProbes()
     {
         if (Snapshots.Count == 0)
@@ -404,12 +346,4 @@ public sealed class MonitoredRun
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void Fail(string reason) => throw new TrainingDynamicsAssertionException(RunName, reason, Describe(), Artifacts?.Directory);
 
-    private static string FromStepText(long fromStep) => fromStep > 1 ? $" from step {fromStep} on" : string.Empty;
-
-    private static string F(double x) => double.IsFinite(x) ? (x == 0 ? 0.0 : x).ToString("0.###", CultureInfo.InvariantCulture) : Infinite(x);
-
-    private static string E(double x) => double.IsFinite(x) ? x.ToString("E3", CultureInfo.InvariantCulture) : Infinite(x);
-
-    // "∞" rather than .NET's "Infinity": an unbounded upper end is expected under Lanczos, and reads as a bound.
-    private static string Infinite(double x) => double.IsNaN(x) ? "NaN" : x > 0 ? "∞" : "-∞";
 }

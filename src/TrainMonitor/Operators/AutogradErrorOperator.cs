@@ -308,29 +308,16 @@ public sealed class AutogradErrorOperator : IErrorOperator
     }
 
     /// <summary>
-    /// Central difference <c>J w ≈ (e(θ + h w) − e(θ − h w)) / 2h</c>. Truncation error is
-    /// <c>O(h² ‖w‖³ ‖e'''‖)</c> and round-off <c>O(ε ‖e‖ / h)</c>; balancing them gives <c>h‖w‖ ∝ ε^(1/3)</c>, scaled
-    /// by <c>1 + ‖θ‖</c> so the step stays above the rounding of the parameters themselves. The relative
-    /// accuracy is then about <c>ε^(2/3)</c> (≈ 4e-11 in float64, 2e-5 in float32) times problem constants.
+    /// Central difference <c>J w</c> (<see cref="FiniteDifferenceJvp"/>); drops this operator's graph first, since the
+    /// in-place perturbation invalidates it.
     /// </summary>
     private Tensor JvpByFiniteDifference(Tensor[] w)
     {
         var parameters = UsedParameters;
-        var epsilon = parameters.Max(p => finfo(p.dtype).eps);
-        double thetaSquared = 0, wSquared = 0;
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            thetaSquared += parameters[i].detach().to_type(ScalarType.Float64).square().sum().item<double>();
-            wSquared += w[i].to_type(ScalarType.Float64).square().sum().item<double>();
-        }
-
-        var wNorm = Math.Sqrt(wSquared);
-        if (wNorm == 0)
+        if (FiniteDifferenceJvp.Step(parameters, w, _stepScale) is not { } h)
         {
             return zeros(_size, ScalarType.Float64, _error.device);
         }
-
-        var h = _stepScale * Math.Cbrt(epsilon) * (1 + Math.Sqrt(thetaSquared)) / wNorm;
 
         // The retained graph saved some of these parameters; in-place writes bump their version counters, so this
         // graph, and that of every other operator on these parameters, is unusable from here on (libtorch would
@@ -338,43 +325,6 @@ public sealed class AutogradErrorOperator : IErrorOperator
         // graph from the restored parameters before its next VJP.
         ReleaseGraph();
         ParameterPerturbation.Advance();
-
-        var saved = parameters.Select(p => p.detach().clone()).ToArray();
-        Tensor plus, minus;
-        try
-        {
-            using (no_grad())
-            {
-                for (var i = 0; i < parameters.Length; i++)
-                {
-                    parameters[i].add_(w[i], h);
-                }
-            }
-
-            plus = ErrorGraph.ForwardWithoutGraph(_computeErrors, _size).to_type(ScalarType.Float64);
-            using (no_grad())
-            {
-                for (var i = 0; i < parameters.Length; i++)
-                {
-                    parameters[i].copy_(saved[i]).add_(w[i], -h);
-                }
-            }
-
-            minus = ErrorGraph.ForwardWithoutGraph(_computeErrors, _size).to_type(ScalarType.Float64);
-        }
-        finally
-        {
-            using (no_grad())
-            {
-                for (var i = 0; i < parameters.Length; i++)
-                {
-                    parameters[i].copy_(saved[i]);
-                }
-            }
-
-            ParameterPerturbation.Advance();
-        }
-
-        return (plus - minus).div(2 * h);
+        return FiniteDifferenceJvp.CentralDifference(parameters, w, h, _computeErrors, _size);
     }
 }

@@ -4,7 +4,6 @@ using TrainMonitor.Errors;
 using TrainMonitor.Frontier;
 using TrainMonitor.Kernel;
 using TrainMonitor.Operators;
-using TrainMonitor.Operators.Gram;
 using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 using TrainMonitor.Torch;
@@ -36,45 +35,10 @@ public static class SpectralProbe
         options ??= new SpectralProbeOptions();
         options.Validate();
 
-        var operatorOptions = new AutogradOperatorOptions { JvpMethod = options.JvpMethod };
-        var methods = new ProbeMethod[batches.Count];
-        string? gramUnavailable = null;
-        var factories = batches.Select((batch, b) =>
-        {
-            if (batch is null)
-            {
-                throw new ArgumentException($"Probe batch {b} is null.", nameof(batches));
-            }
-
-            return (Func<IErrorOperator>)(() =>
-            {
-                switch (options.Method)
-                {
-                    case ProbeMethod.Exact:
-                        methods[b] = ProbeMethod.Exact;
-                        return ExactErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.ExactMaxBatchSize);
-                    case ProbeMethod.Gram:
-                        methods[b] = ProbeMethod.Gram;
-                        return GramErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.GramMaxBatchSize);
-                    case ProbeMethod.Auto:
-                        try
-                        {
-                            var gram = GramErrorOperator.ForModel(model, batch.Input, batch.Target, error, options.GramMaxBatchSize);
-                            methods[b] = ProbeMethod.Gram;
-                            return gram;
-                        }
-                        catch (NotSupportedException ex)
-                        {
-                            gramUnavailable ??= ex.Message;
-                        }
-
-                        goto default;
-                    default:
-                        methods[b] = ProbeMethod.Lanczos;
-                        return AutogradErrorOperator.ForModel(model, batch.Input, batch.Target, error, operatorOptions);
-                }
-            });
-        }).ToArray();
+        var selector = new ProbeMethodSelector(model, error, options);
+        var batchDecisions = batches.Select((batch, b) => batch is null
+            ? throw new ArgumentException($"Probe batch {b} is null.", nameof(batches))
+            : (Func<ProbeMethodDecision>)(() => selector.Select(batch))).ToArray();
 
         // The model's own dtype sets the default null floor even where an operator cannot tell (its trainable
         // parameters are what the products round in).
@@ -85,8 +49,8 @@ public static class SpectralProbe
             return diverged;
         }
 
-        var result = Run(factories, options, modelDtype, ct);
-        return result.WithMethods(methods, gramUnavailable);
+        var (result, methods, gramUnavailableReason) = Measure(batchDecisions, options, modelDtype, ct);
+        return result.WithMethods(methods, gramUnavailableReason);
     }
 
     /// <summary>
@@ -125,13 +89,21 @@ public static class SpectralProbe
     /// operators that do not say).
     /// </remarks>
     public static SpectralProbeResult Run(IReadOnlyList<Func<IErrorOperator>> batchOperators, SpectralProbeOptions? options = null,
-        CancellationToken ct = default) =>
-        Run(batchOperators, options, ScalarType.Float64, ct);
-
-    private static SpectralProbeResult Run(IReadOnlyList<Func<IErrorOperator>> batchOperators, SpectralProbeOptions? options,
-        ScalarType computeDtype, CancellationToken ct)
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batchOperators);
+        var batchDecisions = batchOperators.Select((factory, b) => (Func<ProbeMethodDecision>)(() => ProbeMethodDecision.Supplied(
+            factory() ?? throw new InvalidOperationException($"The operator factory of batch {b} returned null.")))).ToArray();
+        return Measure(batchDecisions, options, ScalarType.Float64, ct).Result;
+    }
+
+    /// <summary>
+    /// Measures each batch by its decision, one batch at a time (each operator is disposed before the next is built), and
+    /// returns the result with the method each batch used and the first batch's reason for not taking Gram.
+    /// </summary>
+    private static (SpectralProbeResult Result, ProbeMethod[] Methods, string? GramUnavailableReason) Measure(IReadOnlyList<Func<ProbeMethodDecision>> batchOperators,
+        SpectralProbeOptions? options, ScalarType computeDtype, CancellationToken ct)
+    {
         if (batchOperators.Count == 0)
         {
             throw new ArgumentException("A probe needs at least one batch.", nameof(batchOperators));
@@ -143,14 +115,18 @@ public static class SpectralProbe
         var components = new List<JacobiMatrix>(batchOperators.Count);
         var sketchBlocks = new List<double[]>(batchOperators.Count);
         var sizes = new List<int>(batchOperators.Count);
+        var methods = new ProbeMethod[batchOperators.Count];
+        string? gramUnavailableReason = null;
         long applications = 0;
         for (var b = 0; b < batchOperators.Count; b++)
         {
             ct.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            using var op = batchOperators[b]()
-                ?? throw new InvalidOperationException($"The operator factory of batch {b} returned null.");
-            if (op is MatrixErrorOperator matrix)
+            var decision = batchOperators[b]();
+            using var op = decision.Operator;
+            methods[b] = decision.Method;
+            gramUnavailableReason ??= decision.FallbackReason;
+            if (decision.ExplicitMatrix is { } matrix)
             {
                 // The matrix is at hand (exact or Gram path): its exact measure from eigh, no Lanczos needed.
                 components.Add(ExactSpectralMeasure.Of(matrix));
@@ -176,7 +152,8 @@ public static class SpectralProbe
         var frontier = FitFrontier(profile, options.Frontier);
         var quantile = QuantileFrontier.Compute(measure, profile.NullEnergy.Floor, options.FrontierEnergyFraction);
         var sketch = options.SketchVectors > 0 ? KernelSketch.FromBatches(options.SketchVectors, options.SketchSeed, sketchBlocks, sizes) : null;
-        return new SpectralProbeResult(measure, profile, frontier, quantile, sketch, applications, sizes.Sum(), stopwatch.Elapsed);
+        return (new SpectralProbeResult(measure, profile, frontier, quantile, sketch, applications, sizes.Sum(), stopwatch.Elapsed),
+            methods, gramUnavailableReason);
     }
 
     /// <summary>Fits the amplitude–frontier model to a profile (sparse top shells left out, see <see cref="FrontierFit.Fit(ShellProfile, FrontierFitOptions)"/>).</summary>

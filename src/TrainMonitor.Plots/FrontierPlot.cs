@@ -1,7 +1,7 @@
 using ScottPlot;
 using TrainMonitor.Outputs;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>
 /// The resolution frontier against step on log–log axes: the quantile frontier λ_f as a line inside the shaded band of
@@ -17,17 +17,17 @@ internal static class FrontierPlot
     private const double ClipMargin = 0.5;
 
     /// <summary>The plot for one run (with context lines) or several (frontiers only, one colour per run).</summary>
-    public static Plot Create(IReadOnlyList<RunSeries> series)
+    public static Plot Create(IReadOnlyList<RunSeries> series, LegendPlacement? legendPlacement = null)
     {
         var plot = FigureRenderer.NewPlot("Resolution frontier", "training step", "eigenvalue λ of M");
         var stepScale = StepAxis.For(series);
         var single = series.Count == 1;
-        var top = ClipTop(series.SelectMany(s => s.Run.Snapshots));
+        var top = ClipTop(series.SelectMany(s => s.Snapshots));
         var determined = 0;
         var unbounded = false;
         foreach (var run in series)
         {
-            var snapshots = run.Run.Snapshots;
+            var snapshots = run.Snapshots;
             var xs = snapshots.Select(s => stepScale.ToPlot(s.Step)).ToArray();
             var lower = snapshots.Select(s => Quantile(s, s.Frontier.LambdaLower)).ToArray();
             var upper = snapshots.Select(s => s.Frontier.IsDetermined && double.IsPositiveInfinity(s.Frontier.LambdaUpper)
@@ -62,7 +62,7 @@ internal static class FrontierPlot
             }
         }
 
-        if (series.Any(r => r.Run.Snapshots.Any(s => !s.Frontier.IsDetermined)))
+        if (series.Any(r => r.Snapshots.Any(s => !s.Frontier.IsDetermined)))
         {
             var marker = plot.Add.Scatter(Array.Empty<double>(), Array.Empty<double>(), Colors.Gray.WithAlpha(0.5));
             marker.LegendText = "λ_f undetermined (dotted verticals)";
@@ -90,7 +90,7 @@ internal static class FrontierPlot
             note.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
         }
 
-        plot.ShowLegend(Edge.Right);
+        (legendPlacement ?? LegendPlacement.Beside).Show(plot);
         return plot;
     }
 

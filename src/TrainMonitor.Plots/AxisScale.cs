@@ -1,7 +1,7 @@
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>
 /// A linear or base-10 logarithmic axis. ScottPlot 5 has no logarithmic axis type: log data is plotted as log10 values

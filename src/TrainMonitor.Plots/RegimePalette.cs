@@ -1,7 +1,7 @@
 using ScottPlot;
 using TrainMonitor.Regimes;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>One colour per regime, shared by the plots, the HTML page and the terminal tables.</summary>
 internal static class RegimePalette

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>
 /// A shaded band between a lower and an upper series, broken where either cannot be shown, like

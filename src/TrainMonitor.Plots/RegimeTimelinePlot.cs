@@ -1,7 +1,7 @@
 using ScottPlot;
 using TrainMonitor.Regimes;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>
 /// The regime as coloured bands along the step axis, one row per run. A probe's regime holds from its step until the
@@ -17,7 +17,7 @@ internal static class RegimeTimelinePlot
         var seen = new SortedSet<TrainingRegime>();
         for (var row = 0; row < series.Count; row++)
         {
-            var snapshots = series[row].Run.Snapshots;
+            var snapshots = series[row].Snapshots;
             var xs = snapshots.Select(s => stepScale.ToPlot(s.Step)).ToArray();
             var top = series.Count - row;
             var bottom = top - 0.8;
@@ -67,7 +67,7 @@ internal static class RegimeTimelinePlot
         stepScale.IncludeADecade(plot, vertical: false);
         plot.Axes.SetLimitsY(0, series.Count + 0.1);
         plot.Grid.YAxisStyle.IsVisible = false;
-        plot.ShowLegend(Edge.Right);
+        LegendPlacement.Beside.Show(plot);
         return plot;
     }
 }

@@ -1,7 +1,6 @@
 using ScottPlot;
-using TrainMonitor.Cli.Plots;
 
-namespace TrainMonitor.Cli.Tests;
+namespace TrainMonitor.Plots.Tests;
 
 public sealed class AxisScaleTests
 {

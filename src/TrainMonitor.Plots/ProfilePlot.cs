@@ -1,9 +1,8 @@
 using ScottPlot;
-using TrainMonitor.Cli.Formatting;
 using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>
 /// Shell profiles: energy per logarithmic eigenvalue shell on log–log axes, the Gauss estimate as a line and the certified
@@ -16,7 +15,8 @@ internal static class ProfilePlot
     private const double DecadesShown = 8;
 
     /// <summary>Several probes of one run (or the last probes of several runs) overlaid, coloured in order.</summary>
-    public static Plot Overlay(string title, IReadOnlyList<(string Label, ProbeSnapshot Snapshot)> profiles, IReadOnlyList<Color>? colors = null)
+    public static Plot Overlay(string title, IReadOnlyList<(string Label, ProbeSnapshot Snapshot)> profiles, IReadOnlyList<Color>? colors = null,
+        LegendPlacement? legendPlacement = null)
     {
         var plot = FigureRenderer.NewPlot(title, "eigenvalue λ of M (shell centre)", "energy in shell");
         var floor = Floor(profiles.Select(p => p.Snapshot));
@@ -30,17 +30,18 @@ internal static class ProfilePlot
         }
 
         Finish(plot, floor);
-        plot.ShowLegend(Edge.Right);
+        (legendPlacement ?? LegendPlacement.Beside).Show(plot);
         return plot;
     }
 
     /// <summary>
     /// One probe: its occupancy (nodes per shell) as faint bars on the right axis when the file recorded it, the profile,
     /// the quantile frontier λ_f as a solid vertical with its certified interval shaded, and the fit's λ dashed.
+    /// <paramref name="stepText"/> is the step as the caller prints steps elsewhere (the report: with thousands separators).
     /// </summary>
-    public static Plot Single(ProbeSnapshot snapshot)
+    public static Plot Single(ProbeSnapshot snapshot, string stepText)
     {
-        var title = $"step {NumberText.Step(snapshot.Step)} · {snapshot.Assessment.Regime.ToWireName()}";
+        var title = $"step {stepText} · {snapshot.Assessment.Regime.ToWireName()}";
         var plot = FigureRenderer.NewPlot(title, "eigenvalue λ", "energy");
         var floor = Floor([snapshot]);
         var occupancy = AddOccupancy(plot, snapshot);

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>
 /// Draws a series as lines with markers, broken wherever a value cannot be shown (NaN: undetermined, or not positive on

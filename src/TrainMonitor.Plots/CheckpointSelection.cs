@@ -1,10 +1,13 @@
 using TrainMonitor.Outputs;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>Which probes an overlay shows: more than a handful of profiles on one plot cannot be told apart.</summary>
 internal static class CheckpointSelection
 {
+    /// <summary>Profiles overlaid on a run's main profile figure; more cannot be told apart.</summary>
+    public const int OverlaidProfiles = 6;
+
     /// <summary>
     /// At most <paramref name="count"/> snapshots, evenly spread over the probe sequence, always the first and the last.
     /// Probe schedules are usually log-spaced in step, so spreading over the sequence spreads over log-step too.

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>Renders a ScottPlot <see cref="Plot"/> to PNG bytes with the look shared by every figure of a report.</summary>
 internal static class FigureRenderer
@@ -24,9 +24,9 @@ internal static class FigureRenderer
     }
 
     /// <summary>Renders <paramref name="plot"/> at <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
-    public static RenderedFigure Render(Plot plot, string fileName, string title, string caption, int width, int height)
-    {
-        var png = plot.GetImageBytes(width, height, ImageFormat.Png);
-        return new RenderedFigure(fileName, title, caption, png);
-    }
+    public static RenderedFigure Render(Plot plot, string fileName, string title, string caption, int width, int height) =>
+        new(fileName, title, caption, Png(plot, width, height));
+
+    /// <summary>The PNG bytes of <paramref name="plot"/> at <paramref name="width"/> × <paramref name="height"/> pixels, for a figure without a page.</summary>
+    public static byte[] Png(Plot plot, int width, int height) => plot.GetImageBytes(width, height, ImageFormat.Png);
 }

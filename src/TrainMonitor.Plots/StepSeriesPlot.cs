@@ -2,7 +2,7 @@ using ScottPlot;
 using TrainMonitor.Outputs;
 using TrainMonitor.Shells;
 
-namespace TrainMonitor.Cli.Plots;
+namespace TrainMonitor.Plots;
 
 /// <summary>
 /// Quantities against training step on log–log axes, one colour per run and one line pattern per quantity. Values that
@@ -24,28 +24,29 @@ internal static class StepSeriesPlot
         ]);
 
     /// <summary>Error energy, its part below the null floor, and the training loss when the loop passed it.</summary>
-    public static Plot ErrorEnergy(IReadOnlyList<RunSeries> series) => Create(
+    public static Plot ErrorEnergy(IReadOnlyList<RunSeries> series, LegendPlacement? legendPlacement = null) => Create(
         "Error energy on the probe set", "‖e‖²/n", series,
         [
             new Quantity("error energy", s => s.ErrorEnergy, LinePattern.Solid),
             new Quantity("below null floor", s => s.NullEnergy, LinePattern.Dotted),
             new Quantity("training loss", s => s.TrainingLoss ?? double.NaN, LinePattern.Dashed),
-        ]);
+        ], legendPlacement);
 
     /// <summary>Any set of quantities against step.</summary>
-    public static Plot Create(string title, string yLabel, IReadOnlyList<RunSeries> series, IReadOnlyList<Quantity> quantities)
+    public static Plot Create(string title, string yLabel, IReadOnlyList<RunSeries> series, IReadOnlyList<Quantity> quantities,
+        LegendPlacement? legendPlacement = null)
     {
         var plot = FigureRenderer.NewPlot(title, "training step", yLabel);
         var stepScale = StepAxis.For(series);
         foreach (var run in series)
         {
-            var xs = run.Run.Snapshots.Select(s => stepScale.ToPlot(s.Step)).ToArray();
+            var xs = run.Snapshots.Select(s => stepScale.ToPlot(s.Step)).ToArray();
             for (var q = 0; q < quantities.Count; q++)
             {
                 var quantity = quantities[q];
                 // One run: a colour per quantity reads best. Several runs: a colour per run, a pattern per quantity.
                 var color = series.Count == 1 ? QuantityColors.GetColor(q) : run.Color;
-                var ys = run.Run.Snapshots.Select(s => AxisScale.Logarithmic.ToPlot(quantity.Value(s))).ToArray();
+                var ys = run.Snapshots.Select(s => AxisScale.Logarithmic.ToPlot(quantity.Value(s))).ToArray();
                 var legend = series.Count == 1 ? quantity.Name : $"{run.Label}: {quantity.Name}";
                 SegmentedLine.Add(plot, xs, ys, color, ys.Any(double.IsFinite) ? legend : null, quantity.Pattern);
             }
@@ -56,7 +57,7 @@ internal static class StepSeriesPlot
         plot.Axes.AutoScale();
         AxisScale.Logarithmic.IncludeADecade(plot, vertical: true);
         stepScale.IncludeADecade(plot, vertical: false);
-        plot.ShowLegend(Edge.Right);
+        (legendPlacement ?? LegendPlacement.Beside).Show(plot);
         return plot;
     }
 }
