@@ -81,6 +81,15 @@ public static class PrometheusMetricNames
     /// <summary>Gauge state set: 1 for the current regime, 0 for the others.</summary>
     public const string Regime = Prefix + "regime";
 
+    /// <summary>Gauge per shell and bound: energy one gradient-descent step removes from the shell (labels run, shell, lambda_lower, bound).</summary>
+    public const string ShellDissipation = Prefix + "shell_dissipation";
+
+    /// <summary>Gauge per shell and bound: net energy flux across the shell's lower edge since the previous probe.</summary>
+    public const string ShellFlux = Prefix + "shell_flux";
+
+    /// <summary>Gauge per bound: transport fraction since the previous probe.</summary>
+    public const string TransportFraction = Prefix + "transport_fraction";
+
     /// <summary>Gauge: last optimiser step reported by the training loop.</summary>
     public const string TrainingStep = Prefix + "training_step";
 

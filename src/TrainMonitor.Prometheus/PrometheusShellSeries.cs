@@ -11,25 +11,27 @@ namespace TrainMonitor.Prometheus;
 /// </summary>
 internal sealed class PrometheusShellSeries(PrometheusInstruments instruments)
 {
-    private readonly Dictionary<string, HashSet<ShellKey>> _shellsByRun = new(StringComparer.Ordinal);
+    // Per run and per-shell row: each row has its own shells (the energy budget's rows have none without a budget).
+    private readonly Dictionary<(string Run, MetricDefinition Metric), HashSet<ShellKey>> _shells = [];
 
     /// <summary>The per-shell rows the sink exports, in table order.</summary>
     public static IReadOnlyList<MetricDefinition> Metrics { get; } =
         [.. PrometheusInstruments.Exported.Where(m => m.Kind is MetricKind.PerShell or MetricKind.PerShellInterval)];
 
-    /// <summary>Sets the per-shell series of <paramref name="run"/> from the latest probe's shells and removes the stale ones.</summary>
-    public void Update(string run, IReadOnlyList<ShellSnapshot> shells)
+    /// <summary>Sets every per-shell row's series of <paramref name="run"/> from the latest probe and removes the stale ones.</summary>
+    public void Update(string run, ProbeSnapshot snapshot)
     {
-        var current = new HashSet<ShellKey>(shells.Count);
-        foreach (var shell in shells)
+        foreach (var metric in Metrics)
         {
-            var key = new ShellKey(
-                shell.Index.ToString(CultureInfo.InvariantCulture),
-                shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
-            current.Add(key);
-            foreach (var metric in Metrics)
+            var shells = metric.ShellsOf(snapshot);
+            var gauge = instruments.Gauge(metric);
+            var current = new HashSet<ShellKey>(shells.Count);
+            foreach (var shell in shells)
             {
-                var gauge = instruments.Gauge(metric);
+                var key = new ShellKey(
+                    shell.Index.ToString(CultureInfo.InvariantCulture),
+                    shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+                current.Add(key);
                 var value = metric.ShellValue!(shell);
                 if (metric.Kind == MetricKind.PerShellInterval)
                 {
@@ -46,50 +48,50 @@ internal sealed class PrometheusShellSeries(PrometheusInstruments instruments)
                     gauge.RemoveLabelled(run, key.Shell, key.LambdaLower);
                 }
             }
-        }
 
-        // New series are set before stale ones go, so a concurrent scrape never sees the run without shells.
-        if (_shellsByRun.TryGetValue(run, out var previous))
-        {
-            foreach (var stale in previous)
+            // New series are set before stale ones go, so a concurrent scrape never sees the run without shells.
+            if (_shells.TryGetValue((run, metric), out var previous))
             {
-                if (!current.Contains(stale))
+                foreach (var stale in previous)
                 {
-                    RemoveShell(run, stale);
+                    if (!current.Contains(stale))
+                    {
+                        RemoveShell(metric, run, stale);
+                    }
                 }
             }
-        }
 
-        _shellsByRun[run] = current;
+            _shells[(run, metric)] = current;
+        }
     }
 
-    private void RemoveShell(string run, ShellKey key)
+    private void RemoveShell(MetricDefinition metric, string run, ShellKey key)
     {
-        foreach (var metric in Metrics)
+        var gauge = instruments.Gauge(metric);
+        if (metric.Kind == MetricKind.PerShellInterval)
         {
-            var gauge = instruments.Gauge(metric);
-            if (metric.Kind == MetricKind.PerShellInterval)
+            foreach (var bound in PrometheusInstruments.BoundNames)
             {
-                foreach (var bound in PrometheusInstruments.BoundNames)
-                {
-                    gauge.RemoveLabelled(run, key.Shell, key.LambdaLower, bound);
-                }
+                gauge.RemoveLabelled(run, key.Shell, key.LambdaLower, bound);
             }
-            else
-            {
-                gauge.RemoveLabelled(run, key.Shell, key.LambdaLower);
-            }
+        }
+        else
+        {
+            gauge.RemoveLabelled(run, key.Shell, key.LambdaLower);
         }
     }
 
     /// <summary>Removes every per-shell series of <paramref name="run"/>.</summary>
     public void RemoveRun(string run)
     {
-        if (_shellsByRun.Remove(run, out var shells))
+        foreach (var metric in Metrics)
         {
-            foreach (var shell in shells)
+            if (_shells.Remove((run, metric), out var shells))
             {
-                RemoveShell(run, shell);
+                foreach (var shell in shells)
+                {
+                    RemoveShell(metric, run, shell);
+                }
             }
         }
     }

@@ -222,7 +222,7 @@ public sealed class PrometheusSink : IMonitorSink
                 break;
             case MetricKind.PerShell or MetricKind.PerShellInterval when ReferenceEquals(metric, PrometheusShellSeries.Metrics[0]):
                 // The first per-shell row updates every per-shell row of the table, shell by shell.
-                _shells.Update(run, snapshot.Shells);
+                _shells.Update(run, snapshot);
                 break;
             case MetricKind.Histogram:
                 var observation = metric.Value!(snapshot);

@@ -14,7 +14,7 @@ public sealed class MetricTableExportTests
     {
         var registry = Metrics.NewCustomRegistry();
         var sink = new PrometheusSink(registry);
-        sink.Observe(Snapshots.Probe());
+        sink.Observe(Snapshots.WithBudget(Snapshots.Probe()));
         using var tracking = sink.Track(() => new MonitorStatus { Run = "run-a", ProbesTotal = 1 });
         var page = await ExpositionText.ScrapeAsync(registry);
 

@@ -31,6 +31,9 @@ public sealed class PrometheusSinkTests
         { "trainmonitor_kernel_distance", "gauge" },
         { "trainmonitor_kernel_velocity", "gauge" },
         { "trainmonitor_regime", "gauge" },
+        { "trainmonitor_shell_dissipation", "gauge" },
+        { "trainmonitor_shell_flux", "gauge" },
+        { "trainmonitor_transport_fraction", "gauge" },
         { "trainmonitor_training_step", "gauge" },
         { "trainmonitor_probes_total", "counter" },
         { "trainmonitor_probe_failures_total", "counter" },
@@ -60,7 +63,7 @@ public sealed class PrometheusSinkTests
         var registry = Metrics.NewCustomRegistry();
         var sink = new PrometheusSink(registry);
         sink.Track(() => Status("run-a", step: 120, probes: 1, failures: 1, skipped: 1, applications: 640, overhead: 0.1));
-        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe()), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.WithBudget(Snapshots.Probe())), CancellationToken.None);
 
         var text = await ExpositionText.ScrapeAsync(registry);
         var family = text.Family(name);
@@ -78,7 +81,7 @@ public sealed class PrometheusSinkTests
         var registry = Metrics.NewCustomRegistry();
         var sink = new PrometheusSink(registry);
         sink.Track(() => Status("run-a", step: 120, probes: 1));
-        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe()), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.WithBudget(Snapshots.Probe())), CancellationToken.None);
 
         var text = await ExpositionText.ScrapeAsync(registry);
 
@@ -263,6 +266,43 @@ public sealed class PrometheusSinkTests
         var empty = await ExpositionText.ScrapeAsync(registry);
         Assert.Empty(empty.Find("trainmonitor_shell_energy", Run("run-a")));
         Assert.Empty(empty.Find("trainmonitor_shell_occupancy", Run("run-a")));
+    }
+
+    [Fact]
+    public async Task EnergyBudget_IsExportedPerShellWithBounds_AndGoesWithAProbeThatHasNone()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var snapshot = Snapshots.WithBudget(Snapshots.Probe(step: 250));
+        await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        var a = Run("run-a");
+        Assert.Equal(0.375, text.Value("trainmonitor_transport_fraction", a, ("bound", "estimate")));
+        Assert.Equal(0.25, text.Value("trainmonitor_transport_fraction", a, ("bound", "lower")));
+        Assert.Equal(0.5, text.Value("trainmonitor_transport_fraction", a, ("bound", "upper")));
+        for (var i = 0; i < snapshot.Shells.Count; i++)
+        {
+            var d = snapshot.Dissipation!.Shells[i];
+            var t = snapshot.Transport!.Shells[i];
+            var index = ("shell", d.Index.ToString(CultureInfo.InvariantCulture));
+            var lower = ("lambda_lower", d.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+            Assert.Equal(d.Estimate, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "estimate")));
+            Assert.Equal(d.Lower, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "lower")));
+            Assert.Equal(d.Upper, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "upper")));
+            Assert.Equal(t.Flux, text.Value("trainmonitor_shell_flux", a, index, lower, ("bound", "estimate")));
+            Assert.Equal(t.FluxLower, text.Value("trainmonitor_shell_flux", a, index, lower, ("bound", "lower")));
+            Assert.Equal(t.FluxUpper, text.Value("trainmonitor_shell_flux", a, index, lower, ("bound", "upper")));
+        }
+
+        // The next probe has no budget (a step came without a learning rate): the per-shell series go, the fraction is NaN,
+        // and the shell energies stay.
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 300, probeIndex: 2)), CancellationToken.None);
+        var next = await ExpositionText.ScrapeAsync(registry);
+        Assert.Empty(next.Find("trainmonitor_shell_dissipation", a));
+        Assert.Empty(next.Find("trainmonitor_shell_flux", a));
+        Assert.True(double.IsNaN(next.Value("trainmonitor_transport_fraction", a, ("bound", "estimate"))));
+        Assert.NotEmpty(next.Find("trainmonitor_shell_energy", a));
     }
 
     [Fact]

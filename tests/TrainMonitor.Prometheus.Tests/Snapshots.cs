@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 using TrainMonitor.Shells;
@@ -66,5 +67,31 @@ internal static class Snapshots
         LanczosSteps = 64,
         ErrorEntries = 512,
         OverheadRatio = 0.125,
+    };
+
+    /// <summary><paramref name="snapshot"/> with an energy budget on its shells: dissipation and transport with distinct, exact values.</summary>
+    public static ProbeSnapshot WithBudget(ProbeSnapshot snapshot) => snapshot with
+    {
+        Dissipation = new DissipationProfile
+        {
+            LearningRate = 0.01,
+            Total = 0.125,
+            NullDissipation = 0,
+            Shells = [.. snapshot.Shells.Select((x, i) => new ShellDissipation(x.Index, x.LambdaLower, x.LambdaUpper, 0.0625 * (i + 1), 0.03125 * (i + 1), 0.125 * (i + 1)))],
+        },
+        Transport = new TransportBudget
+        {
+            FromStep = snapshot.Step - 50,
+            ToStep = snapshot.Step,
+            TransportFraction = 0.375,
+            TransportFractionLower = 0.25,
+            TransportFractionUpper = 0.5,
+            MeasuredEnergy = snapshot.ErrorEnergy,
+            PredictedEnergy = snapshot.ErrorEnergy,
+            IsExact = false,
+            Null = new NullTransport(snapshot.NullFloor, 0, 0, 0, 0, 0, 0, 0),
+            Shells = [.. snapshot.Shells.Select((x, i) => new ShellTransport(x.Index, x.LambdaLower, x.LambdaUpper, x.Estimate, x.Estimate, x.Estimate, x.Estimate,
+                0, 0, 0, -0.5 * (i + 1), -0.75 * (i + 1), -0.25 * (i + 1)))],
+        },
     };
 }

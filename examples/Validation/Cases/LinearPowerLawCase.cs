@@ -32,6 +32,9 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         double MeasuredEnergySlope, double FrontierRatioMedian, double TheoryRatio, double FitC, int DeterminedProbes, int FitDeterminedProbes, int WindowProbes,
         string RegimeAtEnd, IReadOnlyList<ProbeSnapshot> History)
     {
+        /// <summary>Largest transport fraction over the probe intervals (NaN when no interval had a budget).</summary>
+        public double TransportMax => TransportFractions(History).DefaultIfEmpty(double.NaN).Max();
+
         public double SRelativeError => Math.Abs(MeasuredS - TheoryS) / TheoryS;
 
         /// <summary>|c − 1| of the quantile frontier (the frontier a probe reports).</summary>
@@ -46,12 +49,17 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         public double EnergySlopeRelativeError => Math.Abs(MeasuredEnergySlope - TheoryS) / TheoryS;
     }
 
+    /// <summary>The transport fractions of a run's probe intervals, in step order.</summary>
+    public static IEnumerable<double> TransportFractions(IEnumerable<ProbeSnapshot> history) =>
+        history.Where(h => h.Transport is not null).Select(h => h.Transport!.TransportFraction);
+
     public IReadOnlyList<Measurement> Run(string? artifacts, ValidationResults results, TextWriter output)
     {
         var measurements = new List<Measurement>();
+        var trainProbeRuns = new List<(double A, double B, IReadOnlyList<ProbeSnapshot> History)>();
         foreach (var (a, b) in settings.ExponentPairs)
         {
-            measurements.AddRange(RunPair(a, b));
+            measurements.AddRange(RunPair(a, b, trainProbeRuns));
         }
 
         var table = new TextTable("a", "b", "method", "s theory", "s measured (fit)", "c (quantile)", "c (fit)", "c·s", "−dlnE/dlnt", "λ_f·2ηt", "x_p(s) theory",
@@ -74,6 +82,28 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         results.Set("linear_exponent_rel_err", measurements.Max(m => m.ExponentRelativeError));
         results.Set("linear_energy_slope_rel_err", measurements.Max(m => m.EnergySlopeRelativeError));
 
+        // The energy budget: with the probe set equal to the training set, full-batch GD on a linear model is exactly the
+        // frozen-kernel dynamics, so the exact path's transport fraction is round-off. The held-out probe set has exactly
+        // the training set's covariance, which makes the same true of it (its error lives on the same eigenvectors of Σ).
+        var transport = new TextTable("a", "b", "probe set", "method", "intervals", "max transport fraction", "median");
+        foreach (var (a, b, history) in trainProbeRuns)
+        {
+            var fractions = TransportFractions(history).ToArray();
+            transport.Add(a, b, "training set", "exact", fractions.Length, fractions.Max(), Statistics.Median(fractions));
+        }
+
+        foreach (var m in measurements)
+        {
+            var fractions = TransportFractions(m.History).ToArray();
+            transport.Add(m.A, m.B, "held out, same covariance", m.Method, fractions.Length, fractions.Max(), Statistics.Median(fractions));
+        }
+
+        output.WriteLine("Energy budget — transport fraction Σ|measured − frozen-kernel prediction| / E per probe interval");
+        output.WriteLine(transport);
+        results.Set("linear_transport_fraction_max_train_probe", trainProbeRuns.Max(r => TransportFractions(r.History).Max()));
+        results.Set("linear_transport_fraction_max_exact", measurements.Where(m => m.Method == "exact").Max(m => m.TransportMax));
+        results.Set("linear_transport_fraction_max_lanczos", measurements.Where(m => m.Method == "lanczos").Max(m => m.TransportMax));
+
         if (artifacts is not null)
         {
             foreach (var m in measurements.Where(m => m.Method == "lanczos" || m.Method == "exact"))
@@ -92,7 +122,7 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         return measurements;
     }
 
-    private IEnumerable<Measurement> RunPair(double a, double b)
+    private IEnumerable<Measurement> RunPair(double a, double b, List<(double A, double B, IReadOnlyList<ProbeSnapshot> History)> trainProbeRuns)
     {
         using var scope = NewDisposeScope();
         var d = settings.Dimension;
@@ -108,6 +138,12 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         };
         var monitors = new[] { ("exact", ProbeMethod.Exact), ("lanczos", ProbeMethod.Lanczos) }
             .Select(p => (Name: p.Item1, Monitor: TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, Options(p.Item2)))).ToArray();
+        // The probe set equal to the training set (one batch of 2d), exact path: the case where the frozen-kernel prediction is exact.
+        using var trainProbe = ProbeSet.FromTensors(problem.TrainInput, problem.TrainTarget, batchSize: 2 * d);
+        var trainOptions = Options(ProbeMethod.Exact);
+        trainOptions.RunName = "linear-train-probe";
+        var trainMonitor = TrainingMonitor.Attach(model, trainProbe, ErrorFunctions.SquaredError, trainOptions);
+        monitors = [.. monitors, ("train-probe", trainMonitor)];
         try
         {
             using var optimizer = optim.SGD(model.parameters(), settings.LearningRate);
@@ -128,6 +164,12 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
             foreach (var (name, monitor) in monitors)
             {
                 monitor.FlushAsync().GetAwaiter().GetResult();
+                if (monitor == trainMonitor)
+                {
+                    trainProbeRuns.Add((a, b, monitor.History));
+                    continue;
+                }
+
                 yield return Analyse(a, b, name, monitor.History, problem.LambdaMin, problem.LambdaMax);
             }
         }

@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using TrainMonitor.Shells;
@@ -97,4 +98,18 @@ public sealed record ProbeSnapshot
 
     /// <summary>Probe time so far over training time so far, when training time is known.</summary>
     public double OverheadRatio { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Energy one gradient-descent step at <see cref="LearningRate"/> removes from each shell, on the probe operator with
+    /// a frozen kernel (the seed's D_α). Null when the learning rate is not known (and in files written before the key
+    /// existed).
+    /// </summary>
+    public DissipationProfile? Dissipation { get; init; }
+
+    /// <summary>
+    /// The energy budget since the previous probe: the frozen-kernel prediction, per-shell residual (energy moved by
+    /// transport), flux across each shell edge and the transport fraction. Null at the first probe, after a failed
+    /// probe, when a step between the two probes came without a learning rate (and in files written before the key existed).
+    /// </summary>
+    public TransportBudget? Transport { get; init; }
 }

@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using System.Diagnostics;
 using TorchSharp;
 using TrainMonitor.Torch;
@@ -47,8 +48,8 @@ internal sealed class ProbeExecutor
     {
         if (_mode == ExecutionMode.Inline)
         {
-            _ledger.MarkProbeStarted(step);
-            _runner.Run(_model, step, learningRate, loss, extraTicks: 0);
+            var inlinePath = _ledger.MarkProbeStarted(step);
+            _runner.Run(_model, step, learningRate, loss, inlinePath, extraTicks: 0);
             return;
         }
 
@@ -60,7 +61,7 @@ internal sealed class ProbeExecutor
             return;
         }
 
-        _ledger.MarkProbeStarted(step);
+        var path = _ledger.MarkProbeStarted(step);
         var copyStart = Stopwatch.GetTimestamp();
         try
         {
@@ -81,7 +82,7 @@ internal sealed class ProbeExecutor
             {
                 try
                 {
-                    _runner.Run(shadowModel, step, learningRate, loss, copyTicks);
+                    _runner.Run(shadowModel, step, learningRate, loss, path, copyTicks);
                 }
                 finally
                 {

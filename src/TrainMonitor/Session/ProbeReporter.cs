@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using Microsoft.Extensions.Logging;
 using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
@@ -21,6 +22,7 @@ internal sealed class ProbeReporter
     // Owned by the thread that runs the probes, one at a time (the training thread inline, the worker in background
     // mode): it observes a result before the snapshot exists, outside the ledger's lock.
     private readonly RegimeTracker _tracker;
+    private readonly EnergyBudgetTracker _budget = new();
 
     public ProbeReporter(string run, ILogger logger, RunLedger ledger, SinkDispatcher dispatcher, SpectralProbeOptions probeOptions,
         RegimeThresholds regime)
@@ -35,14 +37,15 @@ internal sealed class ProbeReporter
     }
 
     /// <summary>Assesses the regime at a completed probe, records its snapshot and reports both.</summary>
-    public void Complete(long step, double? learningRate, double? loss, SpectralProbeResult result, long elapsedTicks)
+    public void Complete(long step, double? learningRate, double? loss, SpectralProbeResult result, LearningRatePath? path, long elapsedTicks)
     {
+        var (dissipation, transport) = _budget.Assess(step, learningRate, result, path);
         var frontier = result.Frontier;
         var quantile = result.QuantileFrontier;
         var assessment = _tracker.Observe(new RegimeObservation(step, learningRate, result.ErrorEnergy,
             quantile.IsDetermined ? quantile.Lambda : double.NaN, frontier.IsDetermined ? frontier.TailExponent : double.NaN,
             result.LambdaMax, result.Sketch));
-        var recorded = _ledger.Record(_mapper.Map(step, learningRate, loss, result, assessment, elapsedTicks));
+        var recorded = _ledger.Record(_mapper.Map(step, learningRate, loss, result, assessment, elapsedTicks) with { Dissipation = dissipation, Transport = transport });
         var snapshot = recorded.Snapshot;
         var previous = recorded.PreviousRegime;
         Log(() => MonitorLog.ProbeCompleted(_logger, _run, snapshot.ProbeIndex, step, snapshot.ErrorEnergy, snapshot.LambdaMax,
@@ -64,6 +67,7 @@ internal sealed class ProbeReporter
 
     public void Fail(long step, Exception exception)
     {
+        _budget.Break();
         var failures = _ledger.CountFailure();
         var type = exception.GetType().Name;
         var message = exception.Message;
@@ -79,8 +83,11 @@ internal sealed class ProbeReporter
     }
 
     /// <summary>Reports a probe that StopAsync's token stopped after <paramref name="elapsedTicks"/>: not a failure.</summary>
-    public void Cancelled(long step, long elapsedTicks) =>
+    public void Cancelled(long step, long elapsedTicks)
+    {
+        _budget.Break();
         Log(() => MonitorLog.ProbeCancelled(_logger, _run, step, SessionClock.Seconds(elapsedTicks)));
+    }
 
     private static void Log(Action write) => GuardedLog.Write(write);
 }

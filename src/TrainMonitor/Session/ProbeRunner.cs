@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using TrainMonitor.EnergyBudget;
 using TrainMonitor.Errors;
 using TrainMonitor.Probing;
 using static TorchSharp.torch;
@@ -39,9 +40,10 @@ internal sealed class ProbeRunner
 
     /// <summary>
     /// Runs one probe on <paramref name="model"/> on the current thread and reports it. Never throws.
-    /// <paramref name="extraTicks"/> is probe time spent before the call (the weight copy in background mode).
+    /// <paramref name="extraTicks"/> is probe time spent before the call (the weight copy in background mode);
+    /// <paramref name="path"/> the learning rates since the previous probe (null when not known).
     /// </summary>
-    public void Run(nn.Module<Tensor, Tensor> model, long step, double? learningRate, double? loss, long extraTicks)
+    public void Run(nn.Module<Tensor, Tensor> model, long step, double? learningRate, double? loss, LearningRatePath? path, long extraTicks)
     {
         var start = Stopwatch.GetTimestamp();
         var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -90,7 +92,7 @@ internal sealed class ProbeRunner
         _ledger.AddProbeTime(elapsed);
         try
         {
-            _reporter.Complete(step, learningRate, loss, result, elapsed);
+            _reporter.Complete(step, learningRate, loss, result, path, elapsed);
         }
         catch (Exception ex)
         {

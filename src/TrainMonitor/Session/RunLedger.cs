@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using TrainMonitor.Outputs;
 using TrainMonitor.Regimes;
 using TrainMonitor.Scheduling;
@@ -17,6 +18,7 @@ internal sealed class RunLedger
 
     // Guarded by _gate.
     private readonly SessionClock _clock = new();
+    private readonly LearningRateRecorder _rates = new();
     private readonly RunHistory _history;
     private long _trainingStep;
     private long _probesTotal;
@@ -77,9 +79,9 @@ internal sealed class RunLedger
 
     /// <summary>
     /// Records the step the training loop reports; when the monitor is enabled, also the training time since the last
-    /// report, and gives the schedule's context. False when disabled.
+    /// report and the step's learning rate (for the energy budget), and gives the schedule's context. False when disabled.
     /// </summary>
-    public bool TryEnterStep(long step, long trainingTicks, out ScheduleContext context)
+    public bool TryEnterStep(long step, double? learningRate, long trainingTicks, out ScheduleContext context)
     {
         lock (_gate)
         {
@@ -91,17 +93,22 @@ internal sealed class RunLedger
             }
 
             _clock.AddTrainingTime(trainingTicks);
+            _rates.Record(step, learningRate);
             context = _clock.ContextAfter(_lastProbeStep);
             return true;
         }
     }
 
-    /// <summary>A probe was due at <paramref name="step"/> and starts.</summary>
-    public void MarkProbeStarted(long step)
+    /// <summary>
+    /// A probe was due at <paramref name="step"/> and starts; returns the learning rates since the previous probe that
+    /// started (null when not known).
+    /// </summary>
+    public LearningRatePath? MarkProbeStarted(long step)
     {
         lock (_gate)
         {
             _lastProbeStep = step;
+            return _rates.Take(step);
         }
     }
 

@@ -178,7 +178,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             return;
         }
 
-        if (!_ledger.TryEnterStep(step, entered - _lastExitTimestamp, out var context))
+        if (!_ledger.TryEnterStep(step, learningRate, entered - _lastExitTimestamp, out var context))
         {
             return;
         }

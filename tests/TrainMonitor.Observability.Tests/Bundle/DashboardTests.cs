@@ -30,7 +30,7 @@ public sealed class DashboardTests
             .Where(f => f.IsLiteral && f.Name != nameof(PrometheusMetricNames.Prefix) && !f.Name.EndsWith("Label", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToArray();
-        Assert.Equal(26, metricNames.Length);
+        Assert.Equal(29, metricNames.Length);
         var expressions = string.Join("\n", _dashboard.Targets.Select(t => t.Expression));
         Assert.All(metricNames, name => Assert.Matches($@"\b{name}(_bucket|_sum|_count)?\{{", expressions));
     }
@@ -38,6 +38,8 @@ public sealed class DashboardTests
     [Theory]
     [InlineData("heatmap", "shell_energy")]
     [InlineData("heatmap", "shell_occupancy")]
+    [InlineData("heatmap", "shell_flux")]
+    [InlineData("heatmap", "shell_dissipation")]
     [InlineData("xychart", "frontier_lambda")]
     [InlineData("timeseries", "frontier_lambda")]
     [InlineData("timeseries", "frontier_fit_lambda")]

@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
@@ -56,6 +57,34 @@ internal static class SampleSnapshots
         ProbeFallbackReason = "The batch has 1024 examples, more than the Gram path's limit of 512 errors.",
         ErrorEntries = 2_048,
         OverheadRatio = 0.042,
+        Dissipation = new DissipationProfile
+        {
+            LearningRate = 0.05,
+            Total = 0.0123,
+            NullDissipation = 1e-15,
+            Shells =
+            [
+                new ShellDissipation(-8, 0.00390625, 0.0078125, 2.5e-5, 0.0, 6.5e-5),
+                new ShellDissipation(-7, 0.0078125, 0.015625, 3.0e-4, 1.9e-4, 5.4e-4),
+            ],
+        },
+        Transport = new TransportBudget
+        {
+            FromStep = 400 * probeIndex - 400,
+            ToStep = 400 * probeIndex,
+            TransportFraction = 0.125,
+            TransportFractionLower = 0.0625,
+            TransportFractionUpper = 0.375,
+            MeasuredEnergy = 0.4123456789012345,
+            PredictedEnergy = 0.39,
+            IsExact = false,
+            Null = new NullTransport(3.0517578125e-10, 1.25e-7, 1.5e-7, 1e-7, 2e-7, -2.5e-8, -7.5e-8, 2.5e-8),
+            Shells =
+            [
+                new ShellTransport(-8, 0.00390625, 0.0078125, 0.01, 0.02, 0.015, 0.025, -0.01, -0.025, 0.006, 0.0224, 0.001, 0.04),
+                new ShellTransport(-7, 0.0078125, 0.015625, 0.3, 0.2776, 0.25, 0.3, 0.0224, -0.05, 0.1, 0.0224, -0.05, 0.1),
+            ],
+        },
     };
 
     /// <summary>
@@ -124,8 +153,15 @@ internal static class SampleSnapshots
         Assert.Equal(expected.Timestamp.Ticks, actual.Timestamp.Ticks);
 
         Assert.Equal(expected.ProbeMethods, actual.ProbeMethods);
+        Assert.Equal(expected.Dissipation?.Shells, actual.Dissipation?.Shells);
+        Assert.Equal(expected.Dissipation?.Total, actual.Dissipation?.Total);
+        Assert.Equal(expected.Dissipation?.NullDissipation, actual.Dissipation?.NullDissipation);
+        Assert.Equal(expected.Dissipation?.LearningRate, actual.Dissipation?.LearningRate);
+        Assert.Equal(expected.Transport?.Shells, actual.Transport?.Shells);
+        Assert.Equal(expected.Transport is null ? null : expected.Transport with { Shells = [] }, actual.Transport is null ? null : actual.Transport with { Shells = [] });
 
         // Everything else: record equality once the lists (compared by reference) are the same instances.
-        Assert.Equal(expected with { Shells = NoShells, ProbeMethods = [] }, actual with { Shells = NoShells, ProbeMethods = [] });
+        Assert.Equal(expected with { Shells = NoShells, ProbeMethods = [], Dissipation = null, Transport = null },
+            actual with { Shells = NoShells, ProbeMethods = [], Dissipation = null, Transport = null });
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class SourceLayoutTests
         ["Operators"],
         ["Spectral"],
         ["Shells"],
-        ["Frontier", "Kernel", "Scheduling"],
+        ["Frontier", "Kernel", "Scheduling", "EnergyBudget"],
         ["Regimes"],
         ["Defaults"],
         ["Probing"],

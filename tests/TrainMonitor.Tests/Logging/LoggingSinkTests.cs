@@ -35,7 +35,7 @@ public sealed class LoggingSinkTests
         Assert.Equal(
             [
                 "ProbeIndex", "Run", "Step", "ErrorEnergy", "NullEnergy", "FrontierLambda", "FrontierLower", "FrontierUpper",
-                "FrontierEnergyFraction", "FrontierStatus", "FrontierVelocity", "FitLambda", "TailExponent", "FrontierR2", "FitStatus", "OutlierEnergy", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "Regime",
+                "FrontierEnergyFraction", "FrontierStatus", "FrontierVelocity", "FitLambda", "TailExponent", "FrontierR2", "FitStatus", "OutlierEnergy", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "TransportFraction", "Regime",
                 "OperatorApplications", "ProbeDurationSeconds", "ProbeMethods", "ProbeMethodRequested", "ProbeFallbackReason",
             ],
             e.PropertyNames.OrderBy(TemplateOrder(e.Template)));
@@ -60,6 +60,7 @@ public sealed class LoggingSinkTests
         Assert.Equal(s.Assessment.StabilityMargin, e["StabilityMargin"]);
         Assert.Equal(s.SpectralPosition, e["SpectralPosition"]);
         Assert.Equal(s.Assessment.KernelDistance, e["KernelDistance"]);
+        Assert.Equal(s.Transport!.TransportFraction, e["TransportFraction"]);
         Assert.Equal("feature_learning", e["Regime"]);
         Assert.Equal(s.OperatorApplications, e["OperatorApplications"]);
         Assert.Equal(s.ProbeDurationSeconds, e["ProbeDurationSeconds"]);

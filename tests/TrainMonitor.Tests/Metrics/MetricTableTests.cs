@@ -69,9 +69,10 @@ public sealed partial class MetricTableTests
             var expected = m.Kind switch
             {
                 MetricKind.Interval => [tag, tag + "_lower", tag + "_upper"],
-                MetricKind.PerShell or MetricKind.PerShellInterval => SampleSnapshots.Complete(3).Shells.Select(s => $"{tag}/alpha_{s.Index}").ToArray(),
+                MetricKind.PerShell or MetricKind.PerShellInterval => m.ShellsOf(SampleSnapshots.Complete(3)).Select(s => $"{tag}/alpha_{s.Index}").ToArray(),
                 _ => new[] { tag },
             };
+            Assert.NotEmpty(expected);
             Assert.All(expected, t => Assert.Contains(t, tags));
         }
     }

@@ -51,6 +51,17 @@ public sealed class TensorBoardSinkTests
             (complete.Step, "trainmonitor/regime", (float)(int)TrainingRegime.FeatureLearning),
         };
         expected.AddRange(complete.Shells.Select(s => (complete.Step, $"trainmonitor/shell_energy/alpha_{s.Index}", (float)s.Estimate)));
+        // The energy budget, literal values of SampleSnapshots.Complete: dissipation and flux per shell, the transport fraction with its ends.
+        expected.AddRange(
+        [
+            (complete.Step, "trainmonitor/shell_dissipation/alpha_-8", 2.5e-5f),
+            (complete.Step, "trainmonitor/shell_dissipation/alpha_-7", 3.0e-4f),
+            (complete.Step, "trainmonitor/shell_flux/alpha_-8", 0.0224f),
+            (complete.Step, "trainmonitor/shell_flux/alpha_-7", 0.0224f),
+            (complete.Step, "trainmonitor/transport_fraction", 0.125f),
+            (complete.Step, "trainmonitor/transport_fraction_lower", 0.0625f),
+            (complete.Step, "trainmonitor/transport_fraction_upper", 0.375f),
+        ]);
         // The second probe: no certified upper end (+∞), no fit cutoff and no shell energy (NaN), so those series have a
         // gap at step 2000; the frontier's estimate and lower end are still written.
         expected.AddRange(
@@ -66,6 +77,13 @@ public sealed class TensorBoardSinkTests
             (2_000, "trainmonitor/spectral_position", (float)nonFinite.SpectralPosition),
             (2_000, "trainmonitor/lambda_max", (float)nonFinite.LambdaMax),
             (2_000, "trainmonitor/regime", (float)(int)TrainingRegime.LazyStagnant),
+            (2_000, "trainmonitor/shell_dissipation/alpha_-8", 2.5e-5f),
+            (2_000, "trainmonitor/shell_dissipation/alpha_-7", 3.0e-4f),
+            (2_000, "trainmonitor/shell_flux/alpha_-8", 0.0224f),
+            (2_000, "trainmonitor/shell_flux/alpha_-7", 0.0224f),
+            (2_000, "trainmonitor/transport_fraction", 0.125f),
+            (2_000, "trainmonitor/transport_fraction_lower", 0.0625f),
+            (2_000, "trainmonitor/transport_fraction_upper", 0.375f),
         ]);
 
         Assert.Equal(expected, scalars.Select(s => (s.Step, s.Tag, s.SimpleValue!.Value)).ToList());

@@ -100,6 +100,8 @@ internal static class ProbeSnapshotJsonReader
             ProbeFallbackReason = GetVersionedString(root, "probe_fallback_reason", version),
             ErrorEntries = GetInt32(root, "error_entries"),
             OverheadRatio = GetDouble(root, "overhead_ratio"),
+            Dissipation = EnergyBudgetJson.ReadDissipation(root),
+            Transport = EnergyBudgetJson.ReadTransport(root),
         };
     }
 
@@ -180,7 +182,7 @@ internal static class ProbeSnapshotJsonReader
     private static string? GetOptionalString(JsonElement root, string key) =>
         root.TryGetProperty(key, out _) ? GetNullableString(root, key) : null;
 
-    private static JsonElement Get(JsonElement obj, string key)
+    internal static JsonElement Get(JsonElement obj, string key)
     {
         if (!obj.TryGetProperty(key, out var value))
         {
@@ -227,7 +229,7 @@ internal static class ProbeSnapshotJsonReader
         return timestamp;
     }
 
-    private static double GetDouble(JsonElement obj, string key) => GetNullableDouble(obj, key) ?? double.NaN;
+    internal static double GetDouble(JsonElement obj, string key) => GetNullableDouble(obj, key) ?? double.NaN;
 
     private static double? GetNullableDouble(JsonElement obj, string key)
     {
@@ -241,7 +243,7 @@ internal static class ProbeSnapshotJsonReader
         };
     }
 
-    private static long GetInt64(JsonElement obj, string key)
+    internal static long GetInt64(JsonElement obj, string key)
     {
         var value = Get(obj, key, JsonValueKind.Number);
         if (!value.TryGetInt64(out var result))
@@ -252,7 +254,7 @@ internal static class ProbeSnapshotJsonReader
         return result;
     }
 
-    private static int GetInt32(JsonElement obj, string key)
+    internal static int GetInt32(JsonElement obj, string key)
     {
         var value = Get(obj, key, JsonValueKind.Number);
         if (!value.TryGetInt32(out var result))

@@ -123,6 +123,7 @@ internal static class ProbeSnapshotJsonWriter
         writer.WriteString("probe_fallback_reason", s.ProbeFallbackReason);
         writer.WriteNumber("error_entries", s.ErrorEntries);
         WriteNumber(writer, "overhead_ratio", s.OverheadRatio);
+        EnergyBudgetJson.Write(writer, s);
         writer.WriteEndObject();
     }
 
@@ -149,7 +150,7 @@ internal static class ProbeSnapshotJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
+    internal static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
     {
         if (value is not { } v || !double.IsFinite(v))
         {

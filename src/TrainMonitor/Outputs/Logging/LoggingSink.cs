@@ -80,6 +80,7 @@ public sealed partial class LoggingSink : IMonitorSink
                     s.Assessment.StabilityMargin,
                     s.SpectralPosition,
                     s.Assessment.KernelDistance,
+                    s.Transport?.TransportFraction ?? double.NaN,
                     s.Assessment.Regime.ToWireName(),
                     s.OperatorApplications,
                     s.ProbeDurationSeconds,
@@ -145,7 +146,7 @@ public sealed partial class LoggingSink : IMonitorSink
                   "frontier {FrontierLambda:G4} in [{FrontierLower:G4}, {FrontierUpper:G4}] (energy fraction {FrontierEnergyFraction:G3} above, {FrontierStatus}, velocity {FrontierVelocity:G3}), " +
                   "fit λ {FitLambda:G4} (tail exponent {TailExponent:G3}, R² {FrontierR2:F3}, {FitStatus}, outlier energy {OutlierEnergy:G3}), " +
                   "predicted loss exponent {PredictedLossExponent:G3}, λ_max {LambdaMax:G4}, stability margin {StabilityMargin:G3}, " +
-                  "spectral position {SpectralPosition:G4}, kernel distance {KernelDistance:G3}, regime {Regime}; " +
+                  "spectral position {SpectralPosition:G4}, kernel distance {KernelDistance:G3}, transport fraction {TransportFraction:G3}, regime {Regime}; " +
                   "{OperatorApplications} operator applications in {ProbeDurationSeconds:F3} s; " +
                   "batch methods {ProbeMethods} (requested {ProbeMethodRequested}), fallback reason: {ProbeFallbackReason}")]
     private static partial void LogProbeCompleted(
@@ -171,6 +172,7 @@ public sealed partial class LoggingSink : IMonitorSink
         double stabilityMargin,
         double spectralPosition,
         double kernelDistance,
+        double transportFraction,
         string regime,
         long operatorApplications,
         double probeDurationSeconds,

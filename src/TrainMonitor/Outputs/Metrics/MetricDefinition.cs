@@ -32,6 +32,13 @@ public sealed class MetricDefinition
     /// <summary>Certified upper end of an <see cref="MetricKind.Interval"/>.</summary>
     public Func<ProbeSnapshot, double>? Upper { get; init; }
 
+    /// <summary>
+    /// The shells a per-shell metric has at one probe: by default the profile's (<see cref="ProbeSnapshot.Shells"/>); the
+    /// energy budget's rows select their own shells (empty when the probe has no budget), as shell records whose estimate
+    /// and bounds are the metric's.
+    /// </summary>
+    public Func<ProbeSnapshot, IReadOnlyList<ShellSnapshot>> ShellsOf { get; init; } = static s => s.Shells;
+
     /// <summary>The value (the estimate, for <see cref="MetricKind.PerShellInterval"/>) of one shell; null when not known.</summary>
     public Func<ShellSnapshot, double?>? ShellValue { get; init; }
 

@@ -185,13 +185,55 @@ public static class MetricTable
     public static MetricDefinition OverheadRatio { get; } = Scalar("overhead_ratio", "ratio",
         "Probe wall time over training wall time so far (ratio; NaN before training time is known).", s => s.OverheadRatio);
 
+    /// <summary>Energy one gradient-descent step removes from each shell (the seed's D_α), with certified bounds.</summary>
+    public static MetricDefinition ShellDissipation { get; } = new()
+    {
+        Name = "shell_dissipation", Kind = MetricKind.PerShellInterval, Unit = Energy + " per step",
+        Help = "Error energy one gradient-descent step at the probe's learning rate removes from one eigenvalue shell "
+            + "[lambda_lower, q*lambda_lower) with a frozen kernel, sum of (2 eta theta - eta^2 theta^2) w over the shell: estimate and "
+            + "certified lower/upper bounds (bound label; squared error per entry per step; no series when the learning rate is unknown).",
+        ShellsOf = EnergyBudgetShells.Dissipation,
+        ShellValue = s => s.Estimate, ShellLower = s => s.Lower, ShellUpper = s => s.Upper,
+        TensorBoard = new("shell_dissipation", 12),
+        JsonPaths = ["dissipation.shells[].estimate", "dissipation.shells[].lower", "dissipation.shells[].upper"],
+    };
+
+    /// <summary>Net flux J across each shell's lower edge since the previous probe, with certified bounds.</summary>
+    public static MetricDefinition ShellFlux { get; } = new()
+    {
+        Name = "shell_flux", Kind = MetricKind.PerShellInterval, Unit = Energy,
+        Help = "Net energy flux J across the lower edge lambda_lower of one eigenvalue shell since the previous probe: measured "
+            + "minus frozen-kernel-predicted energy of this shell and every shell above it (positive: energy moved up across the "
+            + "edge); estimate and certified lower/upper bounds (bound label; squared error per entry; no series at the first probe "
+            + "or when a step's learning rate was not reported).",
+        ShellsOf = EnergyBudgetShells.Flux,
+        ShellValue = s => s.Estimate, ShellLower = s => s.Lower, ShellUpper = s => s.Upper,
+        TensorBoard = new("shell_flux", 13),
+        JsonPaths = ["transport.shells[].flux", "transport.shells[].flux_lower", "transport.shells[].flux_upper"],
+    };
+
+    /// <summary>Transport fraction since the previous probe, with certified ends.</summary>
+    public static MetricDefinition TransportFraction { get; } = new()
+    {
+        Name = "transport_fraction", Kind = MetricKind.Interval, Unit = Dimensionless,
+        Help = "Transport fraction since the previous probe: sum over shells of |measured - frozen-kernel prediction| over the "
+            + "error energy, as the estimate and its certified lower/upper ends (bound label; dimensionless; 0 when the kernel is "
+            + "frozen and the probe operator is the training operator; NaN at the first probe or without learning rates).",
+        Value = s => s.Transport?.TransportFraction ?? double.NaN,
+        Lower = s => s.Transport?.TransportFractionLower ?? double.NaN,
+        Upper = s => s.Transport?.TransportFractionUpper ?? double.NaN,
+        TensorBoard = new("transport_fraction", 14) { WrittenWhen = s => s.Transport is not null },
+        LogProperties = [new("TransportFraction", s => s.Transport?.TransportFraction ?? double.NaN)],
+        JsonPaths = ["transport.fraction", "transport.fraction_lower", "transport.fraction_upper"],
+    };
+
     /// <summary>Every metric, in the stable order the Prometheus exposition lists them.</summary>
     public static IReadOnlyList<MetricDefinition> All { get; } =
     [
         ShellEnergy, ShellOccupancy, ErrorEnergy, NullEnergy, FrontierLambda, FrontierEnergyFraction, FrontierFitLambda,
         FrontierTailExponent, FrontierFitR2, FrontierOutlierEnergy, FrontierVelocity, PredictedLossExponent,
         MeasuredLossExponent, SpectralPosition, LambdaMax, StabilityMargin, KernelDistance, KernelDistanceFromFirst,
-        KernelVelocity, Regime, TrainingStep, ProbesTotal, ProbeFailuresTotal, ProbesSkippedTotal, ProbeDurationSeconds,
+        KernelVelocity, Regime, ShellDissipation, ShellFlux, TransportFraction, TrainingStep, ProbesTotal, ProbeFailuresTotal, ProbesSkippedTotal, ProbeDurationSeconds,
         OperatorApplicationsTotal, OverheadRatio,
     ];
 

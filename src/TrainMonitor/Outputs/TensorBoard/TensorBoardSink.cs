@@ -112,7 +112,7 @@ public sealed class TensorBoardSink : IMonitorSink
                         Scalar(series.Tag + "_upper", metric.Upper!(snapshot));
                         break;
                     case MetricKind.PerShell or MetricKind.PerShellInterval:
-                        foreach (var shell in snapshot.Shells)
+                        foreach (var shell in metric.ShellsOf(snapshot))
                         {
                             ct.ThrowIfCancellationRequested();
                             Scalar(TensorBoardTags.ShellSeries(series.Tag, shell.Index), metric.ShellValue!(shell) ?? double.NaN);

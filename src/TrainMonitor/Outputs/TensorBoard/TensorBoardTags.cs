@@ -58,6 +58,21 @@ public static class TensorBoardTags
     /// <summary>Folder of the per-shell energies: <c>shell_energy/alpha_{α}</c>, shell [q^α, q^(α+1)).</summary>
     public const string ShellEnergyFolder = "shell_energy";
 
+    /// <summary>Folder of the per-shell dissipation: <c>shell_dissipation/alpha_{α}</c>.</summary>
+    public const string ShellDissipationFolder = "shell_dissipation";
+
+    /// <summary>Folder of the flux across each shell's lower edge since the previous probe: <c>shell_flux/alpha_{α}</c>.</summary>
+    public const string ShellFluxFolder = "shell_flux";
+
+    /// <summary>Transport fraction since the previous probe (estimate).</summary>
+    public const string TransportFraction = "transport_fraction";
+
+    /// <summary>Certified lower end of the transport fraction.</summary>
+    public const string TransportFractionLower = "transport_fraction_lower";
+
+    /// <summary>Certified upper end of the transport fraction.</summary>
+    public const string TransportFractionUpper = "transport_fraction_upper";
+
     /// <summary>The tag of shell α's Gauss estimate, e.g. <c>shell_energy/alpha_-3</c>.</summary>
     public static string ShellEnergy(int index) => ShellSeries(ShellEnergyFolder, index);
 
