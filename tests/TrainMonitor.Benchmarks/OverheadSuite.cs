@@ -318,6 +318,16 @@ internal static class OverheadSuite
         var quantileLanczos = Time(() => TrainMonitor.Frontier.QuantileFrontier.Compute(lanczosBoth, 1e-10 * lanczosBoth.LambdaMax, 0.5));
         Console.WriteLine(FormattableString.Invariant(
             $"  quantile frontier with certified interval: exact measure {quantileExact:F3} ms; Lanczos m = 64 two-batch measure {quantileLanczos:F2} ms against {2 * lanczos:F1} ms for its two Lanczos runs (ratio {quantileLanczos / (2 * lanczos):F4})"));
+        // The energy budget (issue 13): dissipation and the transport budget against the previous probe, on the same
+        // two-batch measures; certified bounds cost Radau decompositions only on the Lanczos path.
+        var path = new TrainMonitor.EnergyBudget.LearningRatePath([new TrainMonitor.EnergyBudget.RateSegment(0.05, 500)]);
+        var dissipationExact = Time(() => TrainMonitor.EnergyBudget.DissipationProfile.Compute(shellProfile, both, 0.05));
+        var transportExact = Time(() => TrainMonitor.EnergyBudget.TransportBudget.Compute(both, both, shellProfile, path, 1));
+        var lanczosProfile = TrainMonitor.Shells.ShellProfile.Compute(lanczosBoth, new TrainMonitor.Shells.ShellGrid(2), TrainMonitor.Shells.NullFloor.Relative(1e-10));
+        var dissipationLanczos = Time(() => TrainMonitor.EnergyBudget.DissipationProfile.Compute(lanczosProfile, lanczosBoth, 0.05));
+        var transportLanczos = Time(() => TrainMonitor.EnergyBudget.TransportBudget.Compute(lanczosBoth, lanczosBoth, lanczosProfile, path, 1));
+        Console.WriteLine(FormattableString.Invariant(
+            $"  energy budget: exact measure dissipation {dissipationExact:F3} ms, transport {transportExact:F3} ms; Lanczos m = 64 measure dissipation {dissipationLanczos:F3} ms, transport {transportLanczos:F2} ms (ratio to its two Lanczos runs {transportLanczos / (2 * lanczos):F4}); whole default probe {whole:F1} ms"));
         var guardTime = Time(() => { using var g = new ProbeGuard(model); });
         var step = Time(() =>
         {

@@ -32,8 +32,23 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
     /// <summary>What one α gave.</summary>
     public sealed record Run(double Alpha, double TestErrorStart, double TestErrorEnd, double LastDoublingImprovement, bool HeldOutStalled,
         double KernelDistance, double KernelRelativeChange, string Classified, string Expected, bool StagnationAlert, int FeatureProbes, int LazyProbes,
-        IReadOnlyList<ProbeSnapshot> History, IReadOnlyList<(long Step, double TestError)> TestCurve)
+        IReadOnlyList<ProbeSnapshot> History, IReadOnlyList<(long Step, double TestError)> TestCurve, IReadOnlyList<ProbeSnapshot> TrainProbeHistory)
     {
+        /// <summary>The transport fractions of the held-out probe's intervals, in step order.</summary>
+        public double[] TransportFractions => Fractions(History);
+
+        /// <summary>The transport fractions of the probe on the training set (exact Gram path), in step order.</summary>
+        public double[] TrainTransportFractions => Fractions(TrainProbeHistory);
+
+        public double TransportMedian => Median(TransportFractions);
+
+        public double TrainTransportMedian => Median(TrainTransportFractions);
+
+        private static double[] Fractions(IReadOnlyList<ProbeSnapshot> history) =>
+            [.. history.Where(h => h.Transport is not null).Select(h => h.Transport!.TransportFraction).Where(double.IsFinite)];
+
+        private static double Median(double[] values) => values.Length > 0 ? Statistics.Median(values) : double.NaN;
+
         public bool Scored => Expected != "either";
         public bool Correct => !Scored || Classified == Expected;
         public bool FalseAlert => StagnationAlert && !HeldOutStalled;
@@ -43,12 +58,12 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
     public IReadOnlyList<Run> Execute(string? artifacts, ValidationResults results, TextWriter output)
     {
         var runs = settings.AlphaValues.Select(RunOne).ToList();
-        var table = new TextTable("α", "test E(T/4)", "test E(T)", "gain last 2×", "stalled", "S(0,T)", "‖ΔM‖/‖M‖", "feat/lazy probes", "classified",
-            "expected", "alert");
+        var table = new TextTable("α", "test E(T/4)", "test E(T)", "gain last 2×", "stalled", "S(0,T)", "‖ΔM‖/‖M‖", "T held out (median)", "T train (median)", "T train (max)",
+            "feat/lazy probes", "classified", "expected", "alert");
         foreach (var r in runs)
         {
             table.Add(r.Alpha, r.TestErrorStart, r.TestErrorEnd, r.LastDoublingImprovement, r.HeldOutStalled ? "yes" : "no", r.KernelDistance,
-                r.KernelRelativeChange, $"{r.FeatureProbes}/{r.LazyProbes}", r.Classified, r.Expected, r.StagnationAlert ? "lazy_stagnant" : "-");
+                r.KernelRelativeChange, r.TransportMedian, r.TrainTransportMedian, r.TrainTransportFractions.DefaultIfEmpty(double.NaN).Max(), $"{r.FeatureProbes}/{r.LazyProbes}", r.Classified, r.Expected, r.StagnationAlert ? "lazy_stagnant" : "-");
         }
 
         output.WriteLine("Case 2 — lazy versus rich (output scale α, loss / α²), single-index teacher relu(v·x)");
@@ -68,6 +83,18 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         results.Set("false_stagnation_alerts", runs.Count(r => r.FalseAlert));
         results.Set("missed_stagnation_alerts", runs.Count(r => r.MissedAlert));
 
+        // The energy budget. On the training set (exact path) the frozen-kernel prediction is exact up to the kernel's
+        // motion, so the transport fraction measures that motion; classified on its own: feature learning when its median
+        // over the run's intervals exceeds the tracker's default threshold.
+        var transportSlope = LeastSquaresLine.FitLogLog(alphas, runs.Select(r => r.TrainTransportMedian).ToArray()).Slope;
+        var byTransport = scored.Count(r => (r.TrainTransportMedian > RegimeThresholds.DefaultTransportThreshold ? "feature_learning" : "lazy") == r.Expected);
+        output.WriteLine($"transport fraction (probe = training set, median over intervals) ∝ α^{transportSlope:0.###}; " +
+            $"classified by it alone (> {RegimeThresholds.DefaultTransportThreshold}): {byTransport} of {scored.Length} scored runs right; " +
+            $"held-out probe: median {Statistics.Median(runs.Select(r => r.TransportMedian)):0.###} at every α (train/probe mismatch, not transport)");
+        results.Set("transport_fraction_slope", transportSlope);
+        results.Set("regime_correct_by_transport", byTransport / (double)scored.Length);
+        results.Set("transport_fraction_held_out_median", Statistics.Median(runs.Select(r => r.TransportMedian)));
+
         if (artifacts is not null)
         {
             LogLogChart.Save(Path.Combine(artifacts, "lazyrich_kernel_distance.png"), "Kernel distance over training against output scale α",
@@ -75,6 +102,12 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
                 [
                     new ChartSeries("S(0,T) = 1 − cos(M_0, M_T)", alphas, runs.Select(r => r.KernelDistance).ToArray()),
                     new ChartSeries("‖M_T − M_0‖_F / ‖M_0‖_F", alphas, runs.Select(r => r.KernelRelativeChange).ToArray()),
+                ]);
+            LogLogChart.Save(Path.Combine(artifacts, "lazyrich_transport_fraction.png"), "Transport fraction (median over probe intervals) against output scale α",
+                "α", "transport fraction",
+                [
+                    new ChartSeries("probe = training set (exact)", alphas, runs.Select(r => r.TrainTransportMedian).ToArray()),
+                    new ChartSeries("held-out probe (Lanczos)", alphas, runs.Select(r => r.TransportMedian).ToArray()),
                 ]);
             LogLogChart.Save(Path.Combine(artifacts, "lazyrich_test_error.png"), "Held-out error against step, per α", "step t", "test ½·MSE",
                 runs.Select(r => new ChartSeries($"α={r.Alpha}", r.TestCurve.Select(p => (double)p.Step).ToArray(), r.TestCurve.Select(p => p.TestError).ToArray())));
@@ -114,6 +147,16 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         var effectiveRate = settings.LearningRate / (alpha * alpha);
         var testCurve = new List<(long, double)>();
         IReadOnlyList<ProbeSnapshot> history;
+        // A second probe on the training set itself, exact (Gram) path: there gradient descent is the frozen-kernel dynamics
+        // up to the kernel's motion, so its transport fraction measures the motion (the held-out probe's also carries the
+        // train/probe mismatch).
+        using var trainProbe = ProbeSet.FromTensors(xTrain, yTrain, settings.TrainExamples);
+        using var trainMonitor = TrainingMonitor.Attach(model, trainProbe, ErrorFunctions.SquaredError, new MonitorOptions
+        {
+            RunName = $"alpha-{alpha}-train",
+            Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
+            Probe = { Method = ProbeMethod.Exact, ExactMaxBatchSize = settings.TrainExamples, SketchVectors = 0, FrontierEnergyFraction = settings.EnergyFraction },
+        });
         using (var monitor = TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, new MonitorOptions
         {
             RunName = $"alpha-{alpha}",
@@ -131,6 +174,7 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
                 loss.backward();
                 optimizer.step();
                 monitor.OnStep(step, effectiveRate, loss.item<float>() * alpha * alpha);
+                trainMonitor.OnStep(step, effectiveRate, loss.item<float>() * alpha * alpha);
                 if (step == nextTest || step == settings.Steps)
                 {
                     using (no_grad())
@@ -144,6 +188,11 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
 
             monitor.FlushAsync().GetAwaiter().GetResult();
             history = monitor.History;
+            trainMonitor.FlushAsync().GetAwaiter().GetResult();
+            if (Environment.GetEnvironmentVariable("VALIDATION_VERBOSE") == "1")
+            {
+                Console.WriteLine($"  α={alpha} train probe: {trainMonitor.Status.ProbesTotal} probes, {trainMonitor.Status.ProbeFailuresTotal} failed; " + string.Join(" ", trainMonitor.History.Select(h => $"{h.Step}:{h.Transport?.TransportFraction:g3}")));
+            }
         }
 
         var final = SpectralProbe.Run(model, probe.Batches, ErrorFunctions.SquaredError, probeOptions);
@@ -164,12 +213,12 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         {
             foreach (var h in history)
             {
-                Console.WriteLine($"  α={alpha} t={h.Step} E={h.ErrorEnergy:g3} λf={h.Frontier.Lambda:g3} S={h.Assessment.KernelDistance:g3} v={h.Assessment.KernelVelocity:g3} c={h.Assessment.FrontierVelocity:g3} γ={h.Assessment.MeasuredLossExponent:g3} margin={h.Assessment.StabilityMargin:g3} {h.Assessment.Regime} | {h.Frontier.Reason}");
+                Console.WriteLine($"  α={alpha} t={h.Step} E={h.ErrorEnergy:g3} λf={h.Frontier.Lambda:g3} S={h.Assessment.KernelDistance:g3} v={h.Assessment.KernelVelocity:g3} c={h.Assessment.FrontierVelocity:g3} γ={h.Assessment.MeasuredLossExponent:g3} margin={h.Assessment.StabilityMargin:g3} T={h.Transport?.TransportFraction:g3} [{h.Transport?.TransportFractionLower:g3}, {h.Transport?.TransportFractionUpper:g3}] {h.Assessment.Regime} | {h.Frontier.Reason}");
             }
         }
 
         return new Run(alpha, quarter, end, improvement, improvement < settings.StallImprovement, distance, relative, classified, expected, alert,
-            featureProbes, lazyProbes, history, testCurve);
+            featureProbes, lazyProbes, history, testCurve, trainMonitor.History);
     }
 
     /// <summary>‖Y_T − Y_0‖_F / ‖Y_0‖_F from the sketches Y = M Z: an unbiased-in-ratio estimate of ‖M_T − M_0‖_F / ‖M_0‖_F, first order in the kernel's displacement.</summary>

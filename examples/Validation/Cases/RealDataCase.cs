@@ -70,14 +70,15 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
         output.WriteLine($"Case 3 — real data: MLP and CNN on UCI digits, causal Transformer on a Zipfian language (probes at doubling steps; frontier = energy quantile p = {settings.EnergyFraction})");
         foreach (var a in architectures)
         {
-            var table = new TextTable("step", "error energy", "λ_max", "λ_f", "λ_f lower", "λ_f upper", "Δln λ_f", "fit λ", "s", "R²", "outliers", "unimodal", "regime",
-                "why the fit is undetermined");
+            var table = new TextTable("step", "error energy", "λ_max", "λ_f", "λ_f lower", "λ_f upper", "Δln λ_f", "fit λ", "s", "R²", "outliers", "unimodal", "transport", "kernel velocity",
+                "regime", "why the fit is undetermined");
             var displacement = a.Displacements.ToDictionary(d => d.Step, d => d.Displacement);
             foreach (var h in a.History)
             {
                 table.Add(h.Step, h.ErrorEnergy, h.LambdaMax, h.Frontier.Lambda, h.Frontier.LambdaLower, h.Frontier.LambdaUpper,
                     displacement.TryGetValue(h.Step, out var dx) ? dx : double.NaN, h.Frontier.Fit.Lambda, h.Frontier.Fit.TailExponent, h.Frontier.Fit.R2,
-                    h.Frontier.Fit.OutlierEnergy / h.ErrorEnergy, Architecture.IsUnimodal(h) ? "yes" : "no", h.Assessment.Regime.ToString(),
+                    h.Frontier.Fit.OutlierEnergy / h.ErrorEnergy, Architecture.IsUnimodal(h) ? "yes" : "no", h.Transport?.TransportFraction ?? double.NaN,
+                    h.Assessment.KernelVelocity, h.Assessment.Regime.ToString(),
                     h.Frontier.Fit.Reason ?? h.Frontier.Reason ?? "");
             }
 
@@ -97,6 +98,8 @@ internal sealed class RealDataCase(RealDataCase.Settings settings)
             results.Set($"determined_{a.Name}", a.Determined / (double)a.History.Count);
             results.Set($"monotone_{a.Name}", a.MonotoneWhileErrorFalls);
             results.Set($"c_{a.Name}", a.FrontierVelocity);
+            var fractions = a.History.Where(h => h.Transport is not null).Select(h => h.Transport!.TransportFraction).Where(double.IsFinite).ToArray();
+            results.Set($"transport_median_{a.Name}", fractions.Length > 0 ? Statistics.Median(fractions) : double.NaN);
         }
 
         if (artifacts is not null)

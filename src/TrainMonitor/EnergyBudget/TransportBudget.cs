@@ -116,18 +116,22 @@ public sealed record TransportBudget
 
         var earlierExact = MeasureExactness.IsExact(earlier);
         var laterExact = MeasureExactness.IsExact(later);
-        var edges = new double[count + 1];
-        for (var i = 0; i <= count; i++)
+        var edges = new double[count == 0 ? 0 : count + 1];
+        for (var i = 0; i < edges.Length; i++)
         {
             edges[i] = i == 0 && floor > 0 ? floor : grid.LowerEdge(low!.Value + i);
         }
+
+        // Each edge's cumulative bounds once per measure (a Gauss–Radau solve per batch and edge); none on an exact path.
+        var laterEdges = laterExact ? null : new EdgeMassBounds(later, edges);
+        var earlierEdges = earlierExact ? null : new EdgeMassBounds(earlier, edges);
 
         var shells = new ShellTransport[count];
         var rows = new (double Residual, double Lower, double Upper)[count];
         for (var i = 0; i < count; i++)
         {
-            var (mLower, mUpper) = laterExact ? (measuredEstimate[i], measuredEstimate[i]) : IntervalMass.Bounds(later, edges[i], edges[i + 1]);
-            var (pLower, pUpper) = earlierExact ? (predicted[i], predicted[i]) : PredictedBounds(earlier, path, edges[i], edges[i + 1]);
+            var (mLower, mUpper) = laterEdges?.Between(i) ?? (measuredEstimate[i], measuredEstimate[i]);
+            var (pLower, pUpper) = earlierEdges is null ? (predicted[i], predicted[i]) : Scaled(earlierEdges.Between(i), path.TransferRange(edges[i], edges[i + 1]));
             rows[i] = (measuredEstimate[i] - predicted[i], mLower - pUpper, mUpper - pLower);
             shells[i] = new ShellTransport(low!.Value + i, edges[i], edges[i + 1], measuredEstimate[i], predicted[i], pLower, pUpper,
                 rows[i].Residual, rows[i].Lower, rows[i].Upper, 0, 0, 0);
@@ -146,7 +150,8 @@ public sealed record TransportBudget
         var measuredNull = laterProfile.NullEnergy;
         var (nullLower, nullUpper) = earlierExact
             ? (nullPredicted, nullPredicted)
-            : ScaledBelow(earlier, path, floor, smallestNode);
+            : Scaled(earlierEdges is not null && floor > 0 ? earlierEdges.BelowFirst() : EdgeMassBounds.Below(earlier, Math.Max(floor, 0)),
+                path.TransferRange(Math.Min(0, smallestNode), Math.Max(floor, 0)));
         var (nmLower, nmUpper) = laterExact ? (measuredNull.Estimate, measuredNull.Estimate) : (measuredNull.Lower, measuredNull.Upper);
         var nullBand = new NullTransport(floor, measuredNull.Estimate, nullPredicted, nullLower, nullUpper,
             measuredNull.Estimate - nullPredicted, nmLower - nullUpper, nmUpper - nullLower);
@@ -181,18 +186,7 @@ public sealed record TransportBudget
     // |x| for x in [lower, upper] is at least the interval's distance from 0.
     private static double Distance(double lower, double upper) => lower > 0 ? lower : upper < 0 ? -upper : 0;
 
-    // The earlier mass on [a, b) times the transfer's range there: the propagated weight of any measure with that mass.
-    private static (double Lower, double Upper) PredictedBounds(SpectralMeasure earlier, LearningRatePath path, double a, double b)
-    {
-        var (mass0, mass1) = IntervalMass.Bounds(earlier, a, b);
-        var (gMin, gMax) = path.TransferRange(a, b);
-        return (gMin * mass0, gMax * mass1);
-    }
-
-    private static (double Lower, double Upper) ScaledBelow(SpectralMeasure earlier, LearningRatePath path, double floor, double smallestNode)
-    {
-        var (mass0, mass1) = IntervalMass.Below(earlier, floor);
-        var (gMin, gMax) = path.TransferRange(Math.Min(0, smallestNode), Math.Max(floor, 0));
-        return (gMin * mass0, gMax * mass1);
-    }
+    // The earlier mass on an interval times the transfer's range there: the propagated weight of any measure with that mass.
+    private static (double Lower, double Upper) Scaled((double Lower, double Upper) mass, (double Min, double Max) transfer) =>
+        (transfer.Min * mass.Lower, transfer.Max * mass.Upper);
 }

@@ -14,7 +14,7 @@ internal static class RegimeDecision
     internal static (TrainingRegime Regime, string Reason) Decide(
         RegimeThresholds t, int probeCount, int stalledProbes,
         RegimeObservation o, double previousEnergy, double earlierEnergy, double margin, double kernelVelocity, string? kernelNote,
-        double frontierVelocity, double measured, bool kernelMoving)
+        double frontierVelocity, double measured, bool kernelMoving, double transport, bool transportMoving)
     {
         // Divergence is not a matter of history: a non-finite error energy is unstable at once, warm-up or not.
         if (!double.IsFinite(o.ErrorEnergy))
@@ -47,14 +47,27 @@ internal static class RegimeDecision
             return (TrainingRegime.Unstable, string.Join("; ", instability));
         }
 
+        var transportText = double.IsFinite(transport)
+            ? $"transport fraction {F(transport)} {(transportMoving ? ">" : "≤")} {F(t.TransportThreshold)} (median of recent intervals)"
+            : null;
         if (kernelMoving)
         {
-            return (TrainingRegime.FeatureLearning, $"kernel velocity {F(kernelVelocity)} > {F(t.KernelVelocityThreshold)} per unit ln t");
+            var moving = $"kernel velocity {F(kernelVelocity)} > {F(t.KernelVelocityThreshold)} per unit ln t";
+            return (TrainingRegime.FeatureLearning, transportText is null ? moving : $"{moving}; {transportText}");
+        }
+
+        if (transportMoving)
+        {
+            return (TrainingRegime.FeatureLearning, transportText!);
         }
 
         var kernel = double.IsFinite(kernelVelocity)
             ? $"kernel velocity {F(kernelVelocity)} ≤ {F(t.KernelVelocityThreshold)}"
             : $"kernel not judged ({kernelNote ?? "fewer than two sketched probes in the window"}), decided from frontier and energy alone";
+        if (transportText is not null)
+        {
+            kernel = $"{kernel}, {transportText}";
+        }
         var frontier = double.IsFinite(frontierVelocity)
             ? $"frontier velocity {F(frontierVelocity)} {(frontierVelocity < t.FrontierStallVelocity ? "<" : "≥")} {F(t.FrontierStallVelocity)}" +
               (double.IsFinite(measured) ? $", loss exponent {F(measured)} {(measured < t.EnergyStallExponent ? "<" : "≥")} {F(t.EnergyStallExponent)}" : ", loss exponent unknown")

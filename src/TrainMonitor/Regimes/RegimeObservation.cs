@@ -10,4 +10,11 @@ namespace TrainMonitor.Regimes;
 /// <param name="TailExponent">Fitted tail exponent s, NaN when undetermined.</param>
 /// <param name="LambdaMax">Largest eigenvalue seen.</param>
 /// <param name="Sketch">Kernel sketch of the probe, null when sketching is off.</param>
-public sealed record RegimeObservation(long Step, double? LearningRate, double ErrorEnergy, double FrontierLambda, double TailExponent, double LambdaMax, KernelSketch? Sketch);
+public sealed record RegimeObservation(long Step, double? LearningRate, double ErrorEnergy, double FrontierLambda, double TailExponent, double LambdaMax, KernelSketch? Sketch)
+{
+    /// <summary>
+    /// Transport fraction of the interval since the previous probe (the energy budget), NaN when the probe has none; used
+    /// only when <see cref="RegimeThresholds.UseTransport"/> is on.
+    /// </summary>
+    public double TransportFraction { get; init; } = double.NaN;
+}

@@ -55,6 +55,23 @@ public sealed class RegimeThresholds
     public double KernelVelocityThreshold { get; set; } = 1e-3;
 
     /// <summary>
+    /// Whether the transport fraction of the energy budget is a second feature-learning signal beside the kernel
+    /// velocity (default false). Turn it on when the probe set is the training set and training is full-batch gradient
+    /// descent: there the frozen-kernel prediction is exact up to the kernel's motion. On a held-out probe set the
+    /// fraction also carries the train/probe mismatch (near 1 in every regime of validation case 2), so it is off by default.
+    /// </summary>
+    public bool UseTransport { get; set; }
+
+    /// <summary>
+    /// Median transport fraction, over the window's last intervals, above which the run counts as feature learning when
+    /// <see cref="UseTransport"/> is on (default 0.06, from validation case 2, docs/validation.md). Finite and ≥ 0.
+    /// </summary>
+    public double TransportThreshold { get; set; } = DefaultTransportThreshold;
+
+    /// <summary>The default <see cref="TransportThreshold"/>.</summary>
+    public const double DefaultTransportThreshold = 0.06;
+
+    /// <summary>
     /// Frontier velocity c = −d ln λ_f / d ln t below which the frontier counts as stalled (default 0.1: a tenth of
     /// the lazy-linear rate c = 1, i.e. λ_f moving by less than 7 % per doubling of t). Finite.
     /// </summary>
@@ -114,6 +131,11 @@ public sealed class RegimeThresholds
         if (!(KernelVelocityThreshold >= 0.0) || double.IsInfinity(KernelVelocityThreshold))
         {
             throw Invalid(nameof(KernelVelocityThreshold), KernelVelocityThreshold, "must be finite and ≥ 0 (kernel distance per unit ln t)");
+        }
+
+        if (!(TransportThreshold >= 0.0) || double.IsInfinity(TransportThreshold))
+        {
+            throw Invalid(nameof(TransportThreshold), TransportThreshold, "must be finite and ≥ 0 (a fraction of the error energy)");
         }
 
         if (!double.IsFinite(FrontierStallVelocity))

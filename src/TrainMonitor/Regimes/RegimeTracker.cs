@@ -49,6 +49,7 @@ public sealed class RegimeTracker
     private readonly RegimeThresholds _thresholds;
     private readonly Lock _gate = new();
     private readonly ProbeWindow _window;
+    private readonly Queue<double> _transport = new();
     private long _lastStep;
     private KernelSketch? _firstSketch;
     private int _stalledProbes;
@@ -233,6 +234,8 @@ public sealed class RegimeTracker
         var measured = Negate(_window.Slope(static r => r.Energy));
         var margin = o.LearningRate is { } eta && double.IsFinite(eta) && double.IsFinite(o.LambdaMax) ? eta * o.LambdaMax : double.NaN;
 
+        var transport = RecentTransport(o.TransportFraction);
+        var transportMoving = t.UseTransport && transport > t.TransportThreshold;
         var kernelMoving = kernelVelocity > t.KernelVelocityThreshold;
         // A stall is learning that stopped: the frontier does not advance *and* the error energy does not fall. A frontier
         // that holds still while the energy keeps falling (measured on a dense QuickStart run: λ_f flat for 120k steps
@@ -241,7 +244,7 @@ public sealed class RegimeTracker
         var frontierStalled = double.IsFinite(frontierVelocity)
             ? frontierVelocity < t.FrontierStallVelocity && energyStalled
             : measured < t.EnergyStallExponent;
-        var stalled = !kernelMoving && frontierStalled;
+        var stalled = !kernelMoving && !transportMoving && frontierStalled;
         // Counted per slot of the window: a probe judged in the latest slot's place counts as that slot.
         _stalledProbes = stalled ? _stalledBeforeLast + 1 : 0;
         if (replaceLast)
@@ -254,7 +257,8 @@ public sealed class RegimeTracker
         }
 
         var (regime, reason) = RegimeDecision.Decide(
-            t, _probeCount, _stalledProbes, o, previousEnergy, earlierEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving);
+            t, _probeCount, _stalledProbes, o, previousEnergy, earlierEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving,
+            t.UseTransport ? transport : double.NaN, transportMoving);
         if (kernelNote is not null && !reason.Contains(kernelNote, StringComparison.Ordinal))
         {
             reason = $"{reason} [{kernelNote}]";
@@ -273,6 +277,28 @@ public sealed class RegimeTracker
             MeasuredLossExponent = measured,
             StabilityMargin = margin,
         };
+    }
+
+    // The median of the last Window intervals' transport fractions: one interval's spike (a tiny error energy late in a
+    // converged run) does not make a lazy run feature learning.
+    private double RecentTransport(double latest)
+    {
+        if (double.IsFinite(latest))
+        {
+            _transport.Enqueue(latest);
+            while (_transport.Count > _thresholds.Window)
+            {
+                _transport.Dequeue();
+            }
+        }
+
+        if (_transport.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = _transport.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
     }
 
     private static double SafeDistance(KernelSketch a, KernelSketch b, string what, out string? note)

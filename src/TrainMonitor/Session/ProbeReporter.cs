@@ -44,7 +44,7 @@ internal sealed class ProbeReporter
         var quantile = result.QuantileFrontier;
         var assessment = _tracker.Observe(new RegimeObservation(step, learningRate, result.ErrorEnergy,
             quantile.IsDetermined ? quantile.Lambda : double.NaN, frontier.IsDetermined ? frontier.TailExponent : double.NaN,
-            result.LambdaMax, result.Sketch));
+            result.LambdaMax, result.Sketch) { TransportFraction = transport?.TransportFraction ?? double.NaN });
         var recorded = _ledger.Record(_mapper.Map(step, learningRate, loss, result, assessment, elapsedTicks) with { Dissipation = dissipation, Transport = transport });
         var snapshot = recorded.Snapshot;
         var previous = recorded.PreviousRegime;

@@ -204,6 +204,19 @@ public sealed class EnergyBudgetTests
             ShellProfile.Compute(new SpectralMeasure(JacobiMatrix.Empty), Grid, Floor), new SpectralMeasure(JacobiMatrix.Empty), -1));
     }
 
+    [Fact]
+    public void A_zero_error_has_an_empty_budget_and_no_fraction()
+    {
+        var empty = new SpectralMeasure(JacobiMatrix.Empty);
+        var profile = ShellProfile.Compute(empty, Grid, NullFloor.Relative());
+
+        var budget = TransportBudget.Compute(empty, empty, profile, new LearningRatePath([new RateSegment(Eta, 3)]), fromStep: 1);
+
+        Assert.Empty(budget.Shells);
+        Assert.Equal(0, budget.Null.Residual);
+        Assert.True(double.IsNaN(budget.TransportFraction));
+    }
+
     private static (Tensor Matrix, Tensor Error) RandomProblem(double[] spectrum, ulong seed)
     {
         using var generator = new Generator(seed);
