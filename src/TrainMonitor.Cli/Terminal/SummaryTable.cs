@@ -19,7 +19,7 @@ internal static class SummaryTable
         var table = new Table().Border(TableBorder.Simple);
         foreach (var header in SummaryColumns.Headers)
         {
-            // Two spaces between columns (one of padding, one of the border) instead of three: eleven columns with an
+            // Two spaces between columns (one of padding, one of the border) instead of three: twelve columns with an
             // interval among them then fit a 120-column terminal.
             table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned().Padding(0, 0, 1, 0));
         }
@@ -58,5 +58,6 @@ internal static class SummaryTable
         }
 
         console.MarkupLineInterpolated($"{SummaryColumns.FitOutcome(run.Snapshots)}");
+        console.MarkupLineInterpolated($"{SummaryColumns.Transport(run.Snapshots)}");
     }
 }
