@@ -8,9 +8,12 @@ namespace TrainMonitor.Plots;
 /// </summary>
 internal static class SegmentedLine
 {
-    /// <summary>Adds the series; <paramref name="legend"/> is attached to the first segment only. Returns the number of points drawn.</summary>
+    /// <summary>
+    /// Adds the series; <paramref name="legend"/> is attached to the first segment only, <paramref name="yAxis"/> (default: the
+    /// left axis) is the axis its values are read on. Returns the number of points drawn.
+    /// </summary>
     public static int Add(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, Color color, string? legend,
-        LinePattern? pattern = null, float lineWidth = 2, float markerSize = 5)
+        LinePattern? pattern = null, float lineWidth = 2, float markerSize = 5, IYAxis? yAxis = null)
     {
         var drawn = 0;
         var legendPending = legend;
@@ -20,6 +23,11 @@ internal static class SegmentedLine
             scatter.LineWidth = lineWidth;
             scatter.MarkerSize = markerSize;
             scatter.LinePattern = pattern ?? LinePattern.Solid;
+            if (yAxis is not null)
+            {
+                scatter.Axes.YAxis = yAxis;
+            }
+
             if (legendPending is not null)
             {
                 scatter.LegendText = legendPending;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TrainMonitor.Cli.Reports;
 using TrainMonitor.Plots;
 using TrainMonitor.Regimes;
 
@@ -25,6 +26,8 @@ public sealed class ReportCommandTests
             ["regimes.png"] = (1100, 230),
             ["kernel-distance.png"] = (1100, 460),
             ["error-energy.png"] = (1100, 460),
+            ["flux-heatmap.png"] = (1100, 460),
+            ["transport-fraction.png"] = (1100, 460),
         };
         foreach (var (name, size) in expected)
         {
@@ -73,9 +76,9 @@ public sealed class ReportCommandTests
             Assert.Contains(title, html);
         }
 
-        // 5 main figures and one profile per probe, each the PNG file's exact bytes.
+        // 7 main figures and one profile per probe, each the PNG file's exact bytes.
         var images = Regex.Matches(html, "src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToArray();
-        Assert.Equal(5 + Probes, images.Length);
+        Assert.Equal(RunReport.MainFigureCount + Probes, images.Length);
         Assert.Contains(images, i => i.AsSpan().SequenceEqual(File.ReadAllBytes(dir.File("out/frontier.png"))));
 
         // Self-contained: every src/href is a data URI or an in-page anchor; no script, no stylesheet link.

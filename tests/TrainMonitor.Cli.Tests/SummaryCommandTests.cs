@@ -23,7 +23,7 @@ public sealed partial class SummaryCommandTests
         for (var i = 0; i < snapshots.Count; i++)
         {
             var cells = rows[i];
-            Assert.Equal(11, cells.Length);
+            Assert.Equal(12, cells.Length);
             Assert.Equal(snapshots[i].ProbeIndex.ToString(CultureInfo.InvariantCulture), cells[0]);
             Assert.Equal(snapshots[i].Step.ToString("N0", CultureInfo.InvariantCulture), cells[1]);
             Assert.Equal(snapshots[i].Assessment.Regime.ToWireName(), cells[^1]);
@@ -45,7 +45,7 @@ public sealed partial class SummaryCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         var header = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith("probe ", StringComparison.Ordinal) && l.Contains("regime", StringComparison.Ordinal));
-        Assert.Equal(["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "regime"], Cells(header));
+        Assert.Equal(["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "transport", "regime"], Cells(header));
         var rows = Rows(result.Output);
         // Probe 0: λ_f = 10^0.5/3 in [10^0.5/4, 10^0.5/2]; its fit is undetermined.
         Assert.Equal(("1.05 [0.79, 1.6]", "—"), (rows[0][5], rows[0][6]));
@@ -165,7 +165,7 @@ public sealed partial class SummaryCommandTests
     private static string[] Cells(string line) => ColumnGap().Split(line.Trim()).Where(c => c.Length > 0).ToArray();
 
     /// <summary>The console wraps long lines at its width; the text is compared without the wrapping.</summary>
-    private static string Unwrapped(string output) => LineBreak().Replace(output, " ");
+    internal static string Unwrapped(string output) => LineBreak().Replace(output, " ");
 
     [GeneratedRegex(@"\s{2,}")]
     private static partial Regex ColumnGap();

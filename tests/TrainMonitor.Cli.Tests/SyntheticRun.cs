@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Probing;
@@ -10,7 +11,8 @@ namespace TrainMonitor.Cli.Tests;
 /// A run written to a JSON-lines file by the real <see cref="JsonLinesSink"/>: log-spaced probes whose shell profile
 /// (a bump that moves to smaller eigenvalues as training resolves the top of the spectrum) and regimes change over time.
 /// Every third probe has an undetermined frontier λ_f, so gaps and reasons are exercised; the fit is undetermined there
-/// too and, for another reason, at probes 0, 3, 6, 9. Probe 1's certified interval has no upper end (∞).
+/// too and, for another reason, at probes 0, 3, 6, 9. Probe 1's certified interval has no upper end (∞). Every probe
+/// but the first has an energy budget whose transport fraction is <see cref="TransportFractionAt"/>.
 /// </summary>
 internal static class SyntheticRun
 {
@@ -43,6 +45,50 @@ internal static class SyntheticRun
 
     /// <summary>Share of the error energy in the outlier shells the fit left out: 5 % at probe 0, 10 % at probe 1, ….</summary>
     public static double OutlierShare(int probe) => 0.05 * (probe + 1);
+
+    /// <summary>Transport fraction of the interval ending at probe <paramref name="probe"/> (≥ 1): 0.6/probe, largest at probe 1.</summary>
+    public static double TransportFractionAt(int probe) => 0.6 / probe;
+
+    /// <summary>Kernel velocity at probe <paramref name="probe"/> (≥ 1): 0.01/probe.</summary>
+    public static double KernelVelocityAt(int probe) => 0.01 / probe;
+
+    /// <summary>The snapshot as a run without a learning rate writes it: no dissipation, no transport.</summary>
+    public static ProbeSnapshot WithoutBudget(ProbeSnapshot snapshot) =>
+        snapshot with { LearningRate = null, Dissipation = null, Transport = null };
+
+    /// <summary>
+    /// A budget over <paramref name="shells"/> whose residuals alternate in sign along the shells (energy carried down
+    /// from every other shell) and add up in absolute value to <see cref="TransportFractionAt"/> of the energy.
+    /// </summary>
+    private static TransportBudget Budget(IReadOnlyList<ShellSnapshot> shells, double energy, int probe)
+    {
+        var fraction = TransportFractionAt(probe);
+        var residuals = shells.Select((s, i) => (i % 2 == 0 ? 1.0 : -1.0) * s.Estimate * fraction).ToArray();
+        var transports = new ShellTransport[shells.Count];
+        var flux = 0.0;
+        for (var i = shells.Count - 1; i >= 0; i--)
+        {
+            var s = shells[i];
+            var r = residuals[i];
+            flux += r;
+            transports[i] = new ShellTransport(s.Index, s.LambdaLower, s.LambdaUpper, s.Estimate, s.Estimate - r, s.Estimate - r - 1e-6,
+                s.Estimate - r + 1e-6, r, r - 1e-6, r + 1e-6, flux, flux - 1e-5, flux + 1e-5);
+        }
+
+        return new TransportBudget
+        {
+            FromStep = StepAt(probe - 1),
+            ToStep = StepAt(probe),
+            Shells = transports,
+            Null = new NullTransport(1e-8, energy * 1e-3, energy * 1e-3, energy * 1e-3, energy * 1e-3, 0, 0, 0),
+            MeasuredEnergy = energy,
+            PredictedEnergy = energy - residuals.Sum(),
+            TransportFraction = fraction,
+            TransportFractionLower = 0.5 * fraction,
+            TransportFractionUpper = 1.5 * fraction,
+            IsExact = false,
+        };
+    }
 
     /// <summary>
     /// Rewrites a JSON-lines file as schema version 2 wrote it: the frontier object was the fit itself (without the
@@ -143,7 +189,9 @@ internal static class SyntheticRun
                 Reason = $"synthetic regime of probe {probe + 1}",
                 KernelDistance = probe == 0 ? double.NaN : 0.1 / (probe * probe),
                 KernelDistanceFromFirst = probe == 0 ? 0 : 0.1 + 0.01 * probe,
+                KernelVelocity = probe == 0 ? double.NaN : KernelVelocityAt(probe),
             },
+            Transport = probe == 0 ? null : Budget(shells, energy, probe),
             ProbeDurationSeconds = 0.5,
             OperatorApplications = 100,
             LanczosSteps = 32,

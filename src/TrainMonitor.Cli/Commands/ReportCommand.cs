@@ -46,7 +46,7 @@ internal static class ReportCommand
         var profiles = new List<RenderedFigure>();
         await console.Progress().AutoClear(true).StartAsync(async context =>
         {
-            var plots = context.AddTask("plots", maxValue: 5);
+            var plots = context.AddTask("plots", maxValue: RunReport.MainFigureCount);
             foreach (var figure in RunReport.MainFigures(run))
             {
                 ct.ThrowIfCancellationRequested();

@@ -15,7 +15,13 @@ internal static class RunReport
     /// <summary>Sub-directory holding one profile PNG per probe.</summary>
     public const string ProfileDirectory = "profiles";
 
-    /// <summary>The main figures (frontier, regimes, kernel distance, error energy, overlaid profiles), one render each.</summary>
+    /// <summary>How many figures <see cref="MainFigures"/> renders.</summary>
+    public const int MainFigureCount = 7;
+
+    /// <summary>
+    /// The main figures (overlaid profiles, frontier, regimes, kernel distance, error energy, flux heatmap, transport
+    /// fraction), one render each.
+    /// </summary>
     public static IEnumerable<RenderedFigure> MainFigures(RunHistory run)
     {
         IReadOnlyList<RunSeries> series = [new RunSeries(run.Name, run.Snapshots, RunPalette.Colors[0])];
@@ -37,6 +43,16 @@ internal static class RunReport
             1100, 460);
         yield return FigureRenderer.Render(StepSeriesPlot.ErrorEnergy(series), "error-energy.png", "Error energy",
             "Error energy on the probe set (total spectral mass), the part below the null floor, and the training loss when given.",
+            1100, 460);
+        yield return FigureRenderer.Render(TransportPlot.FluxHeatmap(series[0]), "flux-heatmap.png", "Energy flux between shells",
+            "Net flux J across each shell's lower edge over each probe interval: the energy the shells above the edge hold beyond " +
+            "what the frozen kernel of the earlier probe leaves there (red: moved up, blue: moved down; colour limits ± the largest |J|). " +
+            "One column per interval, labelled by its later step; blank: no energy budget for that interval.",
+            1100, 460);
+        yield return FigureRenderer.Render(TransportPlot.TransportFraction(series), "transport-fraction.png", "Transport fraction",
+            "Σ|measured − frozen-kernel prediction| over the shells and the null band, divided by the error energy, for the interval " +
+            "ending at each probe; shaded: its certified interval. 0: the frozen kernel explains the interval (lazy); of order 1: " +
+            "most of the energy moved between shells. Dashed (right axis): kernel velocity from the kernel sketch.",
             1100, 460);
     }
 
@@ -75,6 +91,7 @@ internal static class RunReport
             .Navigation([
                 ("summary", "Summary"), ("profiles", "Shell profiles"), ("frontier", "Resolution frontier"),
                 ("regimes", "Regime timeline"), ("kernel", "Kernel distance"), ("energy", "Error energy"),
+                ("transport", "Energy budget"),
             ]);
 
         page.Section("summary", "Summary")
@@ -131,6 +148,8 @@ internal static class RunReport
 
         page.Section("kernel", "Kernel distance").Figure(Main("kernel-distance.png"));
         page.Section("energy", "Error energy").Figure(Main("error-energy.png"));
+        page.Section("transport", "Energy budget").Paragraph(SummaryColumns.Transport(run.Snapshots))
+            .Figure(Main("flux-heatmap.png")).Figure(Main("transport-fraction.png"));
         page.Paragraph($"Written by trainmonitor report on {DateTimeOffset.Now.ToString("u", CultureInfo.InvariantCulture)}.", "meta");
         return page.Finish();
     }

@@ -12,7 +12,7 @@ internal static partial class SummaryColumns
 {
     /// <summary>Column headers, in order; the regime is the last column. Short, so the table fits a terminal.</summary>
     public static IReadOnlyList<string> Headers { get; } =
-        ["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "regime"];
+        ["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "transport", "regime"];
 
     /// <summary>What the short headers stand for, printed under the table; p is the run's energy fraction.</summary>
     public static string Legend(IReadOnlyList<ProbeSnapshot> snapshots)
@@ -23,7 +23,8 @@ internal static partial class SummaryColumns
                $"λ_f: resolution frontier, the eigenvalue above which {fraction} of the non-null error energy lies, with its " +
                "certified [lower, upper] when two digits tell its ends from the estimate (∞: no upper end certified) · " +
                "fit λ: cutoff of the amplitude–frontier fit · α₁: spectral position · " +
-               "kernel Δ: kernel distance from the previous probe · —: undetermined";
+               "kernel Δ: kernel distance from the previous probe · transport: transport fraction of the interval since the previous " +
+               "probe (Σ|measured − frozen-kernel prediction| over the error energy) · —: undetermined or no energy budget";
     }
 
     /// <summary>
@@ -99,6 +100,31 @@ internal static partial class SummaryColumns
     }
 
     /// <summary>
+    /// How much the frozen kernel left unexplained: "Transport fraction over N of M probe intervals: median x, max y
+    /// [certified] at step s (kernel velocity there k)", or that no energy budget was recorded.
+    /// </summary>
+    public static string Transport(IReadOnlyList<ProbeSnapshot> snapshots)
+    {
+        var budgets = snapshots.Where(s => s.Transport is { } t && double.IsFinite(t.TransportFraction)).ToArray();
+        if (budgets.Length == 0)
+        {
+            return "Transport fraction: no energy budget recorded (no learning rate passed to OnStep, or a file written before it existed).";
+        }
+
+        var fractions = budgets.Select(s => s.Transport!.TransportFraction).Order().ToArray();
+        var max = budgets.MaxBy(s => s.Transport!.TransportFraction)!;
+        var t = max.Transport!;
+        return $"Transport fraction over {budgets.Length} of {Math.Max(snapshots.Count - 1, budgets.Length)} probe intervals: median " +
+               $"{NumberText.Format(Median(fractions))}, max {NumberText.Format(t.TransportFraction)} " +
+               $"{NumberText.Interval(t.TransportFractionLower, t.TransportFractionUpper)} at step {NumberText.Step(max.Step)} " +
+               $"(kernel velocity there {NumberText.Format(max.Assessment.KernelVelocity)}).";
+    }
+
+    /// <summary>The median of sorted, non-empty <paramref name="sorted"/>.</summary>
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+
+    /// <summary>
     /// How the amplitude–frontier fit fared: "Fit undetermined at N of M probes (most common reason …)" or "Fit
     /// determined at all M probes", then the median share of the error energy in the sparse top shells the fit left out.
     /// </summary>
@@ -113,7 +139,7 @@ internal static partial class SummaryColumns
             return $"{outcome}; outlier energy not recorded.";
         }
 
-        var median = shares.Length % 2 == 1 ? shares[shares.Length / 2] : (shares[shares.Length / 2 - 1] + shares[shares.Length / 2]) / 2;
+        var median = Median(shares);
         return $"{outcome}; median outlier-energy share {NumberText.Invariant(100 * median, "0.0")}% " +
                "(error energy in the sparse top shells the fit left out).";
     }
@@ -174,5 +200,6 @@ internal static partial class SummaryColumns
         NumberText.Format(s.LambdaMax),
         NumberText.Format(s.SpectralPosition),
         NumberText.Format(s.Assessment.KernelDistance),
+        s.Transport is { } t ? NumberText.Format(t.TransportFraction) : NumberText.Unknown,
     ];
 }

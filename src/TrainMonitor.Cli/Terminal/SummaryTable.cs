@@ -19,8 +19,8 @@ internal static class SummaryTable
         var table = new Table().Border(TableBorder.Simple);
         foreach (var header in SummaryColumns.Headers)
         {
-            // Two spaces between columns (one of padding, one of the border) instead of three: eleven columns with an
-            // interval among them then fit a 120-column terminal.
+            // Two spaces between columns (one of padding, one of the border) instead of three, so that the
+            // columns, an interval among them, stay close to a 120-column terminal's width.
             table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned().Padding(0, 0, 1, 0));
         }
 
@@ -58,5 +58,6 @@ internal static class SummaryTable
         }
 
         console.MarkupLineInterpolated($"{SummaryColumns.FitOutcome(run.Snapshots)}");
+        console.MarkupLineInterpolated($"{SummaryColumns.Transport(run.Snapshots)}");
     }
 }

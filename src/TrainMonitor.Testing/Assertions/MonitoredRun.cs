@@ -51,28 +51,7 @@ public sealed class MonitoredRun
     public static MonitoredRun FromSnapshots(IEnumerable<ProbeSnapshot> snapshots, IEnumerable<ProbeFailed>? failures = null,
         RunArtifacts? artifacts = null, string? runName = null, long? trainingSteps = null)
     {
-        ArgumentNullException.ThrowIfNull(snapshots);
-        var list = snapshots.ToArray();
-        for (var i = 0; i < list.Length; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentException($"Snapshot {i} is null.", nameof(snapshots));
-            }
-
-            if (i > 0 && list[i].Step <= list[i - 1].Step)
-            {
-                throw new ArgumentException(
-                    $"Snapshot steps must increase strictly: step {list[i].Step} follows step {list[i - 1].Step}.", nameof(snapshots));
-            }
-        }
-
-        var failureList = failures?.ToArray() ?? [];
-        if (failureList.Any(f => f is null))
-        {
-            throw new ArgumentException("A probe failure is null.", nameof(failures));
-        }
-
+        var (list, failureList) = RunSelection.Checked(snapshots, failures);
         var name = runName ?? (list.Length > 0 ? list[0].Run : failureList.FirstOrDefault()?.Run) ?? "run";
         var steps = trainingSteps ?? Math.Max(list.Length > 0 ? list[^1].Step : 0, failureList.Length > 0 ? failureList.Max(f => f.Step) : 0);
         return new MonitoredRun(name, Array.AsReadOnly(list), Array.AsReadOnly(failureList), steps, artifacts);
@@ -87,27 +66,8 @@ public sealed class MonitoredRun
     {
         var snapshots = await JsonLinesReader.ReadAllAsync(jsonLinesPath, ct).ConfigureAwait(false);
         var path = Path.GetFullPath(jsonLinesPath);
-        return FromSnapshots(LastRun(snapshots),
+        return FromSnapshots(RunSelection.LastRun(snapshots),
             artifacts: new RunArtifacts(Path.GetDirectoryName(path) ?? ".", path, null, null, null, null));
-    }
-
-    private static IReadOnlyList<ProbeSnapshot> LastRun(IReadOnlyList<ProbeSnapshot> snapshots)
-    {
-        if (snapshots.Count == 0)
-        {
-            return snapshots;
-        }
-
-        var start = snapshots.Count - 1;
-        var id = snapshots[^1].RunId;
-        while (start > 0 && (id is not null
-                   ? snapshots[start - 1].RunId == id
-                   : snapshots[start - 1].RunId is null && snapshots[start - 1].Step < snapshots[start].Step))
-        {
-            start--;
-        }
-
-        return snapshots.Skip(start).ToArray();
     }
 
     /// <summary>
@@ -142,6 +102,12 @@ public sealed class MonitoredRun
     /// <paramref name="fromStep"/> leaves them out.
     /// </remarks>
     public double ErrorEnergyExponent(long fromStep = 1) => ErrorEnergyFit.Over(Snapshots, fromStep).Exponent;
+
+    /// <summary>
+    /// The median transport fraction (<see cref="EnergyBudget.TransportBudget.TransportFraction"/>) over the probe intervals
+    /// ending at step ≥ <paramref name="fromStep"/> that have an energy budget; NaN when none has.
+    /// </summary>
+    public double MedianTransportFraction(long fromStep = 1) => TransportFractions.Median(Snapshots, fromStep);
 
     /// <summary>The shell-profile table of the run, followed by its probe failures if any.</summary>
     public string Describe()
@@ -312,6 +278,25 @@ public sealed class MonitoredRun
         return this;
     }
 
+    /// <summary>
+    /// Requires the frozen kernel to explain the run (lazy training): the transport fraction of every probe interval ending
+    /// at step ≥ <paramref name="fromStep"/> that has an energy budget must be at most <paramref name="max"/>; with
+    /// <paramref name="certified"/>, its certified upper bound. Fails, saying why, when no interval has a budget (the run
+    /// passed no learning rate, or the file predates the budget).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="max"/> is not a finite number.</exception>
+    public MonitoredRun AssertTransportFractionAtMost(double max, long fromStep = 1, bool certified = false) =>
+        Check(TransportFractions.AtMost(Snapshots, max, fromStep, certified));
+
+    /// <summary>
+    /// Requires the kernel to have moved energy between shells: the median transport fraction over the probe intervals
+    /// ending at step ≥ <paramref name="fromStep"/> that have an energy budget must be at least <paramref name="min"/>; with
+    /// <paramref name="certified"/>, the median of their certified lower bounds. Fails, saying why, when no interval has a budget.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="min"/> is not a finite number.</exception>
+    public MonitoredRun AssertMedianTransportFractionAtLeast(double min, long fromStep = 1, bool certified = false) =>
+        Check(TransportFractions.MedianAtLeast(Snapshots, min, fromStep, certified));
+
     /// <summary>Requires that no probe failed.</summary>
     public MonitoredRun AssertNoProbeFailures()
     {
@@ -320,6 +305,18 @@ public sealed class MonitoredRun
             var first = ProbeFailures[0];
             Fail($"no probe may fail, but {ProbeFailures.Count} did (steps {string.Join(", ", ProbeFailures.Select(f => f.Step))}); " +
                  $"the first at step {first.Step}: {first.ErrorType}: {first.Message}");
+        }
+
+        return this;
+    }
+
+    /// <summary>Fails with <paramref name="reason"/> unless it is null (after the check that some probe completed).</summary>
+    private MonitoredRun Check(string? reason)
+    {
+        RequireProbes();
+        if (reason is not null)
+        {
+            Fail(reason);
         }
 
         return this;
@@ -345,5 +342,4 @@ public sealed class MonitoredRun
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void Fail(string reason) => throw new TrainingDynamicsAssertionException(RunName, reason, Describe(), Artifacts?.Directory);
-
 }
