@@ -106,4 +106,7 @@ public sealed class FrontierFitOptions
             throw new ArgumentOutOfRangeException(nameof(BandMargin), BandMargin, "The band margin must be finite and ≥ 0 (units of ln λ).");
         }
     }
+
+    /// <summary>A copy (every setting is a value).</summary>
+    internal FrontierFitOptions Copy() => (FrontierFitOptions)MemberwiseClone();
 }

@@ -139,6 +139,14 @@ public sealed class SpectralProbeOptions
         Frontier.Validate();
     }
 
+    /// <summary>A deep copy, the frontier-fit settings included.</summary>
+    internal SpectralProbeOptions Copy()
+    {
+        var copy = (SpectralProbeOptions)MemberwiseClone();
+        copy.Frontier = Frontier.Copy();
+        return copy;
+    }
+
     /// <summary>The floor for operators computed in <paramref name="computeDtype"/>; a floor the caller set wins.</summary>
     internal NullFloor ResolveNullFloor(ScalarType computeDtype) =>
         NullFloorAbsolute is { } absolute ? NullFloor.Absolute(absolute)
