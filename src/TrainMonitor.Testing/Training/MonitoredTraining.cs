@@ -179,11 +179,14 @@ public static class MonitoredTraining
     private static MonitorOptions ForTest(MonitorOptions source, string runName)
     {
         ArgumentNullException.ThrowIfNull(source.Schedule, "Monitor.Schedule");
+        // The caller's settings are checked as given: a bad one fails here, naming it, even where the run overrides it.
+        source.Validate();
         return new MonitorOptions
         {
             RunName = runName,
             Enabled = source.Enabled,
             Mode = ExecutionMode.Inline,
+            HistoryLimit = source.HistoryLimit,
             Schedule = new ScheduleOptions
             {
                 Kind = source.Schedule.Kind,

@@ -14,7 +14,7 @@ public sealed class FrontierFitOptions
 
     /// <summary>
     /// Lowest coefficient of determination of the fit, computed on ln E, for the frontier to count as
-    /// determined (default 0.9, kept by the validation runs: every linear ground-truth probe fits with R² ≥ 0.97, see docs/validation.md). Between 0 and 1.
+    /// determined (default 0.9, kept by the validation runs, docs/validation.md). Between 0 and 1.
     /// </summary>
     public double MinimumR2 { get; set; } = 0.9;
 
@@ -45,8 +45,7 @@ public sealed class FrontierFitOptions
     /// </summary>
     /// <remarks>
     /// Far above the frontier the energy falls as <c>exp(−λ/λ_f)</c> and soon reaches the round-off floor of the
-    /// quadrature weights (about ε²·‖e‖²/n: 1e-32 of the total in float64, measured in the validation runs), where shell
-    /// energies are noise that the model, fitted on ln E, would chase across thirty decades. Gradient descent also decays
+    /// quadrature weights (about ε²·‖e‖²/n), where shell energies are noise that the model, fitted on ln E, would chase across thirty decades. Gradient descent also decays
     /// as <c>(1 − ηλ)^(2t)</c>, not <c>exp(−2ηλt)</c>, which differs visibly only deep in the resolved region. Six decades
     /// below the peak still keep about four shells (q = 2) of the cutoff, enough to pin φ; the choice is measured in
     /// docs/validation.md (case 1).
@@ -56,8 +55,7 @@ public sealed class FrontierFitOptions
     /// <summary>
     /// Fit the model integrated over each shell, <c>E_α = e^a ∫_shell exp(s·u − e^{u−φ}) du</c> (u = ln λ), instead of
     /// sampled at the shell centre (default true). A shell energy is such an integral, so this removes the binning bias
-    /// of the centre-sampled fit (about −0.08 in s and +0.2 in ln λ_f on the validation's linear case, q = 2). The
-    /// centre-sampled linear solution is the starting point of the refinement.
+    /// of the centre-sampled fit (measured in docs/validation.md, case 1). The centre-sampled linear solution is the starting point of the refinement.
     /// </summary>
     public bool IntegrateOverShell { get; set; } = true;
 
@@ -106,4 +104,7 @@ public sealed class FrontierFitOptions
             throw new ArgumentOutOfRangeException(nameof(BandMargin), BandMargin, "The band margin must be finite and ≥ 0 (units of ln λ).");
         }
     }
+
+    /// <summary>A copy (every setting is a value).</summary>
+    internal FrontierFitOptions Copy() => (FrontierFitOptions)MemberwiseClone();
 }

@@ -3,8 +3,11 @@ namespace TrainMonitor.Operators;
 /// <summary>Options of <see cref="AutogradErrorOperator"/>.</summary>
 public sealed class AutogradOperatorOptions
 {
-    /// <summary>The options used when none are given.</summary>
-    public static AutogradOperatorOptions Default { get; } = new();
+    /// <summary>
+    /// The options used when none are given: a new instance with every default at each call, so that changing one
+    /// changes nobody else's defaults (this was one shared, settable instance).
+    /// </summary>
+    public static AutogradOperatorOptions Default => new();
 
     /// <summary>How Jacobian-vector products are computed. Default <see cref="Operators.JvpMethod.DoubleBackward"/>.</summary>
     public JvpMethod JvpMethod { get; set; } = JvpMethod.DoubleBackward;

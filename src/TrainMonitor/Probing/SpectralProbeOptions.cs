@@ -58,8 +58,8 @@ public sealed class SpectralProbeOptions
     public int ExactMaxBatchSize { get; set; } = ExactErrorOperator.DefaultMaxSize;
 
     /// <summary>
-    /// Largest batch (error entries) the Gram path takes (default 2048: M is n²·8 bytes and its <c>eigh</c> costs O(n³),
-    /// about 0.1 s at n = 512 and 5 s at 2048 on two cores). With <see cref="ProbeMethod.Auto"/> larger batches go to
+    /// Largest batch (error entries) the Gram path takes (default 2048: M is n²·8 bytes and its <c>eigh</c> costs O(n³);
+    /// timings in docs/engine.md, "Options"). With <see cref="ProbeMethod.Auto"/> larger batches go to
     /// Lanczos; with <see cref="ProbeMethod.Gram"/> they fail.
     /// </summary>
     public int GramMaxBatchSize { get; set; } = GramErrorOperator.DefaultMaxSize;
@@ -137,6 +137,14 @@ public sealed class SpectralProbeOptions
 
         ArgumentNullException.ThrowIfNull(Frontier, nameof(Frontier));
         Frontier.Validate();
+    }
+
+    /// <summary>A deep copy, the frontier-fit settings included.</summary>
+    internal SpectralProbeOptions Copy()
+    {
+        var copy = (SpectralProbeOptions)MemberwiseClone();
+        copy.Frontier = Frontier.Copy();
+        return copy;
     }
 
     /// <summary>The floor for operators computed in <paramref name="computeDtype"/>; a floor the caller set wins.</summary>

@@ -44,11 +44,7 @@ public sealed class RegimeThresholds
     /// learning (default 1e-3). Finite and ≥ 0.
     /// </summary>
     /// <remarks>
-    /// <para><b>Set from the validation runs</b> (docs/validation.md, case 2: a centred two-layer ReLU network with output
-    /// scale α, Chizat &amp; Bach 2019). Measured kernel velocities: 2e-3 to 1.7e-2 while the rich runs (α ≤ 0.3) learn,
-    /// at most 2.3e-4 for α = 10 and below 7e-5 for α ≥ 30, falling as 1/α. 1e-3 sits a factor ≈ 4 above the largest
-    /// lazy value and a factor 2–17 below the rich ones. The earlier provisional 0.02 was above every measured
-    /// velocity, even of the richest run: S = 1 − cosine is a compressed scale (the whole rich run moved S by 0.2).</para>
+    /// <para>Set from the validation runs, between the lazy and the rich runs' measured velocities (docs/validation.md, case 2).</para>
     /// <para>S per unit ln t depends on the spacing of the probes in ln t (S is second order in small smooth kernel
     /// changes); the threshold is meant for probes spaced roughly evenly in ln t (about ln 2 apart, the default schedule).</para>
     /// </remarks>
@@ -95,7 +91,7 @@ public sealed class RegimeThresholds
     /// Relative growth of the error energy above which the run is <see cref="TrainingRegime.Unstable"/> (default 0.05,
     /// i.e. 5 %), when it holds against both of the window's two previous probes (each at least
     /// <see cref="MinimumLogSpacing"/> back): sustained growth, not one rebound off a low, which stochastic training on a
-    /// fixed probe set produces (measured: a momentum overshoot of 12 % on the reference MLP probed every 8 steps).
+    /// fixed probe set produces (docs/validation.md, "A densely probed run does not flap").
     /// Divergence exceeds it at once; a non-finite energy and η·λ_max ≥ <see cref="StabilityMarginLimit"/> need no
     /// history. Finite and ≥ 0.
     /// </summary>

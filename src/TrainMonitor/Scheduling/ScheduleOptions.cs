@@ -56,6 +56,9 @@ public sealed class ScheduleOptions
         }
     }
 
+    /// <summary>A copy (every setting is a value).</summary>
+    internal ScheduleOptions Copy() => (ScheduleOptions)MemberwiseClone();
+
     /// <summary>Validates and builds the schedule these settings describe.</summary>
     public IProbeSchedule Build()
     {

@@ -7,7 +7,8 @@ namespace TrainMonitor.Session;
 
 /// <summary>
 /// Settings of a <see cref="TrainingMonitor"/>. Every setting is a plain settable property with a documented default,
-/// so the options bind from configuration; <see cref="Validate"/> names the bad setting. Read once at attach.
+/// so the options bind from configuration; <see cref="Validate"/> names the bad setting. Read once at attach: the
+/// monitor validates them and keeps its own copy, so a change made afterwards reaches no probe.
 /// </summary>
 public sealed class MonitorOptions
 {
@@ -63,5 +64,15 @@ public sealed class MonitorOptions
         Schedule.Validate();
         Probe.Validate();
         Regime.Validate();
+    }
+
+    /// <summary>A deep copy (the one a monitor keeps from attach on), nested settings included.</summary>
+    internal MonitorOptions Copy()
+    {
+        var copy = (MonitorOptions)MemberwiseClone();
+        copy.Schedule = Schedule.Copy();
+        copy.Probe = Probe.Copy();
+        copy.Regime = Regime.Clone();
+        return copy;
     }
 }

@@ -98,7 +98,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     /// <param name="model">The model being trained. Only read: probes run on it in inline mode, and it is copied from in background mode.</param>
     /// <param name="probe">The fixed held-out probe set; keep it alive until the monitor is disposed. Copied to the model's device if it lives elsewhere.</param>
     /// <param name="error">The error function defining the error vector.</param>
-    /// <param name="options">Settings (defaults when null); validated here.</param>
+    /// <param name="options">Settings (defaults when null); validated here and copied, so later changes to them have no effect.</param>
     /// <param name="sinks">Receivers of the monitor's events, in order (flushed, not disposed, by the monitor).</param>
     /// <param name="modelFactory">Builds a second instance of the model's architecture; required in background mode. Called once, here; the global CPU random stream is restored after it.</param>
     /// <param name="logger">
@@ -118,8 +118,10 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(error);
+        // Validated once, here, and copied: the monitor keeps settings nobody else can change.
         options ??= new MonitorOptions();
         options.Validate();
+        options = options.Copy();
         schedule ??= options.Schedule.Build();
         var sinkArray = sinks?.ToArray() ?? [];
         if (sinkArray.Any(s => s is null))

@@ -41,7 +41,7 @@ public sealed record LanczosOptions
     /// <c>β_j ≤ τ · max_{i≤j} ‖M q_i‖</c>. The scale <c>max_i ‖M q_i‖</c> is a lower estimate of ‖M‖ obtained for
     /// free from the products already computed (each <c>q_i</c> is a unit vector), so the test is invariant under
     /// rescaling of the operator. With full reorthogonalisation in float64 the residual of an invariant Krylov
-    /// space is of the order of <c>√n · ε · ‖M‖</c> (≈ 4e-15‖M‖ for n = 300), well below the default 1e-12.
+    /// space is of the order of <c>√n · ε · ‖M‖</c> (docs/engine.md, "Lanczos and Gauss quadrature"), well below the default 1e-12.
     /// Must lie in [0, 1).
     /// </summary>
     public double BreakdownTolerance

@@ -244,6 +244,26 @@ public sealed class MonitoredTrainingTests : IDisposable
         Assert.Equal("LanczosSteps", ex.ParamName);
     }
 
+    [Fact]
+    public async Task The_callers_monitor_options_are_validated_as_given_and_none_is_dropped()
+    {
+        using var model = SmallRegressionTask.CreateModel();
+        // Overridden for a test run, but still a mistake to report: not silently replaced.
+        var budget = new MonitoredTrainingOptions { WriteArtifacts = false, Monitor = new MonitorOptions { Schedule = { OverheadBudget = 7 } } };
+        Assert.Equal("Schedule.OverheadBudget", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            MonitoredTraining.RunAsync(model, _task.Probe, ErrorFunctions.SquaredError, 10, _ => 1.0, budget))).ParamName);
+        var history = new MonitoredTrainingOptions { WriteArtifacts = false, Monitor = new MonitorOptions { HistoryLimit = 0 } };
+        Assert.Equal("HistoryLimit", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            MonitoredTraining.RunAsync(model, _task.Probe, ErrorFunctions.SquaredError, 10, _ => 1.0, history))).ParamName);
+
+        // HistoryLimit reaches the monitor (it was dropped from the test run's copy).
+        var options = SmallProbes(_scratch, "limited");
+        options.WriteArtifacts = false;
+        options.Monitor.HistoryLimit = 2;
+        var run = await RunSupervised(model, 8, options);
+        Assert.Equal([4L, 8], run.Snapshots.Select(s => s.Step));
+    }
+
     /// <summary>A PNG file: the 8-byte signature, then the IHDR chunk with the image size (big-endian).</summary>
     private static void AssertPng(string path, int width, int height)
     {
