@@ -16,7 +16,7 @@ namespace TrainMonitor.Hosting.Tests;
 public sealed class HostedOptionsAtStartTests : IDisposable
 {
     /// <summary>Keys for which every value of their type is valid (nothing to reject).</summary>
-    private static readonly string[] AnyValueIsValid = ["Enabled", "Probe:SketchSeed", "Probe:Frontier:IntegrateOverShell"];
+    private static readonly string[] AnyValueIsValid = ["Enabled", "Probe:SketchSeed", "Probe:Frontier:IntegrateOverShell", "Regime:UseTransport"];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("trainmonitor-options-").FullName;
 
@@ -84,6 +84,9 @@ public sealed class HostedOptionsAtStartTests : IDisposable
         { "Regime:KernelVelocityThreshold", "-1" },
         { "Regime:KernelVelocityThreshold", "NaN" },
         { "Regime:KernelVelocityThreshold", "Infinity" },
+        { "Regime:TransportThreshold", "-1" },
+        { "Regime:TransportThreshold", "NaN" },
+        { "Regime:TransportThreshold", "Infinity" },
         { "Regime:FrontierStallVelocity", "NaN" },
         { "Regime:FrontierStallVelocity", "Infinity" },
         { "Regime:EnergyStallExponent", "NaN" },

@@ -18,7 +18,7 @@ namespace TrainMonitor.Tests.Session;
 public sealed class OptionsAtStartTests
 {
     /// <summary>Settings for which every value of their type is valid (nothing to reject).</summary>
-    private static readonly string[] AnyValueIsValid = ["Enabled", "Probe.SketchSeed", "Probe.Frontier.IntegrateOverShell"];
+    private static readonly string[] AnyValueIsValid = ["Enabled", "Probe.SketchSeed", "Probe.Frontier.IntegrateOverShell", "Regime.UseTransport"];
 
     /// <summary>One bad value per case: the setting's path (as in configuration, with dots) and how to spoil it.</summary>
     public static readonly (string Path, string Shown, Action<MonitorOptions> Spoil)[] Cases =
@@ -90,6 +90,9 @@ public sealed class OptionsAtStartTests
         ("Regime.KernelVelocityThreshold", "-1", o => o.Regime.KernelVelocityThreshold = -1),
         ("Regime.KernelVelocityThreshold", "NaN", o => o.Regime.KernelVelocityThreshold = double.NaN),
         ("Regime.KernelVelocityThreshold", "∞", o => o.Regime.KernelVelocityThreshold = double.PositiveInfinity),
+        ("Regime.TransportThreshold", "-1", o => o.Regime.TransportThreshold = -1),
+        ("Regime.TransportThreshold", "NaN", o => o.Regime.TransportThreshold = double.NaN),
+        ("Regime.TransportThreshold", "∞", o => o.Regime.TransportThreshold = double.PositiveInfinity),
         ("Regime.FrontierStallVelocity", "NaN", o => o.Regime.FrontierStallVelocity = double.NaN),
         ("Regime.FrontierStallVelocity", "∞", o => o.Regime.FrontierStallVelocity = double.PositiveInfinity),
         ("Regime.EnergyStallExponent", "NaN", o => o.Regime.EnergyStallExponent = double.NaN),
