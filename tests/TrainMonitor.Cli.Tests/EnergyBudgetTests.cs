@@ -28,6 +28,21 @@ public sealed class EnergyBudgetTests
     }
 
     [Fact]
+    public async Task Summary_of_an_exact_budget_says_exact_instead_of_an_interval_without_width()
+    {
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: Probes, edit: s => s.Transport is { } t
+            ? s with { Transport = t with { IsExact = true, TransportFractionLower = t.TransportFraction, TransportFractionUpper = t.TransportFraction } }
+            : s);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Contains("Transport fraction over 7 of 7 probe intervals: median 0.15, max 0.6 (exact) at step 16 (kernel velocity there 0.01).",
+            SummaryCommandTests.Unwrapped(result.Output));
+    }
+
+    [Fact]
     public async Task Summary_of_a_run_without_a_budget_says_so_and_leaves_the_column_unknown()
     {
         using var dir = new TemporaryDirectory();

@@ -116,7 +116,7 @@ internal static partial class SummaryColumns
         var t = max.Transport!;
         return $"Transport fraction over {budgets.Length} of {Math.Max(snapshots.Count - 1, budgets.Length)} probe intervals: median " +
                $"{NumberText.Format(Median(fractions))}, max {NumberText.Format(t.TransportFraction)} " +
-               $"{NumberText.Interval(t.TransportFractionLower, t.TransportFractionUpper)} at step {NumberText.Step(max.Step)} " +
+               $"{(t.IsExact ? "(exact)" : NumberText.Interval(t.TransportFractionLower, t.TransportFractionUpper))} at step {NumberText.Step(max.Step)} " +
                $"(kernel velocity there {NumberText.Format(max.Assessment.KernelVelocity)}).";
     }
 

@@ -11,7 +11,7 @@ internal static class ShellSlot
     /// </summary>
     public static int Of(ShellProfile profile, double theta)
     {
-        if (theta < profile.NullEnergy.Floor || theta <= 0 || profile.Shells.Count == 0)
+        if (ShellProfile.IsNull(theta, profile.NullEnergy.Floor) || profile.Shells.Count == 0)
         {
             return -1;
         }

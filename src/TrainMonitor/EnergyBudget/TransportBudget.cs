@@ -64,14 +64,13 @@ public sealed record TransportBudget
 
         var grid = laterProfile.Grid;
         var floor = laterProfile.NullEnergy.Floor;
-        bool IsNull(double theta) => theta < floor || theta <= 0;
 
         // The shells: the later profile's, widened to every shell an earlier node above the floor lands in.
         int? low = laterProfile.Shells.Count > 0 ? laterProfile.Shells[0].Index : null;
         int? high = laterProfile.Shells.Count > 0 ? laterProfile.Shells[^1].Index : null;
         foreach (var theta in earlier.Nodes)
         {
-            if (!IsNull(theta))
+            if (!ShellProfile.IsNull(theta, floor))
             {
                 var index = grid.IndexOf(theta);
                 low = low is null ? index : Math.Min(low.Value, index);
@@ -95,7 +94,7 @@ public sealed record TransportBudget
             var carried = earlier.Weights[j] * path.Transfer(theta);
             predictedTotal += carried;
             smallestNode = Math.Min(smallestNode, theta);
-            if (IsNull(theta))
+            if (ShellProfile.IsNull(theta, floor))
             {
                 nullPredicted += carried;
             }
@@ -108,7 +107,7 @@ public sealed record TransportBudget
         var measuredEstimate = new double[count];
         foreach (var theta in later.Nodes.Select((node, j) => (node, j)))
         {
-            if (!IsNull(theta.node))
+            if (!ShellProfile.IsNull(theta.node, floor))
             {
                 measuredEstimate[grid.IndexOf(theta.node) - low!.Value] += later.Weights[theta.j];
             }

@@ -78,7 +78,7 @@ public sealed class ShellProfile
         var smallestAbove = double.PositiveInfinity;
         for (var j = 0; j < nodes.Count; j++)
         {
-            if (nodes[j] < floorValue || nodes[j] <= 0)
+            if (IsNull(nodes[j], floorValue))
             {
                 nullEstimate += weights[j];
             }
@@ -110,7 +110,7 @@ public sealed class ShellProfile
         var occupancy = new int[count];
         for (var j = 0; j < nodes.Count; j++)
         {
-            if (!(nodes[j] < floorValue || nodes[j] <= 0))
+            if (!IsNull(nodes[j], floorValue))
             {
                 var slot = grid.IndexOf(nodes[j]) - lowIndex;
                 estimates[slot] += weights[j];
@@ -139,6 +139,12 @@ public sealed class ShellProfile
 
         return new ShellProfile(grid, total, lambdaMax, nullEnergy, shells, measure.Components.Count);
     }
+
+    /// <summary>
+    /// Whether a node at <paramref name="theta"/> is null energy under the absolute floor <paramref name="floor"/>: below
+    /// it, or at or below 0. The one binning rule for everything measured against a profile's shells.
+    /// </summary>
+    internal static bool IsNull(double theta, double floor) => theta < floor || theta <= 0;
 
     private static double Clamp(double value, double total) => Math.Clamp(value, 0, Math.Max(total, 0));
 }

@@ -23,12 +23,7 @@ internal static class EnergyBudgetJson
             foreach (var shell in d.Shells)
             {
                 writer.WriteStartObject();
-                writer.WriteNumber("index", shell.Index);
-                WriteNumber(writer, "lambda_lower", shell.LambdaLower);
-                WriteNumber(writer, "lambda_upper", shell.LambdaUpper);
-                WriteNumber(writer, "estimate", shell.Estimate);
-                WriteNumber(writer, "lower", shell.Lower);
-                WriteNumber(writer, "upper", shell.Upper);
+                WriteShellFields(writer, shell.Index, shell.LambdaLower, shell.LambdaUpper, shell.Estimate, shell.Lower, shell.Upper);
                 writer.WriteEndObject();
             }
 

@@ -61,12 +61,7 @@ internal static class ProbeSnapshotJsonWriter
         foreach (var shell in s.Shells)
         {
             writer.WriteStartObject();
-            writer.WriteNumber("index", shell.Index);
-            WriteNumber(writer, "lambda_lower", shell.LambdaLower);
-            WriteNumber(writer, "lambda_upper", shell.LambdaUpper);
-            WriteNumber(writer, "estimate", shell.Estimate);
-            WriteNumber(writer, "lower", shell.Lower);
-            WriteNumber(writer, "upper", shell.Upper);
+            WriteShellFields(writer, shell.Index, shell.LambdaLower, shell.LambdaUpper, shell.Estimate, shell.Lower, shell.Upper);
             if (shell.Occupancy is { } occupancy)
             {
                 writer.WriteNumber("occupancy", occupancy);
@@ -148,6 +143,17 @@ internal static class ProbeSnapshotJsonWriter
         WriteNumber(writer, "outlier_energy", fit.OutlierEnergy);
         writer.WriteNumber("outlier_shells", fit.OutlierShells);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The keys every per-shell object starts with: its index, edges, estimate and certified bounds.</summary>
+    internal static void WriteShellFields(Utf8JsonWriter writer, int index, double lambdaLower, double lambdaUpper, double estimate, double lower, double upper)
+    {
+        writer.WriteNumber("index", index);
+        WriteNumber(writer, "lambda_lower", lambdaLower);
+        WriteNumber(writer, "lambda_upper", lambdaUpper);
+        WriteNumber(writer, "estimate", estimate);
+        WriteNumber(writer, "lower", lower);
+        WriteNumber(writer, "upper", upper);
     }
 
     internal static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
