@@ -51,27 +51,7 @@ public static class FrontierFit
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var shells = profile.Shells;
-        var threshold = options.MinimumOccupancy * Math.Max(1, profile.Batches);
-        var kept = shells.Count;
-        while (kept > 0 && shells[kept - 1].Occupancy < threshold)
-        {
-            kept--;
-        }
-
-        if (kept == 0)
-        {
-            // The whole profile is sparse (a tiny probe set or a very coarse quadrature): nothing stands apart from a bulk.
-            kept = shells.Count;
-        }
-
-        var outlierEnergy = 0.0;
-        for (var i = kept; i < shells.Count; i++)
-        {
-            outlierEnergy += shells[i].Estimate;
-        }
-
-        var bulk = shells.Take(kept).ToArray();
+        var (bulk, outlierEnergy, outlierShells) = ProfileScreen.Bulk(profile, options);
         var estimate = Fit(
             bulk.Select(s => s.Index).ToArray(),
             bulk.Select(s => profile.Grid.LogCentre(s.Index)).ToArray(),
@@ -79,7 +59,7 @@ public static class FrontierFit
             bulk.Select(s => s.Lower).ToArray(),
             bulk.Select(s => s.Upper).ToArray(),
             options);
-        return estimate with { OutlierEnergy = outlierEnergy, OutlierShells = shells.Count - kept };
+        return estimate with { OutlierEnergy = outlierEnergy, OutlierShells = outlierShells };
     }
 
     /// <summary>Fits the frontier model to one shell profile.</summary>
@@ -159,76 +139,18 @@ public static class FrontierFit
             }
         }
 
-        var shells = new List<int>(count);
-        var xs = new List<double>(count);
-        var es = new List<double>(count);
-        var lows = new List<double>(count);
-        var highs = new List<double>(count);
-        foreach (var i in order)
+        var screen = ProfileScreen.Of(order, shellIndices, logCentres, energies, lowerBounds, upperBounds, options);
+        if (screen.Failure is { } failure)
         {
-            var e = energies[i];
-            if (!double.IsFinite(e) || e < 0.0)
-            {
-                return FrontierEstimate.Undetermined(
-                    Format($"shell {shellIndices[i]} has energy {e}: energies must be finite and non-negative"), 0, null);
-            }
-
-            if (e > 0.0)
-            {
-                shells.Add(shellIndices[i]);
-                xs.Add(logCentres[i]);
-                es.Add(e);
-                lows.Add(double.IsFinite(lowerBounds[i]) ? Math.Min(lowerBounds[i], e) : e);
-                highs.Add(double.IsFinite(upperBounds[i]) ? Math.Max(upperBounds[i], e) : e);
-            }
+            return failure;
         }
 
+        var (shells, xs, es) = (screen.Shells, screen.LogCentres, screen.Energies);
         var used = shells.Count;
-        if (used == 0)
+        var peakShell = screen.PeakShell!.Value;
+        if (screen.Dip.Depth > options.UnimodalityTolerance)
         {
-            return FrontierEstimate.Undetermined("no shell carries energy", 0, null);
-        }
-
-        var peak = 0;
-        for (var j = 1; j < used; j++)
-        {
-            if (es[j] > es[peak])
-            {
-                peak = j;
-            }
-        }
-
-        var peakShell = shells[peak];
-
-        // Leave out shells past the cutoff below the dynamic range (round-off floor; see FrontierFitOptions.DynamicRange).
-        var floor = options.DynamicRange * es[peak];
-        for (var j = used - 1; j > peak; j--)
-        {
-            if (es[j] < floor)
-            {
-                shells.RemoveAt(j);
-                xs.RemoveAt(j);
-                es.RemoveAt(j);
-                lows.RemoveAt(j);
-                highs.RemoveAt(j);
-            }
-        }
-
-        var trimmed = used != shells.Count;
-        used = shells.Count;
-        if (used < options.MinimumShells)
-        {
-            var noun = used == 1 ? "shell carries" : "shells carry";
-            var within = trimmed ? Format($" within {options.DynamicRange:0.##e+00} of the peak") : string.Empty;
-            return FrontierEstimate.Undetermined(Format($"only {used} {noun} energy{within} (at least {options.MinimumShells} needed)"), used, peakShell);
-        }
-
-        var dip = UnimodalityTest.DeepestDip(lows, highs);
-        if (dip.Depth > options.UnimodalityTolerance)
-        {
-            return FrontierEstimate.Undetermined(
-                Format($"profile is not unimodal: dip of {dip.Depth:0.#}× between shells {shells[dip.Left]} and {shells[dip.Right]} (tolerance {options.UnimodalityTolerance:0.#}×)"),
-                used, peakShell);
+            return FrontierEstimate.Undetermined($"profile is not unimodal: {screen.DipText(options)}", used, peakShell);
         }
 
         var x = xs.ToArray();

@@ -27,7 +27,15 @@ public static class SpectralProbe
     /// <exception cref="ArgumentException">No batches, or a batch the error function rejects.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     public static SpectralProbeResult Run(nn.Module<Tensor, Tensor> model, IReadOnlyList<ProbeBatch> batches, ErrorFunction error,
-        SpectralProbeOptions? options = null, CancellationToken ct = default)
+        SpectralProbeOptions? options = null, CancellationToken ct = default) =>
+        Run(model, batches, error, options, batchMeasured: null, ct);
+
+    /// <summary>
+    /// As the public overload, and calls <paramref name="batchMeasured"/> with the number of batches measured so far after
+    /// each batch (for progress on long probes).
+    /// </summary>
+    internal static SpectralProbeResult Run(nn.Module<Tensor, Tensor> model, IReadOnlyList<ProbeBatch> batches, ErrorFunction error,
+        SpectralProbeOptions? options, Action<int>? batchMeasured, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batches);
@@ -49,7 +57,7 @@ public static class SpectralProbe
             return diverged;
         }
 
-        var (result, methods, gramUnavailableReason) = Measure(batchDecisions, options, modelDtype, ct);
+        var (result, methods, gramUnavailableReason) = Measure(batchDecisions, options, modelDtype, batchMeasured, ct);
         return result.WithMethods(methods, gramUnavailableReason);
     }
 
@@ -94,7 +102,7 @@ public static class SpectralProbe
         ArgumentNullException.ThrowIfNull(batchOperators);
         var batchDecisions = batchOperators.Select((factory, b) => (Func<ProbeMethodDecision>)(() => ProbeMethodDecision.Supplied(
             factory() ?? throw new InvalidOperationException($"The operator factory of batch {b} returned null.")))).ToArray();
-        return Measure(batchDecisions, options, ScalarType.Float64, ct).Result;
+        return Measure(batchDecisions, options, ScalarType.Float64, batchMeasured: null, ct).Result;
     }
 
     /// <summary>
@@ -102,7 +110,7 @@ public static class SpectralProbe
     /// returns the result with the method each batch used and the first batch's reason for not taking Gram.
     /// </summary>
     private static (SpectralProbeResult Result, ProbeMethod[] Methods, string? GramUnavailableReason) Measure(IReadOnlyList<Func<ProbeMethodDecision>> batchOperators,
-        SpectralProbeOptions? options, ScalarType computeDtype, CancellationToken ct)
+        SpectralProbeOptions? options, ScalarType computeDtype, Action<int>? batchMeasured, CancellationToken ct)
     {
         if (batchOperators.Count == 0)
         {
@@ -145,6 +153,7 @@ public static class SpectralProbe
             sizes.Add(op.Size);
             computeDtype = FloatPrecision.Coarser(computeDtype, op.ComputeDtype);
             applications += op.Applications;
+            batchMeasured?.Invoke(b + 1);
         }
 
         var measure = new SpectralMeasure(components);

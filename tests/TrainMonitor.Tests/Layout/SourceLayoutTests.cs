@@ -24,6 +24,7 @@ public sealed partial class SourceLayoutTests
         ["Probing"],
         ["Outputs"],
         ["Session"],
+        ["Checkpoints"],
     ];
 
     private const int LineLimit = 350;
