@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>An output file could not be written.</summary>
     public const int OutputFailed = 3;
+
+    /// <summary>analyze finished, but the probe of at least one checkpoint failed (the tables and the log say which and why).</summary>
+    public const int ProbesFailed = 4;
 }

@@ -8,11 +8,12 @@ internal static class TrainMonitorCommand
 {
     /// <summary>The root command with its sub-commands, writing tables and progress to <paramref name="console"/>.</summary>
     public static RootCommand Create(IAnsiConsole console) =>
-        new("trainmonitor: read the JSON lines a TrainMonitor run wrote and turn them into something a person can read.")
+        new("trainmonitor: read the JSON lines a TrainMonitor run wrote and turn them into something a person can read, or run the spectral protocol on saved checkpoints.")
         {
             ReportCommand.Create(console),
             SummaryCommand.Create(console),
             CompareCommand.Create(console),
+            AnalyzeCommand.Create(console),
         };
 
     /// <summary>

@@ -72,12 +72,18 @@ internal static class RunReport
     }
 
     /// <summary>The self-contained HTML page of the run.</summary>
-    public static string Html(RunHistory run, IReadOnlyList<RenderedFigure> main, IReadOnlyList<RenderedFigure> probeProfiles)
+    /// <remarks>
+    /// <paramref name="preface"/> puts sections of its own before the run's (trainmonitor analyze's tables and figures), with
+    /// their facts and navigation entries.
+    /// </remarks>
+    public static string Html(RunHistory run, IReadOnlyList<RenderedFigure> main, IReadOnlyList<RenderedFigure> probeProfiles,
+        ReportPreface? preface = null)
     {
         RenderedFigure Main(string fileName) => main.Single(f => f.FileName == fileName);
         var last = run.Last;
-        var page = new HtmlDocument($"TrainMonitor report — {run.Name}")
+        var page = new HtmlDocument(preface?.Title ?? $"TrainMonitor report — {run.Name}")
             .Facts([
+                .. preface?.Facts ?? [],
                 ("file", run.Path),
                 ("run", RunInFile(run)),
                 ("probes", run.Snapshots.Count.ToString(CultureInfo.InvariantCulture)),
@@ -89,11 +95,13 @@ internal static class RunReport
                 .. SummaryColumns.FallbackReasons(run.Snapshots).Select(r => ("Auto fell back to Lanczos at", r)),
             ])
             .Navigation([
+                .. preface?.Sections ?? [],
                 ("summary", "Summary"), ("profiles", "Shell profiles"), ("frontier", "Resolution frontier"),
                 ("regimes", "Regime timeline"), ("kernel", "Kernel distance"), ("energy", "Error energy"),
                 ("transport", "Energy budget"),
             ]);
 
+        preface?.Write(page);
         page.Section("summary", "Summary")
             .Paragraph($"Last probe: {last.Assessment.Regime.ToWireName()} — {last.Assessment.Reason}")
             .Table(SummaryColumns.Headers, run.Snapshots.Select(s =>
@@ -150,7 +158,7 @@ internal static class RunReport
         page.Section("energy", "Error energy").Figure(Main("error-energy.png"));
         page.Section("transport", "Energy budget").Paragraph(SummaryColumns.Transport(run.Snapshots))
             .Figure(Main("flux-heatmap.png")).Figure(Main("transport-fraction.png"));
-        page.Paragraph($"Written by trainmonitor report on {DateTimeOffset.Now.ToString("u", CultureInfo.InvariantCulture)}.", "meta");
+        page.Paragraph($"Written by {preface?.WrittenBy ?? "trainmonitor report"} on {DateTimeOffset.Now.ToString("u", CultureInfo.InvariantCulture)}.", "meta");
         return page.Finish();
     }
 
