@@ -16,11 +16,13 @@ What it writes, below the folder holding this script:
   mlp/pytorch/step-NNNNNN.pth
 
 The weights are deterministic (fixed seeds, one thread, deterministic algorithms): running the script twice gives
-the same files with the same PyTorch (the script re-executes itself with PYTHONHASHSEED=0, since TorchScript
-writes a module's constants in set order). Another PyTorch version may write other archive metadata and, through other kernels, other round-off.
+byte-identical files with the same PyTorch, wherever the repository is checked out (the script re-executes itself
+with PYTHONHASHSEED=0, since TorchScript writes a module's constants in set order, and records its own source path
+relative to the repository root). Another PyTorch version may write other archive metadata and, through other kernels, other round-off.
 The C# twins of both models (same state-dict keys and shapes) are in examples/CheckpointModels.
 """
 
+import inspect
 import math
 import os
 import random
@@ -196,10 +198,24 @@ def write_tokens(stream):
     print(f"tokens: {len(stream)} ids -> tokens/probe.bin, tokens/probe.txt")
 
 
+def record_source_relative_to_repository():
+    """TorchScript's debug records name the source file of every scripted method, which Python holds as an absolute
+    path: make it the path from the repository root, so the archives do not depend on where the repository is."""
+    root = os.path.dirname(os.path.dirname(HERE))
+    relative = os.path.relpath(os.path.abspath(__file__), root)
+    os.chdir(root)  # TorchScript reads the source back through that relative path.
+    globals()["__file__"] = relative
+    for model in (TinyTransformer, TokenMlp):
+        for method in vars(model).values():
+            if inspect.isfunction(method):
+                method.__code__ = method.__code__.replace(co_filename=relative)
+
+
 def main():
     if os.environ.get("PYTHONHASHSEED") != "0":
         # String hashing is salted per process, and TorchScript writes each module's constants in set order.
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+    record_source_relative_to_repository()
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     for folder in ("tokens", "transformer/torchscript", "transformer/pytorch", "mlp/torchscript", "mlp/pytorch"):
