@@ -2,6 +2,7 @@ using System.Globalization;
 using CheckpointModels;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using TrainMonitor.Operators;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -67,6 +68,43 @@ public sealed class CheckpointFixtureTests(ITestOutputHelper output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"float64: max |logit| {scale}, max |difference| {difference:E3}"));
             Assert.True(difference <= Tolerance(scale, double.BitIncrement(1.0) - 1.0), $"float64 logits differ by {difference} (scale {scale})");
         }
+    }
+
+    [Fact]
+    public void Exact_error_operator_through_the_TorchScript_transformer_matches_the_one_through_the_twin()
+    {
+        using var scope = NewDisposeScope();
+        var step = CheckpointSeries.Steps[^1];
+        using var script = jit.load<Tensor, Tensor>(CheckpointFixtures.TorchScript("transformer", step));
+        using var twin = CheckpointFixtures.CreateTwin("transformer");
+        twin.load_py(CheckpointFixtures.StateDict("transformer", step), strict: true);
+        // load_py copies the stored requires_grad, and a state dict is stored detached: analyze has to switch it back on.
+        Assert.All(twin.parameters(), p => Assert.False(p.requires_grad));
+        foreach (var parameter in twin.parameters())
+        {
+            parameter.requires_grad_(true);
+        }
+
+        script.to(ScalarType.Float64).eval();
+        twin.to(ScalarType.Float64).eval();
+        var windows = CheckpointFixtures.ProbeWindows(CheckpointFixtures.WindowWidth("transformer"))[..4];
+        var context = windows[.., ..^1];
+        var next = windows[.., 1..].reshape(-1);
+        Func<Tensor> Errors(nn.IModule<Tensor, Tensor> model) => () =>
+            nn.functional.cross_entropy(model.call(context).reshape(-1, TokenLanguage.Vocabulary), next, reduction: nn.Reduction.None);
+
+        // Double backward (the default JVP) through the scripted graph: the step the spectral probe depends on.
+        using var scripted = AutogradErrorOperator.Create([.. script.parameters()], Errors(script));
+        using var native = AutogradErrorOperator.Create([.. twin.parameters()], Errors(twin));
+        Assert.Equal(native.ParameterCount, scripted.ParameterCount);
+        using var generator = new Generator(7);
+        var v = randn([native.Size], dtype: ScalarType.Float64, generator: generator);
+        var expected = native.Apply(v);
+        var actual = scripted.Apply(v);
+        var relative = ((actual - expected).norm() / expected.norm()).item<double>();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"M v: relative difference {relative:E3}"));
+        // Same kernels forward and backward (the forward agrees to a few ulps): 64 ε of the product's norm.
+        Assert.True(relative <= 64 * (double.BitIncrement(1.0) - 1.0), $"M v differs by {relative} (relative)");
     }
 
     [Theory]
