@@ -15,6 +15,7 @@ namespace TrainMonitor.Cli.Tests.Checkpoints;
 public sealed class CheckpointFixtureTests(ITestOutputHelper output)
 {
     private static readonly double Float32Epsilon = MathF.BitIncrement(1f) - 1f;
+    private static readonly double Float64Epsilon = double.BitIncrement(1.0) - 1.0;
 
     public static TheoryData<string, int> TokenCheckpoints()
     {
@@ -45,29 +46,10 @@ public sealed class CheckpointFixtureTests(ITestOutputHelper output)
         var windows = CheckpointFixtures.ProbeWindows(CheckpointFixtures.WindowWidth(model));
         var context = windows[.., ..^1];
 
-        using (no_grad())
-        {
-            var expected = script.call(context);
-            var actual = twin.call(context);
-            Assert.Equal(expected.shape, actual.shape);
-            var scale = expected.abs().max().item<float>();
-            var difference = (expected - actual).abs().max().item<float>();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"float32: max |logit| {scale}, max |difference| {difference:E3}"));
-            Assert.True(difference <= Tolerance(scale, Float32Epsilon), $"float32 logits differ by {difference} (scale {scale})");
-        }
-
+        AssertSameLogits(script, twin, context, ScalarType.Float32, Float32Epsilon);
         script.to(ScalarType.Float64);
         twin.to(ScalarType.Float64);
-        using (no_grad())
-        {
-            var expected = script.call(context);
-            var actual = twin.call(context);
-            Assert.Equal(ScalarType.Float64, actual.dtype);
-            var scale = expected.abs().max().item<double>();
-            var difference = (expected - actual).abs().max().item<double>();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"float64: max |logit| {scale}, max |difference| {difference:E3}"));
-            Assert.True(difference <= Tolerance(scale, double.BitIncrement(1.0) - 1.0), $"float64 logits differ by {difference} (scale {scale})");
-        }
+        AssertSameLogits(script, twin, context, ScalarType.Float64, Float64Epsilon);
     }
 
     [Fact]
@@ -104,7 +86,7 @@ public sealed class CheckpointFixtureTests(ITestOutputHelper output)
         var relative = ((actual - expected).norm() / expected.norm()).item<double>();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"M v: relative difference {relative:E3}"));
         // Same kernels forward and backward (the forward agrees to a few ulps): 64 ε of the product's norm.
-        Assert.True(relative <= 64 * (double.BitIncrement(1.0) - 1.0), $"M v differs by {relative} (relative)");
+        Assert.True(relative <= 64 * Float64Epsilon, $"M v differs by {relative} (relative)");
     }
 
     [Theory]
@@ -190,6 +172,21 @@ public sealed class CheckpointFixtureTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"regression: probe MSE {losses[0]:F5} -> {losses[1]:F5}"));
         // The targets are standardised, so a network that learned nothing scores about 1; halving the error is the least training did.
         Assert.True(losses[1] < losses[0] / 2, $"probe MSE {losses[0]} -> {losses[1]}");
+    }
+
+    private void AssertSameLogits(nn.IModule<Tensor, Tensor> script, nn.IModule<Tensor, Tensor> twin, Tensor context, ScalarType dtype, double epsilon)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var expected = script.call(context);
+        var actual = twin.call(context);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.Equal(dtype, expected.dtype);
+        Assert.Equal(dtype, actual.dtype);
+        var scale = expected.abs().max().to_type(ScalarType.Float64).item<double>();
+        var difference = (expected - actual).abs().max().to_type(ScalarType.Float64).item<double>();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{dtype}: max |logit| {scale}, max |difference| {difference:E3}"));
+        Assert.True(difference <= Tolerance(scale, epsilon), $"{dtype} logits differ by {difference} (scale {scale})");
     }
 
     private static bool Identical(Tensor expected, Tensor actual) =>
