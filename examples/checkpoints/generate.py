@@ -18,7 +18,9 @@ What it writes, below the folder holding this script:
 The weights are deterministic (fixed seeds, one thread, deterministic algorithms): running the script twice gives
 byte-identical files with the same PyTorch, wherever the repository is checked out (the script re-executes itself
 with PYTHONHASHSEED=0, since TorchScript writes a module's constants in set order, and records its own source path
-relative to the repository root). Another PyTorch version may write other archive metadata and, through other kernels, other round-off.
+relative to the repository root). The TorchScript archives hold the scripted source with its line numbers, so any
+edit to this file changes their bytes (not their weights): regenerate and commit them with it. Another PyTorch version
+may write other archive metadata and, through other kernels, other round-off.
 The C# twins of both models (same state-dict keys and shapes) are in examples/CheckpointModels.
 """
 
