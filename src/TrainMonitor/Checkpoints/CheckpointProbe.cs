@@ -26,6 +26,12 @@ public sealed record CheckpointProbe
     /// <summary>True when the probe produced a snapshot.</summary>
     public bool Succeeded => Snapshot is not null;
 
+    /// <summary>
+    /// Unit round-off of the coarsest floating dtype among the model's trainable parameters (float32: 1.2e-7, float64:
+    /// 2.2e-16): the certified bounds hold for the operator as computed, which differs from the exact M by round-off of this size.
+    /// </summary>
+    public double UnitRoundoff { get; init; } = double.NaN;
+
     /// <summary>Number of probe batches the profile averages.</summary>
     public int Batches { get; init; }
 

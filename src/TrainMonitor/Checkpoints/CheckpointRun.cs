@@ -5,6 +5,7 @@ using TrainMonitor.Errors;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using TrainMonitor.Session;
+using TrainMonitor.Torch;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Checkpoints;
@@ -38,6 +39,8 @@ internal sealed class CheckpointRun
         Action<int> batchMeasured, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
+        var roundoff = FloatPrecision.Epsilon(FloatPrecision.Coarsest(
+            model.parameters().Where(p => p.requires_grad && p.is_floating_point()).Select(p => p.dtype)));
         SpectralProbeResult result;
         try
         {
@@ -60,6 +63,7 @@ internal sealed class CheckpointRun
                 Checkpoint = checkpoint,
                 LanczosSteps = _depth,
                 Batches = batches.Count,
+                UnitRoundoff = roundoff,
                 Failure = $"{ex.GetType().Name}: {ex.Message}",
             };
         }
@@ -74,6 +78,7 @@ internal sealed class CheckpointRun
             LanczosSteps = _depth,
             Snapshot = _ledger.History[^1],
             Batches = batches.Count,
+            UnitRoundoff = roundoff,
             BatchSpread = spread,
             Unimodality = result.IsNonFinite ? null : Frontier.UnimodalityVerdict.Of(result.Profile, _probeOptions.Frontier),
             BatchUnimodality = outcomes,

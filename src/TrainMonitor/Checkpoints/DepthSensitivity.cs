@@ -28,8 +28,10 @@ public sealed record DepthSensitivity
     public double MaxChangeRelative => MaxChange / ErrorEnergy;
 
     /// <summary>
-    /// Shells whose certified intervals at the smallest and the largest depth do not overlap. Both contain the shell's
-    /// energy under the operator as computed, so this is 0 unless round-off of a float32 operator reaches the bounds.
+    /// Shells whose certified intervals at the smallest and the largest depth lie apart by more than the round-off slack
+    /// <c>64 · u · E</c> (u: <see cref="CheckpointProbe.UnitRoundoff"/>, E: the error energy). Both contain the shell's energy
+    /// under the operator as computed, which differs between the two probes only by round-off, so this is 0 unless the
+    /// certification is broken.
     /// </summary>
     public required int ShellsWithDisjointBounds { get; init; }
 

@@ -1,4 +1,5 @@
 using TrainMonitor.Outputs;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Checkpoints;
 
@@ -25,6 +26,10 @@ internal static class DepthSweep
                 found.Select((s, d) => Value(byDepth[d], s, s => s.Upper, outside: double.PositiveInfinity)).ToArray());
         }).ToArray();
 
+        // Two intervals that certify one value cannot be apart by more than the round-off of the operators they were
+        // computed from; converged shells have intervals of no width, which round-off alone sets a few ulps apart.
+        var errorEnergy = byDepth[^1].Snapshot!.ErrorEnergy;
+        var slack = NullFloor.EpsilonMultiple * Math.Max(byDepth[0].UnitRoundoff, byDepth[^1].UnitRoundoff) * errorEnergy;
         var maxChange = 0.0;
         int? maxShell = null;
         var disjoint = 0;
@@ -37,7 +42,7 @@ internal static class DepthSweep
                 maxShell = shell.Index;
             }
 
-            if (shell.Lower[^1] > shell.Upper[0] || shell.Lower[0] > shell.Upper[^1])
+            if (shell.Lower[^1] - shell.Upper[0] > slack || shell.Lower[0] - shell.Upper[^1] > slack)
             {
                 disjoint++;
             }
@@ -50,7 +55,7 @@ internal static class DepthSweep
             Shells = shells,
             MaxChange = maxChange,
             MaxChangeShell = maxShell,
-            ErrorEnergy = byDepth[^1].Snapshot!.ErrorEnergy,
+            ErrorEnergy = errorEnergy,
             ShellsWithDisjointBounds = disjoint,
             IsExact = byDepth[0].IsExact && byDepth[^1].IsExact,
         };

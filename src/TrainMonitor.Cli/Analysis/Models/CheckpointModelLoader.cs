@@ -46,6 +46,10 @@ internal sealed class CheckpointModelLoader
         nn.Module<Tensor, Tensor> model = format == CheckpointFormat.TorchScript ? TorchScriptModel.Load(checkpoint.Path) : _modelType!.Create();
         try
         {
+            // A PyTorch state dict is saved detached, and TorchSharp.PyBridge copies that flag onto the parameters: the probe
+            // would find nothing to differentiate. Which parameters train is the model type's to say, so its constructor's
+            // flags are put back after the load.
+            var trainable = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.requires_grad);
             switch (format)
             {
                 case CheckpointFormat.PyTorch:
@@ -57,6 +61,14 @@ internal sealed class CheckpointModelLoader
                 case CheckpointFormat.TorchSharp:
                     model.load(checkpoint.Path, strict: true);
                     break;
+            }
+
+            foreach (var (name, parameter) in model.named_parameters())
+            {
+                if (trainable.TryGetValue(name, out var requiresGrad) && parameter.requires_grad != requiresGrad)
+                {
+                    parameter.requires_grad_(requiresGrad);
+                }
             }
 
             if (_dtype is { } dtype)
