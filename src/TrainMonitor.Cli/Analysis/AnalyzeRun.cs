@@ -29,7 +29,8 @@ internal static class AnalyzeRun
     /// <summary>File name of the protocol's results.</summary>
     public const string JsonFileName = "analysis.json";
 
-    public static async Task<int> ExecuteAsync(IAnsiConsole console, AnalyzeSettings settings, CancellationToken ct)
+    /// <summary>Runs the analysis; tables and progress go to <paramref name="console"/>, the RESULT lines unwrapped to <paramref name="results"/>.</summary>
+    public static async Task<int> ExecuteAsync(IAnsiConsole console, TextWriter results, AnalyzeSettings settings, CancellationToken ct)
     {
         var series = Discover(settings);
         var loader = settings.ModelType is null
@@ -65,10 +66,13 @@ internal static class AnalyzeRun
             table.Write(console);
         }
 
+        // Machine-read lines go past the console, which would wrap them at its width.
         foreach (var line in ResultLines.Of(result))
         {
-            console.WriteLine(line);
+            await results.WriteLineAsync(line.AsMemory(), ct).ConfigureAwait(false);
         }
+
+        await results.FlushAsync(ct).ConfigureAwait(false);
 
         await files.WriteAsync(JsonFileName, AnalysisJson.Write(result, description), ct).ConfigureAwait(false);
         await files.WriteAsync(TablesFileName, Encoding.UTF8.GetBytes(string.Concat(tables.Select(table => table.Markdown()))), ct).ConfigureAwait(false);

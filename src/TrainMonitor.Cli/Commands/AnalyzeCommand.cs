@@ -123,7 +123,7 @@ internal static class AnalyzeCommand
                 TensorBoard = parseResult.GetValue(tensorBoard),
             };
             settings.Validate();
-            return await AnalyzeRun.ExecuteAsync(console, settings, ct).ConfigureAwait(false);
+            return await AnalyzeRun.ExecuteAsync(console, parseResult.InvocationConfiguration.Output, settings, ct).ConfigureAwait(false);
         }));
         return command;
     }
