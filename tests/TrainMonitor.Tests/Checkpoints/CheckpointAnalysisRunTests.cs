@@ -1,6 +1,7 @@
 using TorchSharp;
 using TrainMonitor.Checkpoints;
 using TrainMonitor.Errors;
+using TrainMonitor.Frontier;
 using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Probing;
@@ -145,6 +146,25 @@ public sealed class CheckpointAnalysisRunTests : IDisposable
         // The displacement skips the failed checkpoint: one interval, 10 → 40.
         var interval = Assert.Single(result.Displacements[0].Intervals);
         Assert.Equal((10L, 40L), (interval.FromStep, interval.ToStep));
+    }
+
+    [Fact]
+    public async Task ADivergedCheckpointIsReportedNotFailedAndItsProfileIsUndecided()
+    {
+        using var probe = CheckpointFixtures.Probe();
+        var nan = CheckpointFixtures.RandomWeights(3).Select(w => w.Select(_ => double.NaN).ToArray()).ToArray();
+
+        var result = await CheckpointAnalysis.RunAsync(Series(Steps), c => c.Step == 40 ? CheckpointFixtures.Mlp(nan) : Load(c), probe,
+            ErrorFunctions.SquaredError, Lanczos("diverged", 4), []);
+
+        Assert.Equal(0, result.Failures);
+        var diverged = result.Probes.Single(p => p.Checkpoint.Step == 40);
+        Assert.False(double.IsFinite(diverged.Snapshot!.ErrorEnergy));
+        Assert.Empty(diverged.BatchSpread);
+        Assert.Empty(diverged.BatchUnimodality);
+        var verdict = Assert.IsType<UnimodalityVerdict>(diverged.Unimodality);
+        Assert.Equal(UnimodalityOutcome.Undecided, verdict.Outcome);
+        Assert.Contains("not finite", verdict.Reason, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, Action<CheckpointAnalysisOptions>, string> InvalidOptions => new()
