@@ -44,6 +44,18 @@ public sealed class CheckpointDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void ANumberTooLargeForAStepIsRefusedRatherThanReadFromTheFolder()
+    {
+        // The folder's name holds a number too; taking it would silently give this checkpoint step 3.
+        var path = Touch("run-3/step-123456789012345678901234.pt");
+
+        var error = Assert.Throws<ArgumentException>(() => CheckpointDiscovery.StepOf(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("123456789012345678901234", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AFolderContributesItsCheckpointFilesOnlyOrderedByStep()
     {
         Touch("series/step-300.pt");
