@@ -130,22 +130,45 @@ public sealed class CheckpointAnalysisRunTests : IDisposable
     {
         using var probe = CheckpointFixtures.Probe();
         var sink = new RecordingSink();
+        var loads = 0;
 
-        var result = await CheckpointAnalysis.RunAsync(Series(Steps), c => c.Step == 20 ? new ThrowingModel() : Load(c), probe,
-            ErrorFunctions.SquaredError, Lanczos("failing", 4), [sink]);
+        // Depth 4 loads steps 10, 20, 40, then depth 6 the same: only the second load (step 20 at m = 4) fails.
+        var result = await CheckpointAnalysis.RunAsync(Series(Steps), c => ++loads == 2 ? new ThrowingModel() : Load(c), probe,
+            ErrorFunctions.SquaredError, Lanczos("failing", 4, 6), [sink]);
 
         Assert.Equal(1, result.Failures);
         var failed = result.Probes.Single(p => !p.Succeeded);
-        Assert.Equal(20, failed.Checkpoint.Step);
+        Assert.Equal((20L, 4), (failed.Checkpoint.Step, failed.LanczosSteps));
         Assert.StartsWith("InvalidOperationException: ", failed.Failure, StringComparison.Ordinal);
+        Assert.Contains("op 'mystery' is not supported", failed.Failure, StringComparison.Ordinal);
+        Assert.Null(failed.Snapshot);
         Assert.Null(failed.Unimodality);
         Assert.Empty(failed.BatchSpread);
-        Assert.All(result.Probes.Where(p => p.Checkpoint.Step != 20), p => Assert.True(p.Succeeded, p.Failure));
-        Assert.Equal([10L, 40L], sink.Of<ProbeCompleted>().Select(e => e.Step));
-        Assert.Equal(20, Assert.Single(sink.Of<ProbeFailed>()).Step);
-        // The displacement skips the failed checkpoint: one interval, 10 → 40.
+        Assert.Equal(5, result.Probes.Count(p => p.Succeeded));
+        var reported = Assert.Single(sink.Of<ProbeFailed>());
+        Assert.Equal((20L, "failing-m4"), (reported.Step, reported.Run));
+        Assert.Equal([10L, 40L, 10L, 20L, 40L], sink.Of<ProbeCompleted>().Select(e => e.Step));
+
+        // m = 4 skips the failed checkpoint: one interval, 10 → 40; m = 6 has both. The depth sweep needs both depths.
         var interval = Assert.Single(result.Displacements[0].Intervals);
         Assert.Equal((10L, 40L), (interval.FromStep, interval.ToStep));
+        Assert.Equal(2, result.Displacements[1].Intervals.Count);
+        Assert.Equal([10L, 40L], result.DepthSensitivity.Select(s => s.Checkpoint.Step));
+    }
+
+    [Fact]
+    public async Task TwoCheckpointsWithOneStepOrANullSinkAreRefused()
+    {
+        using var probe = CheckpointFixtures.Probe();
+
+        var twice = await Assert.ThrowsAsync<ArgumentException>(() => CheckpointAnalysis.RunAsync([new Checkpoint(10, "a.pt"), new Checkpoint(10, "b.pt")],
+            Load, probe, ErrorFunctions.SquaredError));
+        var nullSink = await Assert.ThrowsAsync<ArgumentException>(() => CheckpointAnalysis.RunAsync(Series(10), Load, probe, ErrorFunctions.SquaredError,
+            sinks: [null!]));
+
+        Assert.Contains("a.pt", twice.Message, StringComparison.Ordinal);
+        Assert.Contains("b.pt", twice.Message, StringComparison.Ordinal);
+        Assert.Equal("sinks", nullSink.ParamName);
     }
 
     [Fact]
