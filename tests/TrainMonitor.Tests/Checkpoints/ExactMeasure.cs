@@ -25,19 +25,7 @@ internal sealed class ExactMeasure
     public double LambdaMax => Eigenvalues.Max();
 
     /// <summary>μ([lo, hi)) summed by hand.</summary>
-    public double EnergyIn(double lo, double hi)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < Eigenvalues.Length; i++)
-        {
-            if (Eigenvalues[i] >= lo && Eigenvalues[i] < hi)
-            {
-                sum += Weights[i];
-            }
-        }
-
-        return sum;
-    }
+    public double EnergyIn(double lo, double hi) => Eigenvalues.Zip(Weights).Where(p => p.First >= lo && p.First < hi).Sum(p => p.Second);
 
     /// <summary>Energy of shell α of the ratio-2 grid, its lower edge clipped up to <paramref name="floor"/>.</summary>
     public double Shell(int index, double floor) => EnergyIn(Math.Max(Math.Pow(2, index), floor), Math.Pow(2, index + 1));
