@@ -69,11 +69,13 @@ public sealed class DepthSweepTests(ITestOutputHelper output)
             var deepestPerturbation = Perturbation(setting, reference, Depths[^1]);
             Assert.Equal(deepest.Frontier.LambdaLower, deepest.Frontier.LambdaUpper);
             var tolerance = 0.0;
+            var deviation = 0.0;
             foreach (var shell in deepest.Shells)
             {
                 var (lo, hi) = (Math.Max(shell.LambdaLower, deepest.NullFloor), shell.LambdaUpper);
                 var allowed = reference.PerturbationBound(lo, hi, deepestPerturbation) + (Examples * Epsilon * total);
                 tolerance = Math.Max(tolerance, allowed);
+                deviation = Math.Max(deviation, Math.Abs(shell.Estimate - reference.EnergyIn(lo, hi)));
                 Assert.True(Math.Abs(shell.Estimate - reference.EnergyIn(lo, hi)) <= allowed,
                     $"step {deepest.Step}, shell {shell.Index}: m = 16 gives {shell.Estimate:R}, eigh {reference.EnergyIn(lo, hi):R}, allowed {allowed:g3}");
             }
@@ -91,7 +93,7 @@ public sealed class DepthSweepTests(ITestOutputHelper output)
             // The sweep must be informative: m = 4 is far from exact (so the bounds above were tested where they are wide).
             Assert.True(sensitivity.MaxChangeRelative > 1e-3, $"m = 4 changed no shell by more than {sensitivity.MaxChangeRelative:g3} of the energy");
             Assert.Contains(probes[0].Shells, s => s.Upper - s.Lower > 1e-2 * total);
-            output.WriteLine($"step {sensitivity.Checkpoint.Step}: MaxChange {sensitivity.MaxChange:g4} ({sensitivity.MaxChangeRelative:P2}) at shell {sensitivity.MaxChangeShell}, tolerance {tolerance:g3}");
+            output.WriteLine($"step {sensitivity.Checkpoint.Step}: MaxChange {sensitivity.MaxChange:g4} ({sensitivity.MaxChangeRelative:P2}) at shell {sensitivity.MaxChangeShell}; at m = 16 largest |E − E_eigh| {deviation:g3}, tolerance {tolerance:g3}, total {total:g3}");
         }
     }
 

@@ -54,7 +54,8 @@ public sealed class FrozenKernelDisplacementTests(ITestOutputHelper output)
             var snapshot = probe.Snapshot!;
             Assert.Equal([ProbeMethod.Gram], snapshot.ProbeMethods);
             var reference = setting.Reference(weights[probe.Checkpoint.Step]);
-            AssertShellsEqualReference(setting, reference, snapshot);
+            var (deviation, allowance) = AssertShellsEqualReference(setting, reference, snapshot);
+            output.WriteLine($"step {snapshot.Step}: largest |E_probe − E_eigh| {deviation:g3} of total {reference.Total:g3} (smallest allowance {allowance:g3}); λ_f {snapshot.Frontier.Lambda:g6}");
 
             // The quantile the probe reports is an eigenvalue, the same one the reference picks: largest λ_j whose energy
             // summed from the top reaches half the non-null energy. Eigenvalues of the two computed M differ by ‖ΔM‖ (Weyl).
@@ -107,8 +108,11 @@ public sealed class FrozenKernelDisplacementTests(ITestOutputHelper output)
     /// same forward pass. <see cref="ExactMeasure.PerturbationBound"/> turns that ‖ΔM‖ into each shell's allowance, plus
     /// the round-off of summing at most n weights (n ε · total).
     /// </summary>
-    private static void AssertShellsEqualReference(LinearProbeSetting setting, ExactMeasure reference, TrainMonitor.Outputs.ProbeSnapshot snapshot)
+    /// <returns>The largest deviation of a shell from the reference, and the smallest allowance of any shell.</returns>
+    private static (double Deviation, double Allowance) AssertShellsEqualReference(LinearProbeSetting setting, ExactMeasure reference,
+        TrainMonitor.Outputs.ProbeSnapshot snapshot)
     {
+        var largest = (Deviation: 0.0, Allowance: double.PositiveInfinity);
         var floor = snapshot.NullFloor;
         var perturbation = Perturbation(setting, reference);
         Assert.Equal(1e-10 * reference.LambdaMax, floor, 1e-10 * perturbation);
@@ -123,6 +127,8 @@ public sealed class FrozenKernelDisplacementTests(ITestOutputHelper output)
             var hi = Math.Pow(2, shell.Index + 1);
             var expected = reference.EnergyIn(lo, hi);
             var allowed = reference.PerturbationBound(lo, hi, perturbation) + (Size * Epsilon * total);
+            largest = (Math.Max(largest.Deviation, Math.Abs(shell.Estimate - expected)), Math.Min(largest.Allowance, allowed));
+
             Assert.True(Math.Abs(shell.Estimate - expected) <= allowed,
                 $"step {snapshot.Step}, shell {shell.Index}: probe {shell.Estimate:R}, eigh {expected:R}, allowed {allowed:g3}");
 
@@ -130,6 +136,7 @@ public sealed class FrozenKernelDisplacementTests(ITestOutputHelper output)
             Assert.Equal(shell.Estimate, shell.Lower, allowed);
             Assert.Equal(shell.Estimate, shell.Upper, allowed);
         }
+        return largest;
     }
 
     private static double Perturbation(LinearProbeSetting setting, ExactMeasure reference) =>
