@@ -80,17 +80,23 @@ public static partial class CheckpointDiscovery
     }
 
     /// <summary>The last number in the file's name without its extension, else in its folder's name.</summary>
-    /// <exception cref="ArgumentException">Neither name holds a number.</exception>
+    /// <exception cref="ArgumentException">Neither name holds a number, or the number is too large for a step.</exception>
     public static long StepOf(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         foreach (var name in (string?[])[Path.GetFileNameWithoutExtension(path), Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)))])
         {
             var numbers = Number().Matches(name ?? string.Empty);
-            if (numbers.Count > 0 && long.TryParse(numbers[^1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var step))
+            if (numbers.Count == 0)
             {
-                return step;
+                continue;
             }
+
+            // A number that does not fit is still the name's number: falling through to the folder's would give the
+            // checkpoint another step without a word.
+            return long.TryParse(numbers[^1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var step)
+                ? step
+                : throw new ArgumentException($"The number {numbers[^1].Value} in the name of {path} is too large for a step; give the steps explicitly.", nameof(path));
         }
 
         throw new ArgumentException(

@@ -38,7 +38,10 @@ public sealed record CheckpointProbe
     /// <summary>The spread over the batches of every shell of <see cref="Snapshot"/>, in the same order; empty when failed or diverged.</summary>
     public IReadOnlyList<ShellBatchSpread> BatchSpread { get; init; } = [];
 
-    /// <summary>Unimodality of the batch-averaged profile, with its reason; null when failed.</summary>
+    /// <summary>
+    /// Unimodality of the batch-averaged profile, with its reason; undecided when the probe diverged (its errors were not
+    /// finite, so there is no profile); null when failed.
+    /// </summary>
     public UnimodalityVerdict? Unimodality { get; init; }
 
     /// <summary>The unimodality outcome of each batch's own profile, in batch order; empty when failed or diverged.</summary>

@@ -80,7 +80,11 @@ internal sealed class CheckpointRun
             Batches = batches.Count,
             UnitRoundoff = roundoff,
             BatchSpread = spread,
-            Unimodality = result.IsNonFinite ? null : Frontier.UnimodalityVerdict.Of(result.Profile, _probeOptions.Frontier),
+            // A diverged probe succeeded (it is reported, the regime turns unstable), so it gets a verdict like any other:
+            // undecided, for the reason its frontier gives.
+            Unimodality = result.IsNonFinite
+                ? Frontier.UnimodalityVerdict.Undecided(result.Frontier.Reason ?? "the error energy is not finite")
+                : Frontier.UnimodalityVerdict.Of(result.Profile, _probeOptions.Frontier),
             BatchUnimodality = outcomes,
         };
     }

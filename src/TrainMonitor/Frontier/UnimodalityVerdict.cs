@@ -81,5 +81,13 @@ public sealed record UnimodalityVerdict
             shells, peak, Format($"{why} over {shells} shells; peak at shell {peak}"));
     }
 
+    /// <summary>
+    /// An undecided verdict for a probe that has no profile to judge (its errors were not finite), with the probe's own
+    /// <paramref name="reason"/>: judging its empty profile would blame the shells ("no shell carries energy") for a
+    /// diverged run.
+    /// </summary>
+    internal static UnimodalityVerdict Undecided(string reason) =>
+        new(UnimodalityOutcome.Undecided, double.NaN, null, null, 0, null, reason);
+
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
