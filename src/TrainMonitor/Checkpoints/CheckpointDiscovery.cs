@@ -84,6 +84,14 @@ public static partial class CheckpointDiscovery
     public static long StepOf(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Shard().IsMatch(Path.GetFileNameWithoutExtension(path)))
+        {
+            // model-00001-of-00002: its last number is the shard count, and one shard is not a model.
+            throw new ArgumentException(
+                $"{path} is one shard of a sharded checkpoint; analyze takes one file per checkpoint (save the state dict unsharded, or merge the shards).",
+                nameof(path));
+        }
+
         foreach (var name in (string?[])[Path.GetFileNameWithoutExtension(path), Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)))])
         {
             var numbers = Number().Matches(name ?? string.Empty);
@@ -117,4 +125,7 @@ public static partial class CheckpointDiscovery
 
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Number();
+
+    [GeneratedRegex("-[0-9]+-of-[0-9]+$")]
+    private static partial Regex Shard();
 }

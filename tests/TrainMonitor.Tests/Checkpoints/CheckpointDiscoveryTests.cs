@@ -56,6 +56,17 @@ public sealed class CheckpointDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void OneShardOfAShardedCheckpointIsRefusedRatherThanReadAsTheShardCount()
+    {
+        // The last number of model-00001-of-00002 is the shard count: read as a step, every shard would be step 2.
+        var path = Touch("checkpoint-1000/model-00001-of-00002.safetensors");
+
+        var error = Assert.Throws<ArgumentException>(() => CheckpointDiscovery.StepOf(path));
+
+        Assert.Contains("one shard of a sharded checkpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AFolderContributesItsCheckpointFilesOnlyOrderedByStep()
     {
         Touch("series/step-300.pt");
