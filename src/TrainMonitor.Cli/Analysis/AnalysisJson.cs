@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using TrainMonitor.Checkpoints;
 using TrainMonitor.Frontier;
+using TrainMonitor.Outputs.JsonLines;
 using TrainMonitor.Probing;
 
 namespace TrainMonitor.Cli.Analysis;
@@ -67,12 +68,7 @@ internal static class AnalysisJson
         WriteArray(w, "shells", s.Shells.Select((shell, i) => (shell, spread: i < p.BatchSpread.Count ? p.BatchSpread[i] : null)).ToArray(), (w, x) =>
         {
             w.WriteStartObject();
-            w.WriteNumber("index", x.shell.Index);
-            Number(w, "lambda_lower", x.shell.LambdaLower);
-            Number(w, "lambda_upper", x.shell.LambdaUpper);
-            Number(w, "estimate", x.shell.Estimate);
-            Number(w, "lower", x.shell.Lower);
-            Number(w, "upper", x.shell.Upper);
+            ProbeSnapshotJsonWriter.WriteShellFields(w, x.shell.Index, x.shell.LambdaLower, x.shell.LambdaUpper, x.shell.Estimate, x.shell.Lower, x.shell.Upper);
             Number(w, "batch_sd", x.spread?.StandardDeviation ?? double.NaN);
             Number(w, "batch_min", x.spread?.Min ?? double.NaN);
             Number(w, "batch_max", x.spread?.Max ?? double.NaN);
@@ -174,24 +170,7 @@ internal static class AnalysisJson
         w.WriteEndArray();
     }
 
-    private static void Number(Utf8JsonWriter w, string key, double value)
-    {
-        w.WritePropertyName(key);
-        NumberValue(w, value);
-    }
+    private static void Number(Utf8JsonWriter w, string key, double value) => ProbeSnapshotJsonWriter.WriteNumber(w, key, value);
 
-    private static void NumberValue(Utf8JsonWriter w, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            w.WriteNumberValue(value);
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
-    }
-
-    /// <summary>The file as text, for tests and for printing.</summary>
-    public static string Text(CheckpointAnalysisResult result, AnalysisDescription description) => Encoding.UTF8.GetString(Write(result, description));
+    private static void NumberValue(Utf8JsonWriter w, double value) => ProbeSnapshotJsonWriter.WriteNumberValue(w, value);
 }

@@ -142,7 +142,7 @@ internal static class AnalyzeRun
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 throw new RunInputException(
-                    $"The model of {first.Name} fails on the first probe batch (input [{string.Join(", ", batch.Input.shape)}] {batch.Input.dtype}): {ex.Message}", ex);
+                    $"The model of {first.Name} fails on the first probe batch (input {TensorDescription.Describe(batch.Input)}): {ex.Message}", ex);
             }
 
             try

@@ -2,6 +2,7 @@ using System.Globalization;
 using TrainMonitor.Cli.Analysis.Models;
 using TrainMonitor.Cli.Runs;
 using TrainMonitor.Probing;
+using TrainMonitor.Shells;
 using static TorchSharp.torch;
 
 namespace TrainMonitor.Cli.Analysis;
@@ -96,7 +97,7 @@ internal sealed record AnalyzeSettings
         Positive("--context", Context ?? 1);
         Positive("--batch-size", BatchSize);
         Positive("--batches", Batches);
-        if (!(double.IsFinite(ShellRatio) && ShellRatio > 1))
+        if (!ShellGrid.IsValidRatio(ShellRatio))
         {
             throw new RunInputException($"--shell-ratio {ShellRatio.ToString(CultureInfo.InvariantCulture)} is invalid: it must be a finite number greater than 1.");
         }

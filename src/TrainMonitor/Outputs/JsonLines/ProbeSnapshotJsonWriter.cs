@@ -158,9 +158,16 @@ internal static class ProbeSnapshotJsonWriter
 
     internal static void WriteNumber(Utf8JsonWriter writer, string key, double? value)
     {
+        writer.WritePropertyName(key);
+        WriteNumberValue(writer, value);
+    }
+
+    /// <summary>A number as the shortest text that reads back as the same double; null when it is missing or not finite.</summary>
+    internal static void WriteNumberValue(Utf8JsonWriter writer, double? value)
+    {
         if (value is not { } v || !double.IsFinite(v))
         {
-            writer.WriteNull(key);
+            writer.WriteNullValue();
             return;
         }
 
@@ -175,7 +182,6 @@ internal static class ProbeSnapshotJsonWriter
             v.TryFormat(text, out length, "G17", CultureInfo.InvariantCulture);
         }
 
-        writer.WritePropertyName(key);
         writer.WriteRawValue(text[..length], skipInputValidation: false);
     }
 }
