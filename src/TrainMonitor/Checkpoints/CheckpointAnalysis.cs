@@ -100,17 +100,8 @@ public static class CheckpointAnalysis
             throw new ArgumentException("The series holds no checkpoint.", nameof(checkpoints));
         }
 
-        var series = checkpoints.Select((c, i) => c ?? throw new ArgumentException($"Checkpoint {i} is null.", nameof(checkpoints)))
-            .OrderBy(c => c.Step).ToArray();
-        for (var i = 1; i < series.Length; i++)
-        {
-            if (series[i].Step == series[i - 1].Step)
-            {
-                throw new ArgumentException($"Two checkpoints have step {series[i].Step}: {series[i - 1].Path} and {series[i].Path}.", nameof(checkpoints));
-            }
-        }
-
-        return series;
+        return StepOrder.Of(checkpoints.Select((c, i) => c ?? throw new ArgumentException($"Checkpoint {i} is null.", nameof(checkpoints))),
+            nameof(checkpoints));
     }
 
     private static nn.Module<Tensor, Tensor> Load(Func<Checkpoint, nn.Module<Tensor, Tensor>> loadModel, Checkpoint checkpoint)

@@ -66,17 +66,7 @@ public static partial class CheckpointDiscovery
                 nameof(steps));
         }
 
-        var series = files.Select((file, i) => Create(steps is null ? StepOf(file) : steps[i], file)).OrderBy(c => c.Step).ToArray();
-        for (var i = 1; i < series.Length; i++)
-        {
-            if (series[i].Step == series[i - 1].Step)
-            {
-                throw new ArgumentException(
-                    $"Two checkpoints have step {series[i].Step}: {series[i - 1].Path} and {series[i].Path}.", nameof(paths));
-            }
-        }
-
-        return series;
+        return StepOrder.Of(files.Select((file, i) => Create(steps is null ? StepOf(file) : steps[i], file)), nameof(paths));
     }
 
     /// <summary>The last number in the file's name without its extension, else in its folder's name.</summary>
