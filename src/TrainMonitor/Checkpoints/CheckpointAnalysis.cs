@@ -69,7 +69,7 @@ public static class CheckpointAnalysis
             {
                 var probeOptions = options.Probe.Copy();
                 probeOptions.LanczosSteps = depths[d];
-                var run = new CheckpointRun(runNames[d], depths[d], series.Length, probeOptions, options.Regime, logger, dispatcher);
+                var run = new CheckpointRun(runNames[d], depths[d], series.Length, probeOptions, options.Regime, error.OperatorIsLossCurvature, logger, dispatcher);
                 for (var c = 0; c < series.Length; c++)
                 {
                     ct.ThrowIfCancellationRequested();

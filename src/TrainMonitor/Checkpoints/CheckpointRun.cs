@@ -22,13 +22,13 @@ internal sealed class CheckpointRun
     private readonly RunLedger _ledger;
     private readonly ProbeReporter _reporter;
 
-    public CheckpointRun(string run, int depth, int checkpoints, SpectralProbeOptions probeOptions, RegimeThresholds regime, ILogger logger,
-        SinkDispatcher dispatcher)
+    public CheckpointRun(string run, int depth, int checkpoints, SpectralProbeOptions probeOptions, RegimeThresholds regime, bool stabilityMarginApplies,
+        ILogger logger, SinkDispatcher dispatcher)
     {
         _depth = depth;
         _probeOptions = probeOptions;
         _ledger = new RunLedger(run, enabled: true, historyLimit: Math.Max(1, checkpoints));
-        _reporter = new ProbeReporter(run, logger, _ledger, dispatcher, probeOptions, regime);
+        _reporter = new ProbeReporter(run, logger, _ledger, dispatcher, probeOptions, regime, stabilityMarginApplies);
     }
 
     /// <summary>

@@ -25,13 +25,39 @@ public sealed class ErrorFunction
     {
     }
 
-    internal ErrorFunction(string name, Func<Tensor, Tensor, Tensor> compute, Action<ErrorFunction, Tensor, Tensor>? validate)
+    internal ErrorFunction(string name, Func<Tensor, Tensor, Tensor> compute, Action<ErrorFunction, Tensor, Tensor>? validate,
+        bool isSurprisal = false)
     {
+        IsSurprisal = isSurprisal;
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(compute);
         Name = name;
         _compute = compute;
         _validate = validate;
+    }
+
+    /// <summary>
+    /// Whether each error entry is itself a loss — a surprisal −log q(y*) (cross-entropy) — rather than a residual whose loss
+    /// is the square (squared error, and user functions). It decides the probe's held-out loss (mean of e, or of e² — the
+    /// mean squared error that <c>mse_loss</c> reports, not DESIGN §1.1's ½‖e‖²/n, so that a loop passing its MSE to
+    /// <c>OnStep</c> compares like with like: <see cref="LossOf(Tensor)"/>) and whether <c>M = J Jᵀ / n</c> is the training loss's curvature
+    /// (its Gauss–Newton matrix, so that η·λ_max is a stability margin): for residuals it is, for surprisals it is not (the
+    /// loss curvature is <c>J_f (diag p − p pᵀ) J_fᵀ</c>).
+    /// </summary>
+    internal bool IsSurprisal { get; }
+
+    /// <summary>Whether <c>M = J Jᵀ / n</c> is the curvature of the training loss (see <see cref="IsSurprisal"/>).</summary>
+    internal bool OperatorIsLossCurvature => !IsSurprisal;
+
+    /// <summary>The loss of one batch's error vector: mean of e for surprisals, mean of e² for residuals, as a float64 number.</summary>
+    internal double LossOf(Tensor errors) => LossOf(errors, IsSurprisal);
+
+    /// <summary><see cref="LossOf(Tensor)"/> for an error kind given by <paramref name="surprisal"/>.</summary>
+    internal static double LossOf(Tensor errors, bool surprisal)
+    {
+        using var scope = torch.NewDisposeScope();
+        var e = errors.to_type(ScalarType.Float64);
+        return (surprisal ? e.mean() : e.square().mean()).item<double>();
     }
 
     /// <summary>Name of the error function.</summary>

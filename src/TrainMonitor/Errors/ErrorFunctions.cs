@@ -10,13 +10,13 @@ public static class ErrorFunctions
     /// Cross-entropy per example: logits <c>[N, C]</c>, integer class targets <c>[N]</c>,
     /// <c>e_i = −log softmax(logits_i)[y_i]</c> (the surprisal of the correct class). n = N.
     /// </summary>
-    public static ErrorFunction CrossEntropy { get; } = new("cross_entropy", ComputeCrossEntropy, ValidateCrossEntropy);
+    public static ErrorFunction CrossEntropy { get; } = new("cross_entropy", ComputeCrossEntropy, ValidateCrossEntropy, isSurprisal: true);
 
     /// <summary>
     /// Cross-entropy per token for sequence models: logits <c>[N, T, C]</c>, integer targets <c>[N, T]</c>,
     /// one surprisal per token, flattened example-major (entry <c>i·T + t</c>). n = N·T.
     /// </summary>
-    public static ErrorFunction CrossEntropyPerToken { get; } = new("cross_entropy_per_token", ComputeCrossEntropyPerToken, ValidateCrossEntropyPerToken);
+    public static ErrorFunction CrossEntropyPerToken { get; } = new("cross_entropy_per_token", ComputeCrossEntropyPerToken, ValidateCrossEntropyPerToken, isSurprisal: true);
 
     /// <summary>
     /// Squared error: <c>e = output − target</c> flattened over all outputs (row-major). Shapes and dtypes of

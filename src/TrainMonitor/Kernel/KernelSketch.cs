@@ -5,11 +5,16 @@ using static TorchSharp.torch;
 namespace TrainMonitor.Kernel;
 
 /// <summary>
-/// A sketch <c>Y = M Z</c> of the error operator of the probe set, for a fixed Rademacher matrix Z (n×k),
-/// from which the kernel distance <c>S = 1 − ⟨M_a, M_b⟩_F / (‖M_a‖_F ‖M_b‖_F)</c> between two probes is
-/// estimated without ever storing M (Fort et al. 2020).
+/// A sketch <c>Y = K Z</c> of a kernel on the probe set, for a fixed Rademacher matrix Z (n×k), from which the kernel
+/// distance <c>S = 1 − ⟨K_a, K_b⟩_F / (‖K_a‖_F ‖K_b‖_F)</c> between two probes is estimated without ever storing K
+/// (Fort et al. 2020), together with the vector the kernel's operator was built on (the model's projected outputs for
+/// a model probe), from which the outputs' relative change between two probes is measured.
 /// </summary>
 /// <remarks>
+/// <para><b>Which kernel.</b> A model probe sketches the model's tangent kernel <c>K = J_r J_rᵀ / n</c> of its
+/// projected outputs (<see cref="TangentKernelOutputs"/>), which is what moves in feature learning and stays still in the
+/// lazy regime whatever the loss; a probe of caller-supplied operators, which has no model, sketches the operator it was
+/// given. The formulas below hold for any symmetric operator; "M" stands for it.</para>
 /// <para><b>Batches.</b> The probe's operator is treated as block-diagonal over its batches: each batch b has its
 /// own <c>M_b = J_b J_bᵀ / n_b</c> and its own block <c>Z_b</c>; entries of <c>J Jᵀ</c> coupling examples of
 /// different batches are never computed and do not enter S. Frobenius products of block-diagonal matrices are
@@ -27,13 +32,15 @@ public sealed class KernelSketch
 
     private readonly double[][] _columns;
     private readonly int[] _batchSizes;
+    private readonly double[][] _outputs;
 
-    private KernelSketch(int vectors, int seed, int[] batchSizes, double[][] columns)
+    private KernelSketch(int vectors, int seed, int[] batchSizes, double[][] columns, double[][] outputs)
     {
         Vectors = vectors;
         Seed = seed;
         _batchSizes = batchSizes;
         _columns = columns;
+        _outputs = outputs;
     }
 
     /// <summary>Number of sketch vectors k per batch.</summary>
@@ -69,28 +76,37 @@ public sealed class KernelSketch
 
         var sizes = new int[batches.Count];
         var columns = new double[batches.Count][];
+        var outputs = new double[batches.Count][];
         for (var b = 0; b < batches.Count; b++)
         {
             var op = batches[b] ?? throw new ArgumentException($"Batch operator {b} is null.", nameof(batches));
             columns[b] = CaptureBatch(op, b, vectors, seed, ct);
+            outputs[b] = OutputsOf(op);
             sizes[b] = op.Size;
         }
 
-        return new KernelSketch(vectors, seed, sizes, columns);
+        return new KernelSketch(vectors, seed, sizes, columns, outputs);
     }
 
     /// <summary>
     /// Assembles a sketch from per-batch blocks captured one at a time with <see cref="CaptureBatch"/>, so a probe
     /// never has to hold every batch's graph at once.
     /// </summary>
-    internal static KernelSketch FromBatches(int vectors, int seed, IReadOnlyList<double[]> columns, IReadOnlyList<int> sizes)
+    internal static KernelSketch FromBatches(int vectors, int seed, IReadOnlyList<double[]> columns, IReadOnlyList<double[]> outputs, IReadOnlyList<int> sizes)
     {
-        if (columns.Count == 0 || columns.Count != sizes.Count)
+        if (columns.Count == 0 || columns.Count != sizes.Count || outputs.Count != sizes.Count)
         {
-            throw new ArgumentException("One sketch block and one size per batch are needed.", nameof(columns));
+            throw new ArgumentException("One sketch block, one output vector and one size per batch are needed.", nameof(columns));
         }
 
-        return new KernelSketch(vectors, seed, [.. sizes], [.. columns]);
+        return new KernelSketch(vectors, seed, [.. sizes], [.. columns], [.. outputs]);
+    }
+
+    /// <summary>The vector the operator was built on (its <see cref="IErrorOperator.Error"/>), copied to the host as float64.</summary>
+    internal static double[] OutputsOf(IErrorOperator op)
+    {
+        using var scope = NewDisposeScope();
+        return op.Error.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
     /// <summary><c>Y_b = M_b Z_b</c> of one batch, column-major: k operator applications.</summary>
@@ -153,6 +169,55 @@ public sealed class KernelSketch
     /// <exception cref="ArgumentException">The sketches differ in k, seed, batch count or batch sizes, so they used different Z.</exception>
     public static double Distance(KernelSketch a, KernelSketch b)
     {
+        RequireComparable(a, b);
+        double ab = 0.0, aa = 0.0, bb = 0.0;
+        for (var batch = 0; batch < a.BatchCount; batch++)
+        {
+            var ya = a._columns[batch];
+            var yb = b._columns[batch];
+            for (var t = 0; t < ya.Length; t++)
+            {
+                ab += ya[t] * yb[t];
+                aa += ya[t] * ya[t];
+                bb += yb[t] * yb[t];
+            }
+        }
+
+        if (aa == 0.0 || bb == 0.0)
+        {
+            return double.NaN;
+        }
+
+        return Math.Max(0.0, 1.0 - ab / Math.Sqrt(aa * bb));
+    }
+
+    /// <summary>
+    /// Relative change of the outputs the kernel was built on between two probes, <c>‖u_b − u_a‖ / ‖u_b‖</c> over every batch
+    /// (u: the model's projected outputs on the probe set, <see cref="TangentKernelOutputs"/>): how far the function moved.
+    /// NaN when <paramref name="b"/>'s outputs are all zero or either holds a non-finite entry.
+    /// </summary>
+    /// <exception cref="ArgumentException">The sketches cover different probe sets (see <see cref="Distance"/>).</exception>
+    public static double OutputChange(KernelSketch a, KernelSketch b)
+    {
+        RequireComparable(a, b);
+        double difference = 0.0, size = 0.0;
+        for (var batch = 0; batch < a.BatchCount; batch++)
+        {
+            var ua = a._outputs[batch];
+            var ub = b._outputs[batch];
+            for (var i = 0; i < ua.Length; i++)
+            {
+                var d = ub[i] - ua[i];
+                difference += d * d;
+                size += ub[i] * ub[i];
+            }
+        }
+
+        return size > 0.0 && double.IsFinite(difference) && double.IsFinite(size) ? Math.Sqrt(difference / size) : double.NaN;
+    }
+
+    private static void RequireComparable(KernelSketch a, KernelSketch b)
+    {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Vectors != b.Vectors)
@@ -178,26 +243,6 @@ public sealed class KernelSketch
                     $"Batch {batch} has size {a._batchSizes[batch]} in one sketch and {b._batchSizes[batch]} in the other; the probe set must be fixed.", nameof(b));
             }
         }
-
-        double ab = 0.0, aa = 0.0, bb = 0.0;
-        for (var batch = 0; batch < a.BatchCount; batch++)
-        {
-            var ya = a._columns[batch];
-            var yb = b._columns[batch];
-            for (var t = 0; t < ya.Length; t++)
-            {
-                ab += ya[t] * yb[t];
-                aa += ya[t] * ya[t];
-                bb += yb[t] * yb[t];
-            }
-        }
-
-        if (aa == 0.0 || bb == 0.0)
-        {
-            return double.NaN;
-        }
-
-        return Math.Max(0.0, 1.0 - ab / Math.Sqrt(aa * bb));
     }
 
     /// <summary>A copy of batch <paramref name="batch"/>'s sketch <c>Y_b</c>, column-major (column j at offset j·n_b).</summary>

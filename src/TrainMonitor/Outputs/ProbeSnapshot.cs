@@ -33,8 +33,14 @@ public sealed record ProbeSnapshot
     /// <summary>Learning rate passed with the step, if any.</summary>
     public double? LearningRate { get; init; }
 
-    /// <summary>Training loss passed with the step, if any.</summary>
+    /// <summary>Mean of the training losses passed to OnStep since the previous probe, if any were.</summary>
     public double? TrainingLoss { get; init; }
+
+    /// <summary>
+    /// Held-out loss on the probe set: the mean surprisal for cross-entropy (the usual validation loss), the mean of e² for
+    /// squared error and user functions (the error energy: what <c>mse_loss</c> reports). NaN when not known (snapshots read from files that predate it).
+    /// </summary>
+    public double ProbeLoss { get; init; } = double.NaN;
 
     /// <summary>Error energy ‖e‖²/n on the probe set (total mass of the spectral measure).</summary>
     public required double ErrorEnergy { get; init; }

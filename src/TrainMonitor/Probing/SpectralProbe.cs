@@ -47,6 +47,10 @@ public static class SpectralProbe
         var batchDecisions = batches.Select((batch, b) => batch is null
             ? throw new ArgumentException($"Probe batch {b} is null.", nameof(batches))
             : (Func<ProbeMethodDecision>)(() => selector.Select(batch))).ToArray();
+        // The kernel whose motion tells feature learning from the lazy regime is the model's tangent kernel, built by the
+        // same method choice on the model's projected outputs (TangentKernelOutputs), not the error operator.
+        var kernelSelector = new ProbeMethodSelector(model, TangentKernelOutputs.For(options.SketchSeed), options);
+        var kernelDecisions = batches.Select(batch => (Func<ProbeMethodDecision>)(() => kernelSelector.Select(batch))).ToArray();
 
         // The model's own dtype sets the default null floor even where an operator cannot tell (its trainable
         // parameters are what the products round in).
@@ -57,7 +61,7 @@ public static class SpectralProbe
             return diverged;
         }
 
-        var (result, methods, gramUnavailableReason) = Measure(batchDecisions, options, modelDtype, batchMeasured, ct);
+        var (result, methods, gramUnavailableReason) = Measure(batchDecisions, kernelDecisions, error.IsSurprisal, options, modelDtype, batchMeasured, ct);
         return result.WithMethods(methods, gramUnavailableReason);
     }
 
@@ -71,6 +75,7 @@ public static class SpectralProbe
     {
         var stopwatch = Stopwatch.StartNew();
         var energies = new double[batches.Count];
+        var losses = new double[batches.Count];
         var entries = 0;
         var finite = true;
         using (no_grad())
@@ -81,11 +86,12 @@ public static class SpectralProbe
                 var e = error.Compute(model.call(batches[b].Input), batches[b].Target).to_type(ScalarType.Float64);
                 entries += (int)e.numel();
                 energies[b] = e.square().mean().item<double>();
+                losses[b] = error.LossOf(e);
                 finite &= isfinite(e).all().item<bool>();
             }
         }
 
-        return finite ? null : SpectralProbeResult.NonFinite(energies.Average(), entries, stopwatch.Elapsed, options);
+        return finite ? null : SpectralProbeResult.NonFinite(energies.Average(), losses.Average(), entries, stopwatch.Elapsed, options);
     }
 
     /// <summary>
@@ -94,7 +100,8 @@ public static class SpectralProbe
     /// </summary>
     /// <remarks>
     /// The default null floor follows the coarsest <see cref="IErrorOperator.ComputeDtype"/> of the batches (float64 for
-    /// operators that do not say).
+    /// operators that do not say). Without a model there is no tangent kernel: the kernel sketch is of the operators
+    /// themselves (for squared error on a linear model the two coincide).
     /// </remarks>
     public static SpectralProbeResult Run(IReadOnlyList<Func<IErrorOperator>> batchOperators, SpectralProbeOptions? options = null,
         CancellationToken ct = default)
@@ -102,15 +109,18 @@ public static class SpectralProbe
         ArgumentNullException.ThrowIfNull(batchOperators);
         var batchDecisions = batchOperators.Select((factory, b) => (Func<ProbeMethodDecision>)(() => ProbeMethodDecision.Supplied(
             factory() ?? throw new InvalidOperationException($"The operator factory of batch {b} returned null.")))).ToArray();
-        return Measure(batchDecisions, options, ScalarType.Float64, batchMeasured: null, ct).Result;
+        return Measure(batchDecisions, kernelOperators: null, surprisal: false, options, ScalarType.Float64, batchMeasured: null, ct).Result;
     }
 
     /// <summary>
     /// Measures each batch by its decision, one batch at a time (each operator is disposed before the next is built), and
-    /// returns the result with the method each batch used and the first batch's reason for not taking Gram.
+    /// returns the result with the method each batch used and the first batch's reason for not taking Gram. The kernel
+    /// sketch is taken of <paramref name="kernelOperators"/>' operators when given (the model's tangent kernel), else of the
+    /// batch operators themselves. The probe loss takes the errors as surprisals or residuals by <paramref name="surprisal"/>.
     /// </summary>
     private static (SpectralProbeResult Result, ProbeMethod[] Methods, string? GramUnavailableReason) Measure(IReadOnlyList<Func<ProbeMethodDecision>> batchOperators,
-        SpectralProbeOptions? options, ScalarType computeDtype, Action<int>? batchMeasured, CancellationToken ct)
+        IReadOnlyList<Func<ProbeMethodDecision>>? kernelOperators, bool surprisal, SpectralProbeOptions? options, ScalarType computeDtype, Action<int>? batchMeasured,
+        CancellationToken ct)
     {
         if (batchOperators.Count == 0)
         {
@@ -122,7 +132,9 @@ public static class SpectralProbe
         var stopwatch = Stopwatch.StartNew();
         var components = new List<JacobiMatrix>(batchOperators.Count);
         var sketchBlocks = new List<double[]>(batchOperators.Count);
+        var sketchOutputs = new List<double[]>(batchOperators.Count);
         var sizes = new List<int>(batchOperators.Count);
+        var losses = new List<double>(batchOperators.Count);
         var methods = new ProbeMethod[batchOperators.Count];
         string? gramUnavailableReason = null;
         long applications = 0;
@@ -145,14 +157,15 @@ public static class SpectralProbe
                 components.Add(LanczosIteration.Run(op, lanczos, ct));
             }
 
-            if (options.SketchVectors > 0)
-            {
-                sketchBlocks.Add(KernelSketch.CaptureBatch(op, b, options.SketchVectors, options.SketchSeed, ct));
-            }
-
             sizes.Add(op.Size);
+            losses.Add(ErrorFunction.LossOf(op.Error, surprisal));
             computeDtype = FloatPrecision.Coarser(computeDtype, op.ComputeDtype);
             applications += op.Applications;
+            if (options.SketchVectors > 0)
+            {
+                applications += SketchBatch(op, kernelOperators?[b], b, options, sketchBlocks, sketchOutputs, ct);
+            }
+
             batchMeasured?.Invoke(b + 1);
         }
 
@@ -160,9 +173,32 @@ public static class SpectralProbe
         var profile = ShellProfile.Compute(measure, new ShellGrid(options.ShellRatio), options.ResolveNullFloor(computeDtype));
         var frontier = FitFrontier(profile, options.Frontier);
         var quantile = QuantileFrontier.Compute(measure, profile.NullEnergy.Floor, options.FrontierEnergyFraction);
-        var sketch = options.SketchVectors > 0 ? KernelSketch.FromBatches(options.SketchVectors, options.SketchSeed, sketchBlocks, sizes) : null;
-        return (new SpectralProbeResult(measure, profile, frontier, quantile, sketch, applications, sizes.Sum(), stopwatch.Elapsed),
+        var sketch = options.SketchVectors > 0
+            ? KernelSketch.FromBatches(options.SketchVectors, options.SketchSeed, sketchBlocks, sketchOutputs, sketchOutputs.Select(o => o.Length).ToArray())
+            : null;
+        return (new SpectralProbeResult(measure, profile, frontier, quantile, sketch, applications, sizes.Sum(), stopwatch.Elapsed, losses.Average()),
             methods, gramUnavailableReason);
+    }
+
+    /// <summary>
+    /// Sketches one batch's kernel — the operator <paramref name="kernelOperator"/> builds, disposed here, or
+    /// <paramref name="errorOperator"/> itself — and returns the operator applications the kernel's own operator spent.
+    /// </summary>
+    private static long SketchBatch(IErrorOperator errorOperator, Func<ProbeMethodDecision>? kernelOperator, int batch, SpectralProbeOptions options,
+        List<double[]> blocks, List<double[]> outputs, CancellationToken ct)
+    {
+        if (kernelOperator is null)
+        {
+            var before = errorOperator.Applications;
+            blocks.Add(KernelSketch.CaptureBatch(errorOperator, batch, options.SketchVectors, options.SketchSeed, ct));
+            outputs.Add(KernelSketch.OutputsOf(errorOperator));
+            return errorOperator.Applications - before;
+        }
+
+        using var kernel = kernelOperator().Operator;
+        blocks.Add(KernelSketch.CaptureBatch(kernel, batch, options.SketchVectors, options.SketchSeed, ct));
+        outputs.Add(KernelSketch.OutputsOf(kernel));
+        return kernel.Applications;
     }
 
     /// <summary>Fits the amplitude–frontier model to a profile (sparse top shells left out, see <see cref="FrontierFit.Fit(ShellProfile, FrontierFitOptions)"/>).</summary>

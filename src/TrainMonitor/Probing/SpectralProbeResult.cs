@@ -9,8 +9,9 @@ namespace TrainMonitor.Probing;
 public sealed class SpectralProbeResult
 {
     internal SpectralProbeResult(SpectralMeasure measure, ShellProfile profile, FrontierEstimate frontier, QuantileFrontier quantileFrontier,
-        KernelSketch? sketch, long operatorApplications, int errorEntries, TimeSpan duration)
+        KernelSketch? sketch, long operatorApplications, int errorEntries, TimeSpan duration, double probeLoss)
     {
+        ProbeLoss = probeLoss;
         Measure = measure;
         Profile = profile;
         Frontier = frontier;
@@ -23,7 +24,8 @@ public sealed class SpectralProbeResult
     }
 
     private SpectralProbeResult(SpectralProbeResult source, IReadOnlyList<ProbeMethod> methods, string? gramUnavailableReason)
-        : this(source.Measure, source.Profile, source.Frontier, source.QuantileFrontier, source.Sketch, source.OperatorApplications, source.ErrorEntries, source.Duration)
+        : this(source.Measure, source.Profile, source.Frontier, source.QuantileFrontier, source.Sketch, source.OperatorApplications, source.ErrorEntries, source.Duration,
+            source.ProbeLoss)
     {
         Methods = methods;
         GramUnavailableReason = gramUnavailableReason;
@@ -33,19 +35,19 @@ public sealed class SpectralProbeResult
     private readonly double? _nonFiniteEnergy;
 
     /// <summary>The probe of a model whose errors are not finite: an empty measure, both frontiers undetermined.</summary>
-    internal static SpectralProbeResult NonFinite(double errorEnergy, int errorEntries, TimeSpan duration, SpectralProbeOptions options)
+    internal static SpectralProbeResult NonFinite(double errorEnergy, double probeLoss, int errorEntries, TimeSpan duration, SpectralProbeOptions options)
     {
         const string reason = "the error energy is not finite (the run diverged)";
         var measure = new SpectralMeasure(JacobiMatrix.Empty);
         var profile = ShellProfile.Compute(measure, new ShellGrid(options.ShellRatio), NullFloor.Default);
         var energy = double.IsFinite(errorEnergy) ? double.NaN : errorEnergy;
         return new SpectralProbeResult(measure, profile, FrontierEstimate.Undetermined(reason, 0, null),
-            QuantileFrontier.Undetermined(options.FrontierEnergyFraction, reason), null, 0, errorEntries, duration, energy);
+            QuantileFrontier.Undetermined(options.FrontierEnergyFraction, reason), null, 0, errorEntries, duration, probeLoss, energy);
     }
 
     private SpectralProbeResult(SpectralMeasure measure, ShellProfile profile, FrontierEstimate frontier, QuantileFrontier quantileFrontier,
-        KernelSketch? sketch, long operatorApplications, int errorEntries, TimeSpan duration, double nonFiniteEnergy)
-        : this(measure, profile, frontier, quantileFrontier, sketch, operatorApplications, errorEntries, duration)
+        KernelSketch? sketch, long operatorApplications, int errorEntries, TimeSpan duration, double probeLoss, double nonFiniteEnergy)
+        : this(measure, profile, frontier, quantileFrontier, sketch, operatorApplications, errorEntries, duration, probeLoss)
     {
         _nonFiniteEnergy = nonFiniteEnergy;
     }
@@ -71,7 +73,10 @@ public sealed class SpectralProbeResult
     /// <summary>The energy-quantile frontier with its certified interval: the frontier a probe reports.</summary>
     public QuantileFrontier QuantileFrontier { get; }
 
-    /// <summary>The kernel sketch Y = M Z, or null when <see cref="SpectralProbeOptions.SketchVectors"/> is 0.</summary>
+    /// <summary>
+    /// The kernel sketch Y = K Z of the model's tangent kernel (of the operators themselves for a probe without a model) with
+    /// the outputs it was built on, or null when <see cref="SpectralProbeOptions.SketchVectors"/> is 0.
+    /// </summary>
     public KernelSketch? Sketch { get; }
 
     /// <summary>
@@ -85,6 +90,13 @@ public sealed class SpectralProbeResult
     /// both frontiers are undetermined and <see cref="ErrorEnergy"/> is not finite.
     /// </summary>
     public bool IsNonFinite => _nonFiniteEnergy is not null;
+
+    /// <summary>
+    /// The held-out loss on the probe set, averaged over batches like <see cref="ErrorEnergy"/>: the mean of the errors for
+    /// surprisal errors (cross-entropy: the usual validation loss), the mean of e² for residuals (squared error and user
+    /// functions: equal to <see cref="ErrorEnergy"/>, what <c>mse_loss</c> reports). Not finite for a diverged probe.
+    /// </summary>
+    public double ProbeLoss { get; }
 
     /// <summary>Largest eigenvalue seen (largest Ritz value; exact for the exact method).</summary>
     public double LambdaMax => Measure.LambdaMax;

@@ -6,11 +6,12 @@ namespace TrainMonitor.Regimes;
 /// it is constructed (it then keeps its own copy, so changing this object later does not affect a running tracker).
 /// </summary>
 /// <remarks>
-/// Rates are measured per unit of ln t (t the optimiser step), so they do not depend on how long the run is. As a
-/// yardstick: lazy linear gradient descent has frontier velocity c = 1 (λ_f ∝ 1/t), i.e. the frontier halves for
-/// every doubling of t. A rate of 0.1 moves a quantity by only e^(−0.1·ln 2) ≈ 0.93, i.e. 7 %, per doubling of t.
-/// <see cref="KernelVelocityThreshold"/> is set from the validation runs (docs/validation.md); the stall thresholds were
-/// checked there (no false alert, every stalled lazy run alerted) and kept.
+/// Every threshold is dimensionless and independent of the step: rates are per unit of ln t (t the optimiser step) or per
+/// unit of the model's own output change, and rises are measured in units of the run's own probe-to-probe noise. As a
+/// yardstick for the ln t rates: lazy linear gradient descent has frontier velocity c = 1 (λ_f ∝ 1/t), i.e. the frontier
+/// halves for every doubling of t; a rate of 0.1 moves a quantity by only e^(−0.1·ln 2) ≈ 0.93, i.e. 7 %, per doubling.
+/// The defaults were chosen once on the scenario benchmark and checked on runs they were not chosen on
+/// (docs/validation.md, "Scenarios"); docs/engine.md ("Regimes") gives the rules.
 /// </remarks>
 public sealed class RegimeThresholds
 {
@@ -22,33 +23,81 @@ public sealed class RegimeThresholds
     public int MinimumProbes { get; set; } = 3;
 
     /// <summary>
-    /// Number of most recent probes (the current one included) that the regressions and the kernel velocity use
-    /// (default 4). The tracker keeps exactly this many probes of history. Small, so the rates follow changes of
-    /// regime within a few probes; 4 points still average out the probe-to-probe noise of a fitted frontier. At
-    /// least 2 (a slope needs two points).
+    /// Number of ln-t-spaced probes the frontier velocity and loss exponent are regressed over, and of recent intervals the
+    /// outputs' moving speed and the transport fraction are taken over (default 4). Small, so they follow changes of regime
+    /// within a few probes; at least 2.
     /// </summary>
     public int Window { get; set; } = 4;
 
     /// <summary>
-    /// Smallest gap in ln t between two probes of the window (default 0.3, i.e. 35 % more steps). A probe closer than
-    /// this to the latest probe of the window replaces it rather than adding one, so the window covers at least
-    /// (<see cref="Window"/> − 1)·0.3 of ln t however densely the run is probed, and the energy growth, the kernel
-    /// distance and the slopes compare probes far enough apart to rise above the probe-to-probe noise of stochastic
-    /// training. The default log-spaced schedules (factor 1.5 or 2: 0.41 and 0.69 apart) are unaffected. Finite, ≥ 0
-    /// (0 keeps every probe, as before this setting existed).
+    /// Smallest gap in ln t between two of the probes the slow-stall slopes (frontier velocity, loss exponent) are regressed
+    /// over (default 0.3, i.e. 35 % more steps): those exponents are rates per unit ln t, and two probes much closer in ln t
+    /// would divide the probe-to-probe noise of stochastic training by a tiny gap. Only the slow (lazy-plateau) stall uses
+    /// them; stalls, divergence, overfitting and recovery are judged from the last probes whatever their spacing. Finite, ≥ 0.
     /// </summary>
     public double MinimumLogSpacing { get; set; } = 0.3;
 
     /// <summary>
-    /// Kernel distance S per unit of ln t above which the kernel counts as moving, i.e. the run is feature
-    /// learning (default 1e-3). Finite and ≥ 0.
+    /// Kernel velocity above which the tangent kernel counts as moving, i.e. the run is feature learning (default 0.03):
+    /// radians the model's tangent kernel turned since the first probe per e-fold of the held-out loss's fall since then
+    /// (per <see cref="EnergyGrowthTolerance"/> at least, while it has fallen less). Once feature learning, the run stays
+    /// so until the velocity falls below half of it. Finite and ≥ 0. Chosen on the scenario benchmark and the lazy/rich
+    /// validation (docs/validation.md).
     /// </summary>
-    /// <remarks>
-    /// <para>Set from the validation runs, between the lazy and the rich runs' measured velocities (docs/validation.md, case 2).</para>
-    /// <para>S per unit ln t depends on the spacing of the probes in ln t (S is second order in small smooth kernel
-    /// changes); the threshold is meant for probes spaced roughly evenly in ln t (about ln 2 apart, the default schedule).</para>
-    /// </remarks>
-    public double KernelVelocityThreshold { get; set; } = 1e-3;
+    public double KernelVelocityThreshold { get; set; } = 0.03;
+
+    /// <summary>
+    /// Relative change of the model's outputs on the probe set per unit ln t below which the function counts as frozen — the
+    /// weights no longer move it (default 1e-3). A frozen interval is a stall whatever the error does. Finite and ≥ 0.
+    /// </summary>
+    public double FrozenOutputSpeed { get; set; } = 1e-3;
+
+    /// <summary>
+    /// The outputs also count as frozen when their change per step falls below this fraction of what it was over the last
+    /// intervals in which they moved (default 1e-3), which keeps a stall visible late in a long run, where a residual drift
+    /// per unit ln t grows with t. In (0, 1).
+    /// </summary>
+    public double FrozenOutputFraction { get; set; } = 1e-3;
+
+    /// <summary>
+    /// Consecutive frozen probes before the run is reported stalled (default 1: the signal is three orders of magnitude from
+    /// any learning run's, so one interval in which the outputs stood still is enough). At least 1.
+    /// </summary>
+    public int FrozenProbes { get; set; } = 1;
+
+    /// <summary>
+    /// How many robust standard deviations of the probe-to-probe change of ln E (estimated over the last
+    /// <see cref="NoiseWindow"/> intervals) the held-out error energy must rise above its best before it counts as rising
+    /// (default 3). Stochastic training makes the probe error fluctuate from probe to probe; a rise within that noise is not
+    /// divergence or overfitting. Finite and ≥ 0.
+    /// </summary>
+    public double NoiseMultiplier { get; set; } = 3.0;
+
+    /// <summary>Number of recent probe intervals the noise of ln E is estimated over (default 8). At least 2.</summary>
+    public int NoiseWindow { get; set; } = 8;
+
+    /// <summary>
+    /// Relative rise of the mean training loss over its best of the last <see cref="NoiseWindow"/> intervals above which
+    /// training counts as diverging rather than overfitting (default 0.5, i.e. 50 %). The training loss is averaged over the
+    /// steps between probes, so its noise is small. Finite and ≥ 0.
+    /// </summary>
+    public double TrainingLossGrowthTolerance { get; set; } = 0.5;
+
+    /// <summary>
+    /// The second road to <see cref="TrainingRegime.Overfitting"/>: the held-out loss above its best by more than
+    /// <see cref="EnergyGrowthTolerance"/> at two probes in a row while the training loss has fallen by this factor or more
+    /// since that best (default 2) — a widening generalization gap, which needs no noise yardstick. It sees overfitting on a
+    /// log-spaced schedule, whose few probes are too far apart for the noise-scaled test. Finite and &gt; 1.
+    /// </summary>
+    public double GeneralizationGapFactor { get; set; } = 2.0;
+
+    /// <summary>
+    /// What counts as a material fall (default 0.1, i.e. 10 %): a stall counts as <see cref="TrainingRegime.NotLearning"/>
+    /// rather than <see cref="TrainingRegime.LazyStagnant"/> when the error energy never fell this far below the first probe's
+    /// and the run was never feature learning; and the training loss must have fallen this far below its value at the
+    /// held-out best before a rising held-out error counts as <see cref="TrainingRegime.Overfitting"/>. In [0, 1).
+    /// </summary>
+    public double LearningDrop { get; set; } = 0.1;
 
     /// <summary>
     /// Whether the transport fraction of the energy budget is a second feature-learning signal beside the kernel
@@ -81,25 +130,25 @@ public sealed class RegimeThresholds
     public double EnergyStallExponent { get; set; } = 0.1;
 
     /// <summary>
-    /// Consecutive stalled window probes (kernel not moving, frontier stalled and the error energy not falling) before the run is reported
-    /// <see cref="TrainingRegime.LazyStagnant"/> (default 3). With the default <see cref="Window"/> of 4 this
-    /// spans most of a window, so one noisy frontier fit does not raise the alert. At least 1.
+    /// Consecutive slowly stalled probes (kernel not moving, frontier stalled and the error energy not falling over the
+    /// ln-t-spaced probes) before the run is reported <see cref="TrainingRegime.LazyStagnant"/> (default 3), so one noisy
+    /// frontier fit does not raise the alert. Counted per ln-t-spaced probe. A frozen function needs only
+    /// <see cref="FrozenProbes"/>. At least 1.
     /// </summary>
     public int StagnationProbes { get; set; } = 3;
 
     /// <summary>
-    /// Relative growth of the error energy above which the run is <see cref="TrainingRegime.Unstable"/> (default 0.05,
-    /// i.e. 5 %), when it holds against both of the window's two previous probes (each at least
-    /// <see cref="MinimumLogSpacing"/> back): sustained growth, not one rebound off a low, which stochastic training on a
-    /// fixed probe set produces (docs/validation.md, "A densely probed run does not flap").
-    /// Divergence exceeds it at once; a non-finite energy and η·λ_max ≥ <see cref="StabilityMarginLimit"/> need no
-    /// history. Finite and ≥ 0.
+    /// Smallest relative rise of the error energy over its best that counts as rising, whatever the noise (default 0.05,
+    /// i.e. 5 %); also the margin within which an unstable run must come back to its level before the divergence to be
+    /// released. Finite and ≥ 0.
     /// </summary>
     public double EnergyGrowthTolerance { get; set; } = 0.05;
 
     /// <summary>
     /// Stability margin η·λ_max at or above which the run is <see cref="TrainingRegime.Unstable"/> (default 2:
-    /// gradient descent on squared error diverges along the top eigenvector when η·λ_max &gt; 2). Finite and &gt; 0.
+    /// gradient descent on squared error diverges along the top eigenvector when η·λ_max &gt; 2). Judged only where the
+    /// probe's operator is the loss's curvature (<see cref="RegimeObservation.StabilityMarginApplies"/>: squared error).
+    /// Finite and &gt; 0.
     /// </summary>
     public double StabilityMarginLimit { get; set; } = 2.0;
 
@@ -126,7 +175,47 @@ public sealed class RegimeThresholds
 
         if (!(KernelVelocityThreshold >= 0.0) || double.IsInfinity(KernelVelocityThreshold))
         {
-            throw Invalid(nameof(KernelVelocityThreshold), KernelVelocityThreshold, "must be finite and ≥ 0 (kernel distance per unit ln t)");
+            throw Invalid(nameof(KernelVelocityThreshold), KernelVelocityThreshold, "must be finite and ≥ 0 (radians of tangent-kernel rotation per e-fold of held-out loss)");
+        }
+
+        if (!(FrozenOutputSpeed >= 0.0) || double.IsInfinity(FrozenOutputSpeed))
+        {
+            throw Invalid(nameof(FrozenOutputSpeed), FrozenOutputSpeed, "must be finite and ≥ 0 (relative output change per unit ln t)");
+        }
+
+        if (!(FrozenOutputFraction > 0.0 && FrozenOutputFraction < 1.0))
+        {
+            throw Invalid(nameof(FrozenOutputFraction), FrozenOutputFraction, "must lie in (0, 1) (a fraction of the output speed while learning)");
+        }
+
+        if (FrozenProbes < 1)
+        {
+            throw Invalid(nameof(FrozenProbes), FrozenProbes, "must be at least 1");
+        }
+
+        if (!(NoiseMultiplier >= 0.0) || double.IsInfinity(NoiseMultiplier))
+        {
+            throw Invalid(nameof(NoiseMultiplier), NoiseMultiplier, "must be finite and ≥ 0 (robust standard deviations of the probe-to-probe change of ln E)");
+        }
+
+        if (NoiseWindow < 2)
+        {
+            throw Invalid(nameof(NoiseWindow), NoiseWindow, "must be at least 2 (probe intervals)");
+        }
+
+        if (!(TrainingLossGrowthTolerance >= 0.0) || double.IsInfinity(TrainingLossGrowthTolerance))
+        {
+            throw Invalid(nameof(TrainingLossGrowthTolerance), TrainingLossGrowthTolerance, "must be finite and ≥ 0 (relative growth)");
+        }
+
+        if (!(GeneralizationGapFactor > 1.0) || double.IsInfinity(GeneralizationGapFactor))
+        {
+            throw Invalid(nameof(GeneralizationGapFactor), GeneralizationGapFactor, "must be finite and > 1 (a factor by which the training loss fell)");
+        }
+
+        if (!(LearningDrop >= 0.0 && LearningDrop < 1.0))
+        {
+            throw Invalid(nameof(LearningDrop), LearningDrop, "must lie in [0, 1) (a fraction of the first probe's error energy)");
         }
 
         if (!(TransportThreshold >= 0.0) || double.IsInfinity(TransportThreshold))

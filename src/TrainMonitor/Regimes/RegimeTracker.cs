@@ -3,59 +3,70 @@ using TrainMonitor.Kernel;
 namespace TrainMonitor.Regimes;
 
 /// <summary>
-/// Follows a training run probe by probe and tells its regime (DESIGN §1.4–1.5): kernel distance and velocity,
-/// frontier velocity c, predicted (c·s) and measured loss exponents, stability margin, and from them
-/// <see cref="TrainingRegime"/> with a reason in words.
+/// Follows a training run probe by probe and tells its regime (DESIGN §1.4–1.5, docs/engine.md "Regimes"): the motion of
+/// the model's tangent kernel against its outputs, whether the outputs still move, the held-out error against its own
+/// noise, the training loss, the frontier velocity and loss exponents, and from them a <see cref="TrainingRegime"/> with a
+/// reason in words.
 /// </summary>
 /// <remarks>
-/// <para><b>Figures.</b> Time is ln t, t the optimiser step. Over the last <see cref="RegimeThresholds.Window"/> probes
-/// (the current one included):</para>
+/// <para><b>Figures</b> (t the optimiser step):</para>
 /// <list type="bullet">
-/// <item>kernel velocity = Σ S_i / Σ Δln t_i over the window's probes that have a kernel distance S_i to the sketched
-/// probe before them (a Δln t-weighted mean of the per-pair rates, robust to unevenly spaced probes);</item>
-/// <item>frontier velocity c = −slope of the least-squares line of ln λ_f against ln t, over the probes with a
-/// determined frontier (NaN with fewer than two);</item>
-/// <item>predicted loss exponent γ = c·s, s the latest determined tail exponent in the window;</item>
-/// <item>measured loss exponent = −slope of ln E_total against ln t, over the probes with finite positive energy;</item>
-/// <item>stability margin η·λ_max at the current probe, when the learning rate is known.</item>
+/// <item>the <b>kernel velocity</b>: the angle arccos(1 − S) the tangent kernel turned since the first probe, per e-fold of
+/// the held-out probe loss's fall since then (at least a fall of <see cref="RegimeThresholds.EnergyGrowthTolerance"/>): 0 for
+/// a model linear in its trained parameters, ~1/α under output scale α, 0.03–0.3 and more in feature learning, whatever
+/// the step or the probe spacing; and the relative change δ of the model's outputs on the probe set since the previous probe;</item>
+/// <item>the outputs are <b>frozen</b> over an interval when δ per unit ln t is below <see cref="RegimeThresholds.FrozenOutputSpeed"/>
+/// or δ per step is below <see cref="RegimeThresholds.FrozenOutputFraction"/> of its value while they last moved;</item>
+/// <item>the <b>noise</b> σ of the ln probe loss L, from its second differences over the last
+/// <see cref="RegimeThresholds.NoiseWindow"/> intervals; a rise counts when ln L exceeds its best by more than
+/// max(ln(1 + <see cref="RegimeThresholds.EnergyGrowthTolerance"/>), <see cref="RegimeThresholds.NoiseMultiplier"/>·σ) —
+/// the current L for a divergence, the median of the last three (against half of it) for overfitting;</item>
+/// <item>frontier velocity c and the measured loss exponent are slopes against ln t over probes at least
+/// <see cref="RegimeThresholds.MinimumLogSpacing"/> apart (the slow-stall test only).</item>
 /// </list>
-/// <para><b>Kernel distances</b> are taken to the most recent earlier probe that carried a sketch (normally the
-/// previous probe) and to the first probe that carried one. Missing, all-zero or incompatible sketches (different
-/// seed, k or probe set) give NaN and a note in the reason; they never throw.</para>
 /// <para><b>Regime</b>, first rule that applies: <see cref="TrainingRegime.Unstable"/> when the error energy is not finite
-/// (a diverged run, from the first such probe, warm-up or not); <see cref="TrainingRegime.WarmingUp"/> while fewer than
-/// <see cref="RegimeThresholds.MinimumProbes"/> probes have been seen; <see cref="TrainingRegime.Unstable"/> when
-/// η·λ_max ≥ <see cref="RegimeThresholds.StabilityMarginLimit"/>, or the error energy exceeds both previous window slots by
-/// more than <see cref="RegimeThresholds.EnergyGrowthTolerance"/> (sustained growth, not one rebound);
-/// <see cref="TrainingRegime.FeatureLearning"/> when the kernel velocity exceeds
-/// <see cref="RegimeThresholds.KernelVelocityThreshold"/>; <see cref="TrainingRegime.LazyStagnant"/> when the last
-/// <see cref="RegimeThresholds.StagnationProbes"/> probes were all stalled; otherwise
-/// <see cref="TrainingRegime.LazyProgressing"/>. A probe is stalled when the kernel is not moving (velocity at or below
-/// the threshold, or unknown for want of sketches — then the decision rests on the frontier and energy alone, and the
-/// reason says so) and learning has stopped: c &lt; <see cref="RegimeThresholds.FrontierStallVelocity"/> and the measured
-/// loss exponent is below <see cref="RegimeThresholds.EnergyStallExponent"/> (or unknown), or, when c is unknown because
-/// the frontier is undetermined, the loss exponent alone is below it. Stalled probes are counted whatever the regime reported.</para>
-/// <para><b>Window</b>: probes closer than <see cref="RegimeThresholds.MinimumLogSpacing"/> in ln t to the latest probe of
-/// the window replace it instead of being added, so a densely probed run (every N steps, late in training) is judged over
-/// the same stretch of ln t as a log-spaced one, and each comparison spans enough training for its change to exceed the
-/// noise of stochastic gradients. Stalled probes are counted per window slot.</para>
-/// <para><b>Memory</b> is bounded: the tracker keeps a ring of <see cref="RegimeThresholds.Window"/> small records
-/// (step, energy, frontier, tail exponent, kernel distance, and the probe's sketch) and the first sketch, however long
-/// the run.</para>
+/// (at once, warm-up or not); <see cref="TrainingRegime.WarmingUp"/> for the first <see cref="RegimeThresholds.MinimumProbes"/>
+/// − 1 probes; <see cref="TrainingRegime.Unstable"/> while an earlier divergence has not come back to its level before, when
+/// the error jumps above its noise and the training loss rises (or is not reported), or when η·λ_max ≥
+/// <see cref="RegimeThresholds.StabilityMarginLimit"/> where that margin applies; the outputs frozen for
+/// <see cref="RegimeThresholds.FrozenProbes"/> probes is a stall; <see cref="TrainingRegime.Overfitting"/> when the smoothed
+/// probe loss rises above its noise while the training loss falls, or the generalization gap widened by
+/// <see cref="RegimeThresholds.GeneralizationGapFactor"/>; <see cref="TrainingRegime.FeatureLearning"/> when the kernel velocity exceeds
+/// <see cref="RegimeThresholds.KernelVelocityThreshold"/> (half of it while already feature learning); the kernel frozen
+/// with frontier and error not advancing for <see cref="RegimeThresholds.StagnationProbes"/> ln-t-spaced probes is a slow
+/// stall; otherwise <see cref="TrainingRegime.LazyProgressing"/>. A stall is <see cref="TrainingRegime.LazyStagnant"/>, or
+/// <see cref="TrainingRegime.NotLearning"/> when the run never learned (its probe loss never fell by
+/// <see cref="RegimeThresholds.LearningDrop"/> below the first probe's and it was never feature learning).</para>
+/// <para>Every change of state that matters for an alert — a stall, a divergence, a recovery — is decided from the last few
+/// probes, so its delay is bounded in probes whatever the step. Missing, all-zero or incompatible sketches give NaN and a
+/// note in the reason; they never throw.</para>
+/// <para><b>Memory</b> is bounded: a ring of max(<see cref="RegimeThresholds.Window"/>, <see cref="RegimeThresholds.NoiseWindow"/>) + 1
+/// small records with their sketches, the ln-t-spaced window and the first sketch, however long the run.</para>
 /// <para>Thread-safe: <see cref="Observe"/> calls are serialised and the properties may be read from any thread.</para>
 /// </remarks>
 public sealed class RegimeTracker
 {
     private readonly RegimeThresholds _thresholds;
     private readonly Lock _gate = new();
-    private readonly ProbeWindow _window;
+    private readonly RecentProbes _recent;
     private readonly Queue<double> _transport = new();
-    private long _lastStep;
+    private readonly OutputMotion _motion;
+    private readonly SlowStall _slowStall;
     private KernelSketch? _firstSketch;
-    private int _stalledProbes;
-    private int _stalledCommitted;
-    private int _stalledBeforeLast;
     private int _probeCount;
+    private long _lastStep;
+    private long _firstStep;
+    private double _firstLoss = double.NaN;
+    private double _bestLoss = double.NaN;
+    private long _bestLossStep;
+    private double _bestSmoothed = double.NaN;
+    private long _bestSmoothedStep;
+    private double _lossAtBestSmoothed = double.NaN;
+    private double _trainingLossAtBest = double.NaN;
+    private int _probesAboveBest;
+    private double _largestRate = double.NaN;
+    private UnstableEpisode? _unstable;
+    private bool _everFeatureLearning;
     private TrainingRegime _current = TrainingRegime.WarmingUp;
 
     /// <summary>Creates a tracker with <paramref name="thresholds"/> (copied), or the defaults when null.</summary>
@@ -64,7 +75,9 @@ public sealed class RegimeTracker
     {
         _thresholds = (thresholds ?? new RegimeThresholds()).Clone();
         _thresholds.Validate();
-        _window = new ProbeWindow(_thresholds.Window);
+        _recent = new RecentProbes(Math.Max(_thresholds.Window, _thresholds.NoiseWindow) + 1);
+        _motion = new OutputMotion(_thresholds);
+        _slowStall = new SlowStall(_thresholds);
     }
 
     /// <summary>The regime at the latest probe (<see cref="TrainingRegime.WarmingUp"/> before the first).</summary>
@@ -91,19 +104,19 @@ public sealed class RegimeTracker
         }
     }
 
-    /// <summary>Number of probe records held (at most <see cref="RegimeThresholds.Window"/>): the bounded history.</summary>
+    /// <summary>Number of recent probe records held: the bounded history.</summary>
     internal int HistoryLength
     {
         get
         {
             lock (_gate)
             {
-                return _window.Count;
+                return _recent.Count;
             }
         }
     }
 
-    /// <summary>Number of kernel sketches held: the first and those of the window's records (at most Window + 1).</summary>
+    /// <summary>Number of kernel sketches held: the first and those of the recent records.</summary>
     internal int RetainedSketches
     {
         get
@@ -111,9 +124,9 @@ public sealed class RegimeTracker
             lock (_gate)
             {
                 var held = 0;
-                for (var i = 0; i < _window.Count; i++)
+                for (var i = 0; i < _recent.Count; i++)
                 {
-                    var s = _window.RecordAt(i).Sketch;
+                    var s = _recent.At(i).Sketch;
                     held += s is not null && !ReferenceEquals(s, _firstSketch) ? 1 : 0;
                 }
 
@@ -122,14 +135,14 @@ public sealed class RegimeTracker
         }
     }
 
-    /// <summary>Consecutive stalled probes up to and including the latest.</summary>
+    /// <summary>Consecutive stalled probes up to and including the latest (frozen outputs or slow stall, whichever is longer).</summary>
     internal int StalledProbes
     {
         get
         {
             lock (_gate)
             {
-                return _stalledProbes;
+                return Math.Max(_motion.FrozenProbes, _slowStall.StalledProbes);
             }
         }
     }
@@ -170,101 +183,109 @@ public sealed class RegimeTracker
     {
         var t = _thresholds;
         var logStep = Math.Log(o.Step);
-        // A probe closer than MinimumLogSpacing in ln t to the latest slot of the window is judged in that slot's place
-        // but not kept (the slot is restored afterwards): the window's slots stay at least that far apart however densely
-        // the run is probed, and every comparison (energy growth, kernel distance, slopes) is between probes far enough
-        // apart for the change to exceed the probe-to-probe noise of stochastic training — a dense schedule would
-        // otherwise divide that noise by a tiny Δln t.
-        var replaceLast = _window.Count >= 2 && logStep - _window.RecordAt(_window.Count - 1).LogStep < _thresholds.MinimumLogSpacing;
-        var predecessorCount = replaceLast ? _window.Count - 1 : _window.Count;
-        var previousEnergy = predecessorCount > 0 ? _window.RecordAt(predecessorCount - 1).Energy : double.NaN;
-        var earlierEnergy = predecessorCount > 1 ? _window.RecordAt(predecessorCount - 2).Energy : double.NaN;
+        var previousStep = _probeCount > 0 ? _lastStep : 0;
 
-        // Kernel distances: never throw for a sketch problem during a run, say why instead.
-        var distance = double.NaN;
-        var span = double.NaN;
-        var fromFirst = double.NaN;
-        string? kernelNote = null;
-        var sketch = o.Sketch;
-        if (sketch is null)
-        {
-            kernelNote = "no kernel sketch at this probe";
-        }
-        else
-        {
-            var first = _firstSketch ?? sketch;
-            fromFirst = SafeDistance(first, sketch, "the first sketch", out var firstNote);
-            for (var i = predecessorCount - 1; i >= 0; i--)
-            {
-                if (_window.RecordAt(i).Sketch is { } previous)
-                {
-                    distance = SafeDistance(previous, sketch, "the previous sketch", out kernelNote);
-                    span = logStep - _window.RecordAt(i).LogStep;
-                    break;
-                }
-            }
+        // Kernel and output motion since the previous sketched probe: never throw for a sketch problem during a run.
+        var (distance, angle, change, logSpan, stepSpan, fromFirst, kernelNote) = SketchComparison.Of(o.Sketch, o.Step, logStep, _recent.LatestSketched(), _firstSketch);
+        var frozen = _motion.Observe(change, logSpan, stepSpan, previousStep);
+        var previousSmoothed = _recent.SmoothedLoss();
 
-            kernelNote ??= firstNote;
-        }
-
-        // Commit the probe (everything below is arithmetic that cannot fail).
-        var record = new ProbeWindowRecord(logStep, o.ErrorEnergy, o.FrontierLambda, o.TailExponent, distance, span, sketch);
-        var keptLast = default(ProbeWindowRecord);
-        if (replaceLast)
-        {
-            keptLast = _window.ReplaceLatest(record);
-        }
-        else
-        {
-            _stalledBeforeLast = _stalledCommitted;
-            _window.Push(record);
-        }
-
+        // Everything below is arithmetic that cannot fail: the probe is committed.
+        var level = HeldOutLevel(o);
+        _recent.Push(new RecentProbe(o.Step, logStep, level, o.TrainingLoss, o.Sketch, angle, change, logSpan, stepSpan, frozen));
         _lastStep = o.Step;
         _probeCount++;
-        if (sketch is not null)
+        if (_probeCount == 1)
         {
-            _firstSketch ??= sketch;
+            _firstStep = o.Step;
+            _firstLoss = level;
         }
 
-        var kernelVelocity = _window.KernelVelocity();
-        var frontierVelocity = Negate(_window.Slope(static r => r.Frontier));
-        var tail = _window.LatestTailExponent();
-        var predicted = frontierVelocity * tail;
-        var measured = Negate(_window.Slope(static r => r.Energy));
-        var margin = o.LearningRate is { } eta && double.IsFinite(eta) && double.IsFinite(o.LambdaMax) ? eta * o.LambdaMax : double.NaN;
+        if (o.Sketch is not null)
+        {
+            _firstSketch ??= o.Sketch;
+        }
 
+        if (o.LearningRate is { } rate && double.IsFinite(rate) && !(rate <= _largestRate))
+        {
+            _largestRate = rate;
+        }
+
+        var noise = _recent.LossNoise(t.NoiseWindow);
+        var floor = Math.Log(1.0 + t.EnergyGrowthTolerance);
+        var riseThreshold = Math.Max(floor, double.IsFinite(noise) ? t.NoiseMultiplier * noise : 0.0);
+        // The median of three probes fluctuates less than one probe: for white noise its standard deviation is about 0.67 of
+        // the level's, itself 1/√2 of the increments' — about half of σ.
+        var smoothedThreshold = Math.Max(floor, double.IsFinite(noise) ? 0.5 * t.NoiseMultiplier * noise : 0.0);
+        var smoothed = _recent.SmoothedLoss();
+        var jump = Math.Log(level / _bestLoss);
+        _probesAboveBest = level > _bestLoss * (1.0 + t.EnergyGrowthTolerance) ? _probesAboveBest + 1 : 0;
+        var gapWidened = _probesAboveBest >= 2 && o.TrainingLoss <= _trainingLossAtBest / t.GeneralizationGapFactor;
+        var smoothedRise = Math.Log(smoothed / _bestSmoothed);
+        var recentBestLoss = _recent.LowestEarlierTrainingLoss(t.NoiseWindow);
+        UpdateBests(o.Step, level, smoothed, o.TrainingLoss);
+
+        // The kernel's rotation since the first probe per e-fold of the held-out loss's fall since then (at least a fall of
+        // the tolerance, so a run that has barely started is not divided by nothing).
+        var fall = Math.Max(Math.Log(_firstLoss / _bestLoss), floor);
+        var kernelVelocity = double.IsFinite(fromFirst) ? Math.Acos(Math.Max(-1.0, 1.0 - fromFirst)) / fall : double.NaN;
+        var kernelThreshold = _current == TrainingRegime.FeatureLearning ? 0.5 * t.KernelVelocityThreshold : t.KernelVelocityThreshold;
+        var kernelMoving = kernelVelocity > kernelThreshold;
         var transport = RecentTransport(o.TransportFraction);
         var transportMoving = t.UseTransport && transport > t.TransportThreshold;
-        var kernelMoving = kernelVelocity > t.KernelVelocityThreshold;
-        // A stall is learning that stopped: the frontier does not advance *and* the error energy does not fall. A frontier
-        // that holds still while the energy keeps falling (measured on a dense QuickStart run: λ_f flat for 120k steps
-        // while E fell as t^−0.6) is progress at every eigenvalue at once, not stagnation.
-        var energyStalled = !(measured >= t.EnergyStallExponent);
-        var frontierStalled = double.IsFinite(frontierVelocity)
-            ? frontierVelocity < t.FrontierStallVelocity && energyStalled
-            : measured < t.EnergyStallExponent;
-        var stalled = !kernelMoving && !transportMoving && frontierStalled;
-        // Counted per slot of the window: a probe judged in the latest slot's place counts as that slot.
-        _stalledProbes = stalled ? _stalledBeforeLast + 1 : 0;
-        if (replaceLast)
-        {
-            _window.ReplaceLatest(keptLast);
-        }
-        else
-        {
-            _stalledCommitted = _stalledProbes;
-        }
+        var (frontierVelocity, tail, measured) = _slowStall.Observe(o, logStep, kernelMoving || transportMoving);
+        var margin = o.LearningRate is { } eta && double.IsFinite(eta) && double.IsFinite(o.LambdaMax) ? eta * o.LambdaMax : double.NaN;
 
-        var (regime, reason) = RegimeDecision.Decide(
-            t, _probeCount, _stalledProbes, o, previousEnergy, earlierEnergy, margin, kernelVelocity, kernelNote, frontierVelocity, measured, kernelMoving,
-            t.UseTransport ? transport : double.NaN, transportMoving);
+        var signals = new RegimeSignals
+        {
+            Observation = o,
+            ProbeCount = _probeCount,
+            PreviousStep = previousStep,
+            KernelAngle = angle,
+            OutputChange = change,
+            OutputSpeed = change / logSpan,
+            KernelVelocity = kernelVelocity,
+            KernelMoving = kernelMoving,
+            KernelNote = kernelNote,
+            Transport = t.UseTransport ? transport : double.NaN,
+            TransportMoving = transportMoving,
+            FrozenProbes = _motion.FrozenProbes,
+            FrozenSince = _motion.FrozenSince,
+            SlowStalledProbes = _slowStall.StalledProbes,
+            FrontierVelocity = frontierVelocity,
+            MeasuredExponent = measured,
+            Margin = margin,
+            RiseThreshold = riseThreshold,
+            SmoothedRiseThreshold = smoothedThreshold,
+            LossNoise = noise,
+            Jump = jump,
+            SmoothedRise = smoothedRise,
+            PreviousSmoothedLoss = previousSmoothed,
+            Level = level,
+            BestLoss = _bestLoss,
+            BestLossStep = _bestLossStep,
+            BestSmoothedLoss = _bestSmoothed,
+            BestSmoothedStep = _bestSmoothedStep,
+            TrainingLossAtBest = _lossAtBestSmoothed,
+            TrainingLossAtBestLoss = _trainingLossAtBest,
+            GapWidened = gapWidened,
+            RecentBestTrainingLoss = recentBestLoss,
+            TrainingTolerance = t.TrainingLossGrowthTolerance,
+            FirstLoss = _firstLoss,
+            FirstStep = _firstStep,
+            LargestLearningRate = _largestRate,
+            HasLearned = _everFeatureLearning || (double.IsFinite(_bestLoss) && _bestLoss <= (1.0 - t.LearningDrop) * _firstLoss),
+        };
+
+        var (regime, reason, episode) = RegimeDecision.Decide(t, signals, _unstable, _current);
+        _unstable = episode;
         if (kernelNote is not null && !reason.Contains(kernelNote, StringComparison.Ordinal))
         {
             reason = $"{reason} [{kernelNote}]";
         }
 
         _current = regime;
+        _everFeatureLearning |= regime == TrainingRegime.FeatureLearning;
         return new RegimeAssessment
         {
             Regime = regime,
@@ -272,12 +293,33 @@ public sealed class RegimeTracker
             KernelDistance = distance,
             KernelDistanceFromFirst = fromFirst,
             KernelVelocity = kernelVelocity,
+            OutputChange = change,
             FrontierVelocity = frontierVelocity,
-            PredictedLossExponent = predicted,
+            PredictedLossExponent = frontierVelocity * tail,
             MeasuredLossExponent = measured,
             StabilityMargin = margin,
         };
     }
+
+    private void UpdateBests(long step, double level, double smoothed, double trainingLoss)
+    {
+        if (double.IsFinite(level) && !(level >= _bestLoss))
+        {
+            _bestLoss = level;
+            _bestLossStep = step;
+            _trainingLossAtBest = trainingLoss;
+        }
+
+        if (double.IsFinite(smoothed) && !(smoothed >= _bestSmoothed))
+        {
+            _bestSmoothed = smoothed;
+            _bestSmoothedStep = step;
+            _lossAtBestSmoothed = trainingLoss;
+        }
+    }
+
+    /// <summary>The held-out level the trends are judged on: the probe loss, or the error energy when there is none.</summary>
+    private static double HeldOutLevel(RegimeObservation o) => double.IsNaN(o.ProbeLoss) ? o.ErrorEnergy : o.ProbeLoss;
 
     // The median of the last Window intervals' transport fractions: one interval's spike (a tiny error energy late in a
     // converged run) does not make a lazy run feature learning.
@@ -292,37 +334,6 @@ public sealed class RegimeTracker
             }
         }
 
-        if (_transport.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = _transport.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+        return _transport.Count == 0 ? double.NaN : RecentProbes.Median([.. _transport]);
     }
-
-    private static double SafeDistance(KernelSketch a, KernelSketch b, string what, out string? note)
-    {
-        note = null;
-        double s;
-        try
-        {
-            s = KernelSketch.Distance(a, b);
-        }
-        catch (ArgumentException ex)
-        {
-            note = $"sketch not comparable with {what}: {ex.Message}";
-            return double.NaN;
-        }
-
-        if (double.IsNaN(s))
-        {
-            note = $"all-zero sketch (M = 0 on the probe set), distance to {what} undefined";
-        }
-
-        return s;
-    }
-
-    /// <summary>−x, with −0 turned into +0 so that reasons never print "-0".</summary>
-    private static double Negate(double x) => 0.0 - x;
 }

@@ -14,8 +14,17 @@ public static class TrainingRegimeNames
         TrainingRegime.FeatureLearning => "feature_learning",
         TrainingRegime.LazyProgressing => "lazy_progressing",
         TrainingRegime.LazyStagnant => "lazy_stagnant",
+        TrainingRegime.Overfitting => "overfitting",
+        TrainingRegime.NotLearning => "not_learning",
         _ => throw new ArgumentOutOfRangeException(nameof(regime), regime, "Unknown regime."),
     };
+
+    /// <summary>
+    /// Whether <paramref name="regime"/> is an alert state — something a person should act on: <see cref="TrainingRegime.Unstable"/>,
+    /// <see cref="TrainingRegime.Overfitting"/>, <see cref="TrainingRegime.LazyStagnant"/> or <see cref="TrainingRegime.NotLearning"/>.
+    /// </summary>
+    public static bool IsAlert(this TrainingRegime regime) =>
+        regime is TrainingRegime.Unstable or TrainingRegime.Overfitting or TrainingRegime.LazyStagnant or TrainingRegime.NotLearning;
 
     /// <summary>Parses a wire name back to the regime.</summary>
     public static TrainingRegime Parse(string name)

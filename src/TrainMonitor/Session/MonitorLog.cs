@@ -27,9 +27,10 @@ internal static partial class MonitorLog
         Message = "Run {Run}: probe due at step {Step} skipped: {Reason} ({SkippedTotal} skipped so far)")]
     public static partial void ProbeSkipped(ILogger logger, string run, long step, string reason, long skippedTotal);
 
-    [LoggerMessage(EventId = RegimeChangedEventId, Level = LogLevel.Information,
+    // The level is the caller's, from RegimeChangeLevel: Warning into an alert state, as LoggingSink logs the same change.
+    [LoggerMessage(EventId = RegimeChangedEventId,
         Message = "Run {Run}: regime changed from {Previous} to {Current} at step {Step}: {Reason}")]
-    public static partial void RegimeChanged(ILogger logger, string run, long step, string previous, string current, string reason);
+    public static partial void RegimeChanged(ILogger logger, LogLevel level, string run, long step, string previous, string current, string reason);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
         Message = "Run {Run}: sink {Sink} failed to write {EventType} of step {Step}; other sinks and training are unaffected")]

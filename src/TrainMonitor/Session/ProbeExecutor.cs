@@ -44,12 +44,12 @@ internal sealed class ProbeExecutor
     public Task? Running => Volatile.Read(ref _running);
 
     /// <summary>Probes now (inline) or starts a probe on the worker (background). Training thread only.</summary>
-    public void ProbeDue(long step, double? learningRate, double? loss)
+    public void ProbeDue(long step, double? learningRate)
     {
         if (_mode == ExecutionMode.Inline)
         {
-            var inlinePath = _ledger.MarkProbeStarted(step);
-            _runner.Run(_model, step, learningRate, loss, inlinePath, extraTicks: 0);
+            var (inlinePath, inlineLoss) = _ledger.MarkProbeStarted(step);
+            _runner.Run(_model, step, learningRate, inlineLoss, inlinePath, extraTicks: 0);
             return;
         }
 
@@ -61,7 +61,7 @@ internal sealed class ProbeExecutor
             return;
         }
 
-        var path = _ledger.MarkProbeStarted(step);
+        var (path, loss) = _ledger.MarkProbeStarted(step);
         var copyStart = Stopwatch.GetTimestamp();
         try
         {

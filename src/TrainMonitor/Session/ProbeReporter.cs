@@ -1,6 +1,7 @@
 using TrainMonitor.EnergyBudget;
 using Microsoft.Extensions.Logging;
 using TrainMonitor.Outputs;
+using TrainMonitor.Outputs.Logging;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 
@@ -24,9 +25,12 @@ internal sealed class ProbeReporter
     private readonly RegimeTracker _tracker;
     private readonly EnergyBudgetTracker _budget = new();
 
+    private readonly bool _stabilityMarginApplies;
+
     public ProbeReporter(string run, ILogger logger, RunLedger ledger, SinkDispatcher dispatcher, SpectralProbeOptions probeOptions,
-        RegimeThresholds regime)
+        RegimeThresholds regime, bool stabilityMarginApplies)
     {
+        _stabilityMarginApplies = stabilityMarginApplies;
         _run = run;
         _logger = logger;
         _ledger = ledger;
@@ -42,9 +46,20 @@ internal sealed class ProbeReporter
         var (dissipation, transport) = _budget.Assess(step, learningRate, result, path);
         var frontier = result.Frontier;
         var quantile = result.QuantileFrontier;
+        var halfLife = learningRate is { } eta && !result.IsNonFinite
+            ? FrozenKernelHorizon.HalfLife(result.Measure, eta, result.Profile.NullEnergy.Floor)
+            : double.NaN;
         var assessment = _tracker.Observe(new RegimeObservation(step, learningRate, result.ErrorEnergy,
             quantile.IsDetermined ? quantile.Lambda : double.NaN, frontier.IsDetermined ? frontier.TailExponent : double.NaN,
-            result.LambdaMax, result.Sketch) { TransportFraction = transport?.TransportFraction ?? double.NaN });
+            result.LambdaMax, result.Sketch)
+        {
+            TransportFraction = transport?.TransportFraction ?? double.NaN,
+            TrainingLoss = loss ?? double.NaN,
+            ProbeLoss = result.ProbeLoss,
+            FrozenKernelHalfLife = halfLife,
+            NullEnergyFraction = result.IsNonFinite || !(result.ErrorEnergy > 0.0) ? double.NaN : result.Profile.NullEnergy.Estimate / result.ErrorEnergy,
+            StabilityMarginApplies = _stabilityMarginApplies,
+        });
         var recorded = _ledger.Record(_mapper.Map(step, learningRate, loss, result, assessment, elapsedTicks) with { Dissipation = dissipation, Transport = transport });
         var snapshot = recorded.Snapshot;
         var previous = recorded.PreviousRegime;
@@ -60,7 +75,8 @@ internal sealed class ProbeReporter
         _dispatcher.Post(new ProbeCompleted(snapshot));
         if (assessment.Regime != previous)
         {
-            Log(() => MonitorLog.RegimeChanged(_logger, _run, step, previous.ToWireName(), assessment.Regime.ToWireName(), assessment.Reason));
+            Log(() => MonitorLog.RegimeChanged(_logger, RegimeChangeLevel.Of(assessment.Regime), _run, step, previous.ToWireName(),
+                assessment.Regime.ToWireName(), assessment.Reason));
             _dispatcher.Post(new RegimeChanged(_run, step, snapshot.Timestamp, previous, assessment.Regime, assessment.Reason));
         }
     }

@@ -34,6 +34,7 @@ internal sealed class ProbeSnapshotMapper(string run, SpectralProbeOptions probe
             ProbeIndex = 0,
             LearningRate = learningRate,
             TrainingLoss = loss,
+            ProbeLoss = result.ProbeLoss,
             ErrorEnergy = result.ErrorEnergy,
             NullEnergy = profile.NullEnergy.Estimate,
             NullFloor = profile.NullEnergy.Floor,

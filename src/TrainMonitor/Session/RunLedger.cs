@@ -19,6 +19,7 @@ internal sealed class RunLedger
     // Guarded by _gate.
     private readonly SessionClock _clock = new();
     private readonly LearningRateRecorder _rates = new();
+    private readonly TrainingLossRecorder _losses = new();
     private readonly RunHistory _history;
     private long _trainingStep;
     private long _probesTotal;
@@ -79,9 +80,10 @@ internal sealed class RunLedger
 
     /// <summary>
     /// Records the step the training loop reports; when the monitor is enabled, also the training time since the last
-    /// report and the step's learning rate (for the energy budget), and gives the schedule's context. False when disabled.
+    /// report, the step's learning rate (for the energy budget) and its loss (averaged up to the next probe), and gives the
+    /// schedule's context. False when disabled.
     /// </summary>
-    public bool TryEnterStep(long step, double? learningRate, long trainingTicks, out ScheduleContext context)
+    public bool TryEnterStep(long step, double? learningRate, double? loss, long trainingTicks, out ScheduleContext context)
     {
         lock (_gate)
         {
@@ -94,6 +96,7 @@ internal sealed class RunLedger
 
             _clock.AddTrainingTime(trainingTicks);
             _rates.Record(step, learningRate);
+            _losses.Record(loss);
             context = _clock.ContextAfter(_lastProbeStep);
             return true;
         }
@@ -101,14 +104,14 @@ internal sealed class RunLedger
 
     /// <summary>
     /// A probe was due at <paramref name="step"/> and starts; returns the learning rates since the previous probe that
-    /// started (null when not known).
+    /// started (null when not known) and the mean training loss reported since then (null when none was).
     /// </summary>
-    public LearningRatePath? MarkProbeStarted(long step)
+    public (LearningRatePath? Path, double? TrainingLoss) MarkProbeStarted(long step)
     {
         lock (_gate)
         {
             _lastProbeStep = step;
-            return _rates.Take(step);
+            return (_rates.Take(step), _losses.Take());
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
         _dispatcher = new SinkDispatcher(sinks, _run, _logger);
         _ledger = new RunLedger(_run, options.Enabled, options.HistoryLimit);
-        var reporter = new ProbeReporter(_run, _logger, _ledger, _dispatcher, options.Probe, options.Regime);
+        var reporter = new ProbeReporter(_run, _logger, _ledger, _dispatcher, options.Probe, options.Regime, error.OperatorIsLossCurvature);
         _runner = new ProbeRunner(probe, error, options.Probe, _shutdown.Token, _ledger, reporter);
         _executor = new ProbeExecutor(options.Mode, model, shadow, worker, _ledger, _runner, reporter);
         _lastExitTimestamp = Stopwatch.GetTimestamp();
@@ -171,7 +171,10 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="step">The optimiser step just completed (probes happen only at steps ≥ 1).</param>
     /// <param name="learningRate">The learning rate of the step, if known (for the stability margin).</param>
-    /// <param name="loss">The training loss of the step, if known (recorded in the snapshot).</param>
+    /// <param name="loss">
+    /// The training loss of the step, if known. Averaged over the steps between probes, it is the snapshot's training loss and
+    /// tells overfitting (held-out error rising while it falls) from divergence (both rising): pass it at every step.
+    /// </param>
     public void OnStep(long step, double? learningRate = null, double? loss = null)
     {
         var entered = Stopwatch.GetTimestamp();
@@ -180,7 +183,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             return;
         }
 
-        if (!_ledger.TryEnterStep(step, learningRate, entered - _lastExitTimestamp, out var context))
+        if (!_ledger.TryEnterStep(step, learningRate, loss, entered - _lastExitTimestamp, out var context))
         {
             return;
         }
@@ -189,7 +192,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         {
             if (_schedule.IsDue(step, context))
             {
-                _executor.ProbeDue(step, learningRate, loss);
+                _executor.ProbeDue(step, learningRate);
             }
         }
         catch (Exception ex)

@@ -122,15 +122,15 @@ public sealed class JsonLinesReaderTests : IDisposable
     [Fact]
     public async Task AFutureSchemaVersionThrowsNotSupportedException()
     {
-        var future = Line(SampleSnapshots.Complete(2)).Replace("{\"schema_version\":3,", "{\"schema_version\":4,", StringComparison.Ordinal);
-        Assert.StartsWith("{\"schema_version\":4,", future);
+        var future = Line(SampleSnapshots.Complete(2)).Replace("{\"schema_version\":4,", "{\"schema_version\":5,", StringComparison.Ordinal);
+        Assert.StartsWith("{\"schema_version\":5,", future);
         var path = await FileWith(Line(SampleSnapshots.Complete(1)) + future);
 
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() => JsonLinesReader.ReadAllAsync(path));
 
         Assert.Contains("line 2", ex.Message);
+        Assert.Contains("schema_version 5", ex.Message);
         Assert.Contains("schema_version 4", ex.Message);
-        Assert.Contains("schema_version 3", ex.Message);
     }
 
     [Fact]
@@ -170,14 +170,116 @@ public sealed class JsonLinesReaderTests : IDisposable
         SampleSnapshots.AssertEqual(AsReadFromLegacy(original, 2), read);
     }
 
+    [Fact]
+    public async Task AVersion3LineReadsNoKernelVelocityNoOutputChangeAndNoProbeLossButKeepsEverythingElse()
+    {
+        // Version 3 measured the kernel velocity in S per unit ln t: read as today's radians per e-fold of held-out loss it
+        // would land on the wrong side of the threshold, so it reads back as not known, like the output change and the
+        // held-out loss it lacked.
+        var original = SampleSnapshots.Complete(1);
+        var v3 = LegacyLine(original, version: 3);
+        Assert.StartsWith("{\"schema_version\":3,", v3);
+        Assert.Contains("\"kernel_velocity\":0.21,", v3);
+        Assert.DoesNotContain("output_change", v3);
+        Assert.DoesNotContain("probe_loss", v3);
+        var path = await FileWith(v3);
+
+        var read = (await JsonLinesReader.ReadAllAsync(path)).Single();
+
+        Assert.Equal(double.NaN, read.Assessment.KernelVelocity);
+        Assert.Equal(double.NaN, read.Assessment.OutputChange);
+        Assert.Equal(double.NaN, read.ProbeLoss);
+        Assert.Equal(original.Assessment.KernelDistance, read.Assessment.KernelDistance);
+        Assert.True(read.Frontier.IsDetermined);
+        SampleSnapshots.AssertEqual(AsReadFromLegacy(original, 3), read);
+    }
+
+    [Fact]
+    public async Task TheOutputChangeIsWrittenAfterTheKernelVelocityAndReadBack()
+    {
+        var snapshot = SampleSnapshots.Complete(1);
+        var line = Line(snapshot);
+
+        Assert.Contains("\"kernel_velocity\":0.21,\"output_change\":0.0375,\"frontier_velocity\":", line);
+        var read = (await JsonLinesReader.ReadAllAsync(await FileWith(line))).Single();
+        Assert.Equal(0.0375, read.Assessment.OutputChange);
+    }
+
+    [Fact]
+    public async Task ALineWithoutTheOutputChangeReadsItAsNaN()
+    {
+        // Readers must accept lines without the key (a writer that leaves it out): it reads back as not known.
+        var without = Line(SampleSnapshots.Complete(1)).Replace("\"output_change\":0.0375,", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("output_change", without);
+
+        var read = (await JsonLinesReader.ReadAllAsync(await FileWith(without))).Single();
+
+        Assert.Equal(double.NaN, read.Assessment.OutputChange);
+        Assert.Equal(0.21, read.Assessment.KernelVelocity);
+    }
+
+    [Fact]
+    public async Task ANullOutputChangeReadsAsNaN()
+    {
+        var line = Line(SampleSnapshots.Complete(1) with { Assessment = SampleSnapshots.Complete(1).Assessment with { OutputChange = double.NaN } });
+        Assert.Contains("\"output_change\":null,", line);
+
+        var read = (await JsonLinesReader.ReadAllAsync(await FileWith(line))).Single();
+
+        Assert.Equal(double.NaN, read.Assessment.OutputChange);
+    }
+
+    [Fact]
+    public async Task TheProbeLossIsWrittenAfterTheTrainingLossAndReadBack()
+    {
+        var line = Line(SampleSnapshots.Complete(1));
+
+        Assert.Contains("\"training_loss\":0.3183098861837907,\"probe_loss\":0.3456,\"error_energy\":", line);
+        var read = (await JsonLinesReader.ReadAllAsync(await FileWith(line))).Single();
+        Assert.Equal(0.3456, read.ProbeLoss);
+    }
+
+    [Fact]
+    public async Task ALineWithoutTheProbeLossReadsItAsNaN()
+    {
+        // An added key (no version change): readers accept lines written before it, or by a writer that leaves it out.
+        var without = Line(SampleSnapshots.Complete(1)).Replace("\"probe_loss\":0.3456,", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("probe_loss", without);
+        Assert.StartsWith("{\"schema_version\":4,", without);
+
+        var read = (await JsonLinesReader.ReadAllAsync(await FileWith(without))).Single();
+
+        Assert.Equal(double.NaN, read.ProbeLoss);
+        SampleSnapshots.AssertEqual(SampleSnapshots.Complete(1) with { ProbeLoss = double.NaN }, read);
+    }
+
+    [Fact]
+    public async Task ANonFiniteProbeLossIsWrittenAsNullAndReadsAsNaN()
+    {
+        // A diverged probe: its held-out loss is infinite, which JSON cannot hold.
+        var line = Line(SampleSnapshots.Complete(1) with { ProbeLoss = double.PositiveInfinity });
+        Assert.Contains("\"probe_loss\":null,", line);
+
+        var read = (await JsonLinesReader.ReadAllAsync(await FileWith(line))).Single();
+
+        Assert.Equal(double.NaN, read.ProbeLoss);
+    }
+
     /// <summary>
-    /// The line a writer of <paramref name="version"/> (1 or 2) produced: the frontier object was the fit itself (no
-    /// outlier keys) and shells had no occupancy.
+    /// The line a writer of <paramref name="version"/> (1, 2 or 3) produced: no output change and no held-out loss (before
+    /// 4); the frontier object was the fit itself (no outlier keys) and shells had no occupancy (before 3).
     /// </summary>
     private static string LegacyLine(ProbeSnapshot s, int version)
     {
         var root = System.Text.Json.Nodes.JsonNode.Parse(Line(s))!.AsObject();
         root["schema_version"] = version;
+        root.Remove("output_change");
+        root.Remove("probe_loss");
+        if (version >= 3)
+        {
+            return Serialize(root);
+        }
+
         var fit = root["frontier"]!["fit"]!.DeepClone().AsObject();
         fit.Remove("outlier_energy");
         fit.Remove("outlier_shells");
@@ -187,16 +289,23 @@ public sealed class JsonLinesReaderTests : IDisposable
             shell!.AsObject().Remove("occupancy");
         }
 
-        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        return Serialize(root);
     }
 
+    private static string Serialize(System.Text.Json.Nodes.JsonObject root) =>
+        root.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+
     /// <summary>What a reader gives back for <paramref name="s"/> written at a legacy version.</summary>
-    private static ProbeSnapshot AsReadFromLegacy(ProbeSnapshot s, int version) => s with
+    private static ProbeSnapshot AsReadFromLegacy(ProbeSnapshot s, int version)
     {
-        Shells = s.Shells.Select(shell => shell with { Occupancy = null }).ToArray(),
-        Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, $"not recorded (schema version {version} files hold only the fit)",
-            s.Frontier.Fit with { OutlierEnergy = double.NaN, OutlierShells = 0 }),
-    };
+        var read = s with { ProbeLoss = double.NaN, Assessment = s.Assessment with { KernelVelocity = double.NaN, OutputChange = double.NaN } };
+        return version >= 3 ? read : read with
+        {
+            Shells = s.Shells.Select(shell => shell with { Occupancy = null }).ToArray(),
+            Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, double.NaN, $"not recorded (schema version {version} files hold only the fit)",
+                s.Frontier.Fit with { OutlierEnergy = double.NaN, OutlierShells = 0 }),
+        };
+    }
 
     [Fact]
     public async Task AVersion2LineRoundTripsTheRequestedMethodAndTheFallbackReason()
@@ -326,7 +435,7 @@ public sealed class JsonLinesReaderTests : IDisposable
     {
         var old = Line(SampleSnapshots.Complete(1)).Replace(",\"run_id\":\"0195941b-3a6e-7c2d-9f41-6b8e2a0c5d17\"", "", StringComparison.Ordinal);
         Assert.DoesNotContain("run_id", old);
-        Assert.StartsWith("{\"schema_version\":3,", old);
+        Assert.StartsWith("{\"schema_version\":4,", old);
         var path = await FileWith(old);
 
         var read = Assert.Single(await JsonLinesReader.ReadAllAsync(path));

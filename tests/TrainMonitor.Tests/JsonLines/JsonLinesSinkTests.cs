@@ -58,10 +58,10 @@ public sealed class JsonLinesSinkTests : IDisposable
         var line = Assert.Single(Lines(path));
         Assert.DoesNotContain("NaN", line);
         Assert.DoesNotContain("Infinity", line);
-        Assert.Contains("\"training_loss\":null", line);
-        Assert.Contains("\"kernel_velocity\":null", line);
+        Assert.Contains("\"training_loss\":null,\"probe_loss\":null,", line);
+        Assert.Contains("\"kernel_velocity\":null,\"output_change\":null,", line);
         Assert.Contains("\"estimate\":null,\"lower\":null,\"upper\":null", line);
-        Assert.StartsWith("{\"schema_version\":3,", line);
+        Assert.StartsWith("{\"schema_version\":4,", line);
     }
 
     [Fact]

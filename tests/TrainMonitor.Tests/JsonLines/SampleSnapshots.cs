@@ -24,6 +24,7 @@ internal static class SampleSnapshots
         ProbeIndex = probeIndex,
         LearningRate = 0.05,
         TrainingLoss = 0.31830988618379069,
+        ProbeLoss = 0.3456,
         ErrorEnergy = 0.4123456789012345,
         NullEnergy = 1.25e-7,
         NullFloor = 3.0517578125e-10,
@@ -40,10 +41,11 @@ internal static class SampleSnapshots
         Assessment = new RegimeAssessment
         {
             Regime = TrainingRegime.FeatureLearning,
-            Reason = "kernel velocity 0.21 ≥ 0.05 per unit ln t; η·λ_max = 0.157",
+            Reason = "tangent kernel moving: velocity 0.21 > 0.03 rad per e-fold of held-out loss; η·λ_max = 0.157",
             KernelDistance = 0.012,
             KernelDistanceFromFirst = 0.3,
             KernelVelocity = 0.21,
+            OutputChange = 0.0375,
             FrontierVelocity = 0.93,
             PredictedLossExponent = 0.6975,
             MeasuredLossExponent = 0.71,
@@ -88,8 +90,8 @@ internal static class SampleSnapshots
     };
 
     /// <summary>
-    /// The awkward one: no learning rate, NaN loss, an undetermined frontier with a reason, no shells, NaN and infinite
-    /// history figures, a lone quote and newline in the reason.
+    /// The awkward one: no learning rate, no training loss, no held-out loss (NaN), an undetermined frontier with a reason,
+    /// no shells, NaN and infinite history figures, a lone quote and newline in the reason.
     /// </summary>
     public static ProbeSnapshot Degenerate(long probeIndex = 1) => new()
     {
@@ -114,14 +116,15 @@ internal static class SampleSnapshots
         ErrorEntries = 10,
     };
 
-    /// <summary>Shells holding NaN and infinities, an infinite loss, a NaN learning rate, infinite history figures.</summary>
+    /// <summary>Shells holding NaN and infinities, infinite losses, a NaN learning rate, infinite history figures.</summary>
     public static ProbeSnapshot NonFinite(long probeIndex = 2) => Complete(probeIndex) with
     {
         LearningRate = double.NaN,
         TrainingLoss = double.PositiveInfinity,
+        ProbeLoss = double.PositiveInfinity,
         Shells = [new ShellSnapshot(0, 1, 2, double.NaN, double.NegativeInfinity, double.PositiveInfinity)],
         Frontier = new FrontierSnapshot(0.5, 0.125, double.PositiveInfinity, 0.75, null, new FrontierFitSnapshot(double.NaN, 1.0, double.NegativeInfinity, 0.2, 5, 0, "fit R² 0.20 < 0.90")),
-        Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.PositiveInfinity },
+        Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.PositiveInfinity, OutputChange = double.NegativeInfinity },
         OverheadRatio = double.NaN,
     };
 
@@ -133,9 +136,10 @@ internal static class SampleSnapshots
     {
         LearningRate = null,
         TrainingLoss = null,
+        ProbeLoss = double.NaN,
         Shells = [new ShellSnapshot(0, 1, 2, double.NaN, double.NaN, double.NaN)],
         Frontier = new FrontierSnapshot(0.5, 0.125, double.PositiveInfinity, 0.75, null, new FrontierFitSnapshot(double.NaN, 1.0, double.NaN, 0.2, 5, 0, "fit R² 0.20 < 0.90")),
-        Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.NaN },
+        Assessment = Complete().Assessment with { Regime = TrainingRegime.LazyStagnant, KernelVelocity = double.NaN, OutputChange = double.NaN },
     };
 
     /// <summary>Asserts that two snapshots agree in every field, the shell list element by element, NaN equal to NaN.</summary>

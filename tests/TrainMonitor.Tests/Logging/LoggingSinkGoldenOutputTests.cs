@@ -35,6 +35,9 @@ public sealed class LoggingSinkGoldenOutputTests
                 new RegimeChanged("mnist-mlp", 3_600, t, TrainingRegime.LazyStagnant, TrainingRegime.LazyProgressing, "frontier moving"),
                 new ProbeFailed("mnist-mlp", 4_000, t, "OutOfMemoryException", "CUDA out of memory", 2),
                 new ProbeSkipped("mnist-mlp", 4_400, t, "previous probe still running", 5),
+                new RegimeChanged("mnist-mlp", 4_800, t, TrainingRegime.FeatureLearning, TrainingRegime.Overfitting,
+                    "overfitting: held-out error rising beyond its noise while the training loss falls; the best held-out model was at step 3600"),
+                new RegimeChanged("other-run", 300, t, TrainingRegime.WarmingUp, TrainingRegime.NotLearning, "not learning: the outputs stand still"),
             ];
             foreach (var e in events)
             {

@@ -34,8 +34,8 @@ public sealed class LoggingSinkTests
         Assert.Equal("ProbeCompleted", e.EventId.Name);
         Assert.Equal(
             [
-                "ProbeIndex", "Run", "Step", "ErrorEnergy", "NullEnergy", "FrontierLambda", "FrontierLower", "FrontierUpper",
-                "FrontierEnergyFraction", "FrontierStatus", "FrontierVelocity", "FitLambda", "TailExponent", "FrontierR2", "FitStatus", "OutlierEnergy", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "TransportFraction", "Regime",
+                "ProbeIndex", "Run", "Step", "ErrorEnergy", "ProbeLoss", "NullEnergy", "FrontierLambda", "FrontierLower", "FrontierUpper",
+                "FrontierEnergyFraction", "FrontierStatus", "FrontierVelocity", "FitLambda", "TailExponent", "FrontierR2", "FitStatus", "OutlierEnergy", "PredictedLossExponent", "LambdaMax", "StabilityMargin", "SpectralPosition", "KernelDistance", "OutputChange", "TransportFraction", "Regime",
                 "OperatorApplications", "ProbeDurationSeconds", "ProbeMethods", "ProbeMethodRequested", "ProbeFallbackReason",
             ],
             e.PropertyNames.OrderBy(TemplateOrder(e.Template)));
@@ -43,6 +43,7 @@ public sealed class LoggingSinkTests
         Assert.Equal(s.Step, e["Step"]);
         Assert.Equal(s.ProbeIndex, e["ProbeIndex"]);
         Assert.Equal(s.ErrorEnergy, e["ErrorEnergy"]);
+        Assert.Equal(s.ProbeLoss, e["ProbeLoss"]);
         Assert.Equal(s.NullEnergy, e["NullEnergy"]);
         Assert.Equal(s.Frontier.Lambda, e["FrontierLambda"]);
         Assert.Equal(s.Frontier.LambdaLower, e["FrontierLower"]);
@@ -60,12 +61,14 @@ public sealed class LoggingSinkTests
         Assert.Equal(s.Assessment.StabilityMargin, e["StabilityMargin"]);
         Assert.Equal(s.SpectralPosition, e["SpectralPosition"]);
         Assert.Equal(s.Assessment.KernelDistance, e["KernelDistance"]);
+        Assert.Equal(s.Assessment.OutputChange, e["OutputChange"]);
+        Assert.Contains("kernel distance 0.012, output change 0.0375, transport fraction 0.125,", e.Message);
         Assert.Equal(s.Transport!.TransportFraction, e["TransportFraction"]);
         Assert.Equal("feature_learning", e["Regime"]);
         Assert.Equal(s.OperatorApplications, e["OperatorApplications"]);
         Assert.Equal(s.ProbeDurationSeconds, e["ProbeDurationSeconds"]);
         Assert.StartsWith("Probe {ProbeIndex} of {Run} at step {Step}: error energy {ErrorEnergy:G4}", e.Template);
-        Assert.StartsWith("Probe 7 of mnist-mlp at step 2800: error energy 0.4123, null energy 1.25E-07, frontier 0.0095 in [0.0071, 0.0133] (energy fraction 0.5 above, determined, velocity 0.93), fit λ 0.0123 (tail exponent 0.75, R² 0.987, determined, outlier energy 0.0375), ", e.Message);
+        Assert.StartsWith("Probe 7 of mnist-mlp at step 2800: error energy 0.4123, held-out loss 0.3456, null energy 1.25E-07, frontier 0.0095 in [0.0071, 0.0133] (energy fraction 0.5 above, determined, velocity 0.93), fit λ 0.0123 (tail exponent 0.75, R² 0.987, determined, outlier energy 0.0375), ", e.Message);
         Assert.Contains("regime feature_learning;", e.Message);
         Assert.Equal(new[] { "lanczos", "lanczos" }, e["ProbeMethods"]);
         Assert.Equal("auto", e["ProbeMethodRequested"]);
@@ -148,6 +151,8 @@ public sealed class LoggingSinkTests
     [Theory]
     [InlineData(TrainingRegime.LazyStagnant, LogLevel.Warning)]
     [InlineData(TrainingRegime.Unstable, LogLevel.Warning)]
+    [InlineData(TrainingRegime.Overfitting, LogLevel.Warning)]
+    [InlineData(TrainingRegime.NotLearning, LogLevel.Warning)]
     [InlineData(TrainingRegime.FeatureLearning, LogLevel.Information)]
     [InlineData(TrainingRegime.LazyProgressing, LogLevel.Information)]
     [InlineData(TrainingRegime.WarmingUp, LogLevel.Information)]
@@ -165,6 +170,18 @@ public sealed class LoggingSinkTests
         Assert.Equal(current.ToWireName(), e["Regime"]);
         Assert.Equal("frontier stalled for 4 probes", e["Reason"]);
         Assert.Equal($"Regime of mnist changed at step 1200 from lazy_progressing to {current.ToWireName()}: frontier stalled for 4 probes", e.Message);
+    }
+
+    [Fact]
+    public async Task EveryAlertStateOfTheCoreAndOnlyThoseIsLoggedAsAWarning()
+    {
+        // The level follows the core's list of alert states, so a regime added there cannot be logged quietly here.
+        foreach (var regime in TrainingRegimeNames.All)
+        {
+            var e = await LogOne(new RegimeChanged("mnist", 1200, T, TrainingRegime.WarmingUp, regime, "reason"));
+
+            Assert.Equal(regime.IsAlert() ? LogLevel.Warning : LogLevel.Information, e.Level);
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using TrainMonitor.Errors;
 using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.Logging;
+using TrainMonitor.Regimes;
 using TrainMonitor.Session;
 using TrainMonitor.Tests.Session;
 
@@ -27,6 +28,49 @@ public sealed class MonitorLoggingTests
         var failed = Assert.Single(logger.Events, e => e.EventId.Id == 2);
         Assert.Equal((LogLevel.Warning, "ProbeFailed"), (failed.Level, failed.EventId.Name));
         Assert.Equal("user code failed", failed["ErrorMessage"]);
+    }
+
+    [Fact]
+    public async Task WithoutALoggingSinkTheMonitorLogsAChangeIntoAnAlertStateAsAWarning_AtTheLevelTheSinkWouldUse()
+    {
+        // Weights that never move: the outputs stand still from the first probe on, so the run leaves warm-up in an alert
+        // state (not_learning). Logged at Information, a filter on Warning would miss it whenever no LoggingSink is attached.
+        var logger = new CapturingLogger<TrainingMonitor>();
+        var recorder = new RecordingSink();
+        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), SessionFixtures.SquaredError,
+            SessionFixtures.EveryN(2), [recorder], logger: logger))
+        {
+            for (var step = 1; step <= 12; step++)
+            {
+                monitor.OnStep(step, learningRate: 0.01, loss: 1.0);
+            }
+
+            await monitor.FlushAsync();
+        }
+
+        var changes = recorder.Events.OfType<RegimeChanged>().ToArray();
+        var logged = logger.Events.Where(e => e.EventId.Id == 4).ToArray();
+        Assert.Equal(changes.Select(c => c.Current.ToWireName()), logged.Select(e => (string)e["Current"]!));
+        Assert.Contains(logged, e => e.Level == LogLevel.Warning);
+
+        // One rule: the same changes through a LoggingSink are logged at the same levels.
+        var sinkLogger = new CapturingLogger<LoggingSink>();
+        var sink = new LoggingSink(sinkLogger);
+        foreach (var change in changes)
+        {
+            await sink.WriteAsync(change, default);
+        }
+
+        Assert.Equal(sinkLogger.Events.Select(e => e.Level), logged.Select(e => e.Level));
+    }
+
+    [Fact]
+    public void EveryAlertStateOfTheCoreAndOnlyThoseMakesARegimeChangeAWarning()
+    {
+        foreach (var regime in TrainingRegimeNames.All)
+        {
+            Assert.Equal(regime.IsAlert() ? LogLevel.Warning : LogLevel.Information, RegimeChangeLevel.Of(regime));
+        }
     }
 
     [Fact]

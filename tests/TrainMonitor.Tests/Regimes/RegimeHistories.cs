@@ -87,12 +87,24 @@ internal static class RegimeHistories
     /// <summary>Exact kernel distance of two <see cref="RotatedMatrix"/> operators.</summary>
     public static double RotatedExactDistance(double theta1, double theta2) => Math.Pow(Math.Sin(theta2 - theta1), 2) * (81.0 / 101.0);
 
-    /// <summary>Kernel sketch of the explicit matrix <paramref name="matrix"/> (row-major n×n) with a zero error vector.</summary>
-    public static KernelSketch Sketch(double[] matrix, int seed = Seed)
+    /// <summary>
+    /// Kernel sketch of the explicit matrix <paramref name="matrix"/> (row-major n×n) with the model outputs
+    /// <paramref name="outputs"/> (default <see cref="OutputsAt"/>(1): a function that does not move).
+    /// </summary>
+    public static KernelSketch Sketch(double[] matrix, int seed = Seed, double[]? outputs = null)
     {
         using var scope = NewDisposeScope();
         using var op = new MatrixErrorOperator(
-            torch.tensor(matrix, [Size, Size], ScalarType.Float64), torch.zeros(Size, dtype: ScalarType.Float64));
+            torch.tensor(matrix, [Size, Size], ScalarType.Float64), torch.tensor(outputs ?? OutputsAt(1.0), dtype: ScalarType.Float64));
         return KernelSketch.Capture(new IErrorOperator[] { op }, Vectors, seed);
     }
+
+    /// <summary>
+    /// Outputs u(c) = (1, 1, …) + c·(1, −1, 1, −1, …): for two values the relative change ‖u(a) − u(b)‖/‖u(b)‖ is
+    /// |a − b| / √(1 + b²), so a history moves its function by a chosen amount.
+    /// </summary>
+    public static double[] OutputsAt(double c) => Enumerable.Range(0, Size).Select(i => 1.0 + (i % 2 == 0 ? c : -c)).ToArray();
+
+    /// <summary>The exact relative output change between <see cref="OutputsAt"/>(a) and <see cref="OutputsAt"/>(b).</summary>
+    public static double OutputChange(double a, double b) => Math.Abs(a - b) / Math.Sqrt(1.0 + b * b);
 }

@@ -11,7 +11,15 @@ public sealed class RegimeThresholdsTests
         t.Validate();
         Assert.Equal(3, t.MinimumProbes);
         Assert.Equal(4, t.Window);
-        Assert.Equal(1e-3, t.KernelVelocityThreshold);
+        Assert.Equal(0.03, t.KernelVelocityThreshold);
+        Assert.Equal(1e-3, t.FrozenOutputSpeed);
+        Assert.Equal(1e-3, t.FrozenOutputFraction);
+        Assert.Equal(1, t.FrozenProbes);
+        Assert.Equal(3.0, t.NoiseMultiplier);
+        Assert.Equal(8, t.NoiseWindow);
+        Assert.Equal(0.5, t.TrainingLossGrowthTolerance);
+        Assert.Equal(0.1, t.LearningDrop);
+        Assert.Equal(2.0, t.GeneralizationGapFactor);
         Assert.Equal(0.1, t.FrontierStallVelocity);
         Assert.Equal(0.1, t.EnergyStallExponent);
         Assert.Equal(3, t.StagnationProbes);
@@ -33,6 +41,14 @@ public sealed class RegimeThresholdsTests
         { nameof(RegimeThresholds.EnergyGrowthTolerance), t => t.EnergyGrowthTolerance = double.NaN },
         { nameof(RegimeThresholds.StabilityMarginLimit), t => t.StabilityMarginLimit = 0.0 },
         { nameof(RegimeThresholds.StabilityMarginLimit), t => t.StabilityMarginLimit = double.PositiveInfinity },
+        { nameof(RegimeThresholds.FrozenOutputSpeed), t => t.FrozenOutputSpeed = -1e-3 },
+        { nameof(RegimeThresholds.FrozenOutputFraction), t => t.FrozenOutputFraction = 1.0 },
+        { nameof(RegimeThresholds.FrozenProbes), t => t.FrozenProbes = 0 },
+        { nameof(RegimeThresholds.NoiseMultiplier), t => t.NoiseMultiplier = double.NaN },
+        { nameof(RegimeThresholds.NoiseWindow), t => t.NoiseWindow = 1 },
+        { nameof(RegimeThresholds.TrainingLossGrowthTolerance), t => t.TrainingLossGrowthTolerance = double.PositiveInfinity },
+        { nameof(RegimeThresholds.LearningDrop), t => t.LearningDrop = 1.0 },
+        { nameof(RegimeThresholds.GeneralizationGapFactor), t => t.GeneralizationGapFactor = 1.0 },
     };
 
     [Theory]
@@ -63,6 +79,14 @@ public sealed class RegimeThresholdsTests
             StagnationProbes = 1,
             EnergyGrowthTolerance = 0.0,
             StabilityMarginLimit = 1e-9,
+            FrozenOutputSpeed = 0.0,
+            FrozenOutputFraction = 1e-9,
+            FrozenProbes = 1,
+            NoiseMultiplier = 0.0,
+            NoiseWindow = 2,
+            TrainingLossGrowthTolerance = 0.0,
+            LearningDrop = 0.0,
+            GeneralizationGapFactor = 1.000001,
         }.Validate();
     }
 

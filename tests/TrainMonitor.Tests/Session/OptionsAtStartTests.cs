@@ -104,6 +104,21 @@ public sealed class OptionsAtStartTests
         ("Regime.StabilityMarginLimit", "0", o => o.Regime.StabilityMarginLimit = 0),
         ("Regime.StabilityMarginLimit", "NaN", o => o.Regime.StabilityMarginLimit = double.NaN),
         ("Regime.StabilityMarginLimit", "∞", o => o.Regime.StabilityMarginLimit = double.PositiveInfinity),
+        ("Regime.FrozenOutputSpeed", "-1", o => o.Regime.FrozenOutputSpeed = -1),
+        ("Regime.FrozenOutputSpeed", "NaN", o => o.Regime.FrozenOutputSpeed = double.NaN),
+        ("Regime.FrozenOutputFraction", "0", o => o.Regime.FrozenOutputFraction = 0),
+        ("Regime.FrozenOutputFraction", "1", o => o.Regime.FrozenOutputFraction = 1),
+        ("Regime.FrozenProbes", "0", o => o.Regime.FrozenProbes = 0),
+        ("Regime.NoiseMultiplier", "-1", o => o.Regime.NoiseMultiplier = -1),
+        ("Regime.NoiseMultiplier", "∞", o => o.Regime.NoiseMultiplier = double.PositiveInfinity),
+        ("Regime.NoiseWindow", "1", o => o.Regime.NoiseWindow = 1),
+        ("Regime.TrainingLossGrowthTolerance", "-0.5", o => o.Regime.TrainingLossGrowthTolerance = -0.5),
+        ("Regime.TrainingLossGrowthTolerance", "NaN", o => o.Regime.TrainingLossGrowthTolerance = double.NaN),
+        ("Regime.GeneralizationGapFactor", "1", o => o.Regime.GeneralizationGapFactor = 1),
+        ("Regime.GeneralizationGapFactor", "NaN", o => o.Regime.GeneralizationGapFactor = double.NaN),
+        ("Regime.GeneralizationGapFactor", "∞", o => o.Regime.GeneralizationGapFactor = double.PositiveInfinity),
+        ("Regime.LearningDrop", "1", o => o.Regime.LearningDrop = 1),
+        ("Regime.LearningDrop", "-0.1", o => o.Regime.LearningDrop = -0.1),
     ];
 
     public static TheoryData<string, string> BadValues()

@@ -24,6 +24,9 @@ public sealed class TensorBoardSinkGoldenOutputTests
             new ProbeCompleted(SampleSnapshots.NonFinite(4) with { Step = 2_000 }),
             new ProbeCompleted(SampleSnapshots.Degenerate(5) with { Step = 2_400 }),
             new RegimeChanged("mnist-mlp", 2_800, DateTimeOffset.UnixEpoch.AddDays(1), TrainingRegime.FeatureLearning, TrainingRegime.LazyStagnant, "stalled"),
+            // The regimes added later keep their enum codes (5 and 6) in the regime series.
+            new ProbeCompleted(SampleSnapshots.Complete(8) with { Assessment = SampleSnapshots.Complete(8).Assessment with { Regime = TrainingRegime.Overfitting } }),
+            new ProbeCompleted(SampleSnapshots.Degenerate(9) with { Step = 3_600, Assessment = SampleSnapshots.Degenerate(9).Assessment with { Regime = TrainingRegime.NotLearning } }),
         ];
         foreach (var e in events)
         {

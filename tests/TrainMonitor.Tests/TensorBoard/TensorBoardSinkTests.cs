@@ -61,9 +61,11 @@ public sealed class TensorBoardSinkTests
             (complete.Step, "trainmonitor/transport_fraction", 0.125f),
             (complete.Step, "trainmonitor/transport_fraction_lower", 0.0625f),
             (complete.Step, "trainmonitor/transport_fraction_upper", 0.375f),
+            (complete.Step, "trainmonitor/output_change", 0.0375f),
+            (complete.Step, "trainmonitor/probe_loss", 0.3456f),
         ]);
-        // The second probe: no certified upper end (+∞), no fit cutoff and no shell energy (NaN), so those series have a
-        // gap at step 2000; the frontier's estimate and lower end are still written.
+        // The second probe: no certified upper end (+∞), no fit cutoff, no shell energy (NaN), no output change (−∞) and no
+        // held-out loss (+∞), so those series have a gap at step 2000; the frontier's estimate and lower end are still written.
         expected.AddRange(
         [
             (2_000, "trainmonitor/frontier_lambda", 0.5f),

@@ -17,8 +17,16 @@ internal static class ProbeSnapshotJson
     /// <c>energy_fraction</c>, <c>reason</c>) with the amplitude–frontier fit moved under <c>frontier.fit</c> (plus
     /// <c>outlier_energy</c>, <c>outlier_shells</c>), and added <c>occupancy</c> per shell: the meaning of
     /// <c>frontier.lambda</c> changed, so older lines are read with their frontier as the fit and no quantile frontier.
+    /// Version 4 changed the meaning of three keys whose names stayed: <c>kernel_distance</c> (and
+    /// <c>kernel_distance_from_first</c>) became the distance of the model's tangent kernel instead of the error operator M's,
+    /// <c>kernel_velocity</c> became the radians the tangent kernel turned since the first probe per e-fold of the held-out
+    /// loss's fall instead of S per unit ln t (another unit: a version-3 value read as a version-4 one would sit on the wrong
+    /// side of the threshold, so older lines read it back as NaN), and <c>training_loss</c> became the mean of the losses
+    /// since the previous probe instead of one minibatch's; it also added <c>output_change</c> and <c>probe_loss</c> (both
+    /// optional for readers: absent reads back as NaN). Version 4 has not been released (the released writer writes 3), so the
+    /// velocity's definition was settled within it rather than in a version 5.
     /// </summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <inheritdoc cref="ProbeSnapshotJsonWriter.ToLine(ProbeSnapshot)"/>
     public static byte[] ToLine(ProbeSnapshot snapshot) => ProbeSnapshotJsonWriter.ToLine(snapshot);

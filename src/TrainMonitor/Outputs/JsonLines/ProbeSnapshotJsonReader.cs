@@ -20,9 +20,15 @@ internal static class ProbeSnapshotJsonReader
     private const int QuantileFrontierVersion = 3;
 
     /// <summary>
+    /// The version whose kernel figures are the tangent kernel's, with the kernel velocity in radians per e-fold of the
+    /// held-out loss's fall, and which added <c>output_change</c> and <c>probe_loss</c>.
+    /// </summary>
+    private const int TangentKernelVersion = 4;
+
+    /// <summary>
     /// Rebuilds a snapshot from one parsed line. Throws <see cref="FormatException"/> when a key is missing or has the wrong
     /// type, and <see cref="NotSupportedException"/> when the line was written with a newer schema version. Keys this
-    /// version does not know are ignored, so later versions may add keys without breaking older readers. Lines of version 1 lack the probe method requested and the fallback reason: both read back as null.
+    /// version does not know are ignored, so later versions may add keys without breaking older readers. Lines of version 1 lack the probe method requested and the fallback reason: both read back as null. Lines before version 4 recorded the kernel velocity in another unit (S per unit ln t): it reads back as NaN; <c>output_change</c> and <c>probe_loss</c>, absent from them, read back as NaN too (as they do from any line without them).
     /// </summary>
     public static ProbeSnapshot Read(JsonElement root)
     {
@@ -72,6 +78,7 @@ internal static class ProbeSnapshotJsonReader
             Timestamp = GetTimestamp(root, "timestamp"),
             LearningRate = GetNullableDouble(root, "learning_rate"),
             TrainingLoss = GetNullableDouble(root, "training_loss"),
+            ProbeLoss = GetOptionalDouble(root, "probe_loss"),
             ErrorEnergy = GetDouble(root, "error_energy"),
             NullEnergy = GetDouble(root, "null_energy"),
             NullFloor = GetDouble(root, "null_floor"),
@@ -86,7 +93,8 @@ internal static class ProbeSnapshotJsonReader
                 Reason = GetString(root, "regime_reason"),
                 KernelDistance = GetDouble(root, "kernel_distance"),
                 KernelDistanceFromFirst = GetDouble(root, "kernel_distance_from_first"),
-                KernelVelocity = GetDouble(root, "kernel_velocity"),
+                KernelVelocity = version >= TangentKernelVersion ? GetDouble(root, "kernel_velocity") : double.NaN,
+                OutputChange = GetOptionalDouble(root, "output_change"),
                 FrontierVelocity = GetDouble(root, "frontier_velocity"),
                 PredictedLossExponent = GetDouble(root, "predicted_loss_exponent"),
                 MeasuredLossExponent = GetDouble(root, "measured_loss_exponent"),
@@ -181,6 +189,13 @@ internal static class ProbeSnapshotJsonReader
     /// </summary>
     private static string? GetOptionalString(JsonElement root, string key) =>
         root.TryGetProperty(key, out _) ? GetNullableString(root, key) : null;
+
+    /// <summary>
+    /// A number older lines (or lines from writers that leave it out) lack: absent reads back as NaN ("not known"), like a
+    /// <c>null</c> value. Optional rather than tied to a version, so a file is read whichever writer produced it.
+    /// </summary>
+    private static double GetOptionalDouble(JsonElement root, string key) =>
+        root.TryGetProperty(key, out _) ? GetDouble(root, key) : double.NaN;
 
     internal static JsonElement Get(JsonElement obj, string key)
     {

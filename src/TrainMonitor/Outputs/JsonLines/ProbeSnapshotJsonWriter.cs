@@ -52,6 +52,7 @@ internal static class ProbeSnapshotJsonWriter
         writer.WriteString("timestamp", s.Timestamp);
         WriteNumber(writer, "learning_rate", s.LearningRate);
         WriteNumber(writer, "training_loss", s.TrainingLoss);
+        WriteNumber(writer, "probe_loss", s.ProbeLoss);
         WriteNumber(writer, "error_energy", s.ErrorEnergy);
         WriteNumber(writer, "null_energy", s.NullEnergy);
         WriteNumber(writer, "null_floor", s.NullFloor);
@@ -92,6 +93,7 @@ internal static class ProbeSnapshotJsonWriter
         WriteNumber(writer, "kernel_distance", a.KernelDistance);
         WriteNumber(writer, "kernel_distance_from_first", a.KernelDistanceFromFirst);
         WriteNumber(writer, "kernel_velocity", a.KernelVelocity);
+        WriteNumber(writer, "output_change", a.OutputChange);
         WriteNumber(writer, "frontier_velocity", a.FrontierVelocity);
         WriteNumber(writer, "predicted_loss_exponent", a.PredictedLossExponent);
         WriteNumber(writer, "measured_loss_exponent", a.MeasuredLossExponent);

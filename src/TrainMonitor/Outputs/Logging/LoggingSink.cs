@@ -11,8 +11,9 @@ namespace TrainMonitor.Outputs.Logging;
 /// is in docs/snapshot-schema.md.
 /// </summary>
 /// <remarks>
-/// Event ids: 4100 probe completed (Information), 4101 regime changed (Information; Warning when the new regime is
-/// <c>lazy_stagnant</c> or <c>unstable</c>), 4102 probe failed (Warning), 4103 probe skipped (Debug), 4104 probe method fell
+/// Event ids: 4100 probe completed (Information), 4101 regime changed (Information; Warning when the new regime is an
+/// alert state, <see cref="TrainingRegimeNames.IsAlert"/>: <c>unstable</c>, <c>overfitting</c>, <c>lazy_stagnant</c> or
+/// <c>not_learning</c>), 4102 probe failed (Warning), 4103 probe skipped (Debug), 4104 probe method fell
 /// back (Information; once per run and reason, not at every probe). Regimes and probe methods are logged by their wire names
 /// (<see cref="TrainingRegimeNames"/>, <see cref="ProbeMethodNames"/>). Non-finite numbers are logged as NaN, as they are
 /// in the snapshot.
@@ -63,6 +64,7 @@ public sealed partial class LoggingSink : IMonitorSink
                     s.Step,
                     s.ProbeIndex,
                     s.ErrorEnergy,
+                    s.ProbeLoss,
                     s.NullEnergy,
                     s.Frontier.Lambda,
                     s.Frontier.LambdaLower,
@@ -80,6 +82,7 @@ public sealed partial class LoggingSink : IMonitorSink
                     s.Assessment.StabilityMargin,
                     s.SpectralPosition,
                     s.Assessment.KernelDistance,
+                    s.Assessment.OutputChange,
                     s.Transport?.TransportFraction ?? double.NaN,
                     s.Assessment.Regime.ToWireName(),
                     s.OperatorApplications,
@@ -95,7 +98,7 @@ public sealed partial class LoggingSink : IMonitorSink
 
                 break;
             case RegimeChanged e:
-                LogRegimeChanged(_logger, LevelOf(e.Current), e.Run, e.Step, e.Previous.ToWireName(), e.Current.ToWireName(), e.Reason);
+                LogRegimeChanged(_logger, RegimeChangeLevel.Of(e.Current), e.Run, e.Step, e.Previous.ToWireName(), e.Current.ToWireName(), e.Reason);
                 break;
             case ProbeFailed e:
                 LogProbeFailed(_logger, e.Run, e.Step, e.ErrorType, e.Message, e.FailuresTotal);
@@ -134,19 +137,15 @@ public sealed partial class LoggingSink : IMonitorSink
         }
     }
 
-    /// <summary>The level of a regime change: Warning when the run has entered a regime that needs attention.</summary>
-    private static LogLevel LevelOf(TrainingRegime regime) =>
-        regime is TrainingRegime.LazyStagnant or TrainingRegime.Unstable ? LogLevel.Warning : LogLevel.Information;
-
     [LoggerMessage(
         EventId = ProbeCompletedEventId,
         EventName = "ProbeCompleted",
         Level = LogLevel.Information,
-        Message = "Probe {ProbeIndex} of {Run} at step {Step}: error energy {ErrorEnergy:G4}, null energy {NullEnergy:G4}, " +
+        Message = "Probe {ProbeIndex} of {Run} at step {Step}: error energy {ErrorEnergy:G4}, held-out loss {ProbeLoss:G4}, null energy {NullEnergy:G4}, " +
                   "frontier {FrontierLambda:G4} in [{FrontierLower:G4}, {FrontierUpper:G4}] (energy fraction {FrontierEnergyFraction:G3} above, {FrontierStatus}, velocity {FrontierVelocity:G3}), " +
                   "fit λ {FitLambda:G4} (tail exponent {TailExponent:G3}, R² {FrontierR2:F3}, {FitStatus}, outlier energy {OutlierEnergy:G3}), " +
                   "predicted loss exponent {PredictedLossExponent:G3}, λ_max {LambdaMax:G4}, stability margin {StabilityMargin:G3}, " +
-                  "spectral position {SpectralPosition:G4}, kernel distance {KernelDistance:G3}, transport fraction {TransportFraction:G3}, regime {Regime}; " +
+                  "spectral position {SpectralPosition:G4}, kernel distance {KernelDistance:G3}, output change {OutputChange:G3}, transport fraction {TransportFraction:G3}, regime {Regime}; " +
                   "{OperatorApplications} operator applications in {ProbeDurationSeconds:F3} s; " +
                   "batch methods {ProbeMethods} (requested {ProbeMethodRequested}), fallback reason: {ProbeFallbackReason}")]
     private static partial void LogProbeCompleted(
@@ -155,6 +154,7 @@ public sealed partial class LoggingSink : IMonitorSink
         long step,
         long probeIndex,
         double errorEnergy,
+        double probeLoss,
         double nullEnergy,
         double frontierLambda,
         double frontierLower,
@@ -172,6 +172,7 @@ public sealed partial class LoggingSink : IMonitorSink
         double stabilityMargin,
         double spectralPosition,
         double kernelDistance,
+        double outputChange,
         double transportFraction,
         string regime,
         long operatorApplications,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Outputs.Metrics;
@@ -39,6 +40,25 @@ public static class MetricTable
     public static MetricDefinition ErrorEnergy { get; } = Scalar("error_energy", Energy,
         "Error energy |e|^2/n on the probe set at the latest probe (squared error per entry; NaN if unknown).",
         s => s.ErrorEnergy, tensorBoard: 4, log: "ErrorEnergy");
+
+    /// <summary>
+    /// The training loss the loop reported, as the snapshot holds it (the mean since the previous probe), exported so that a
+    /// dashboard can set the held-out loss against it; not written to TensorBoard, where the loop logs its own loss.
+    /// </summary>
+    public static MetricDefinition TrainingLoss { get; } = Scalar("training_loss", "the training loop's loss",
+        "Mean of the training losses passed to OnStep since the previous probe, at the latest probe (the training loop's own "
+            + "loss; beside probe_loss it shows the generalization gap; NaN when the loop passed no loss).",
+        s => s.TrainingLoss ?? double.NaN);
+
+    /// <summary>
+    /// The held-out loss on the probe set, beside the error energy it is computed from: the usual validation loss for
+    /// cross-entropy, the error energy (the mean squared error) for squared error and user functions.
+    /// </summary>
+    public static MetricDefinition ProbeLoss { get; } = Scalar("probe_loss", "loss per entry",
+        "Held-out loss on the probe set at the latest probe: the mean surprisal for cross-entropy (the usual validation loss, nats), "
+            + "the mean of e^2/2 for squared error and user functions (half of error_energy); the regime judges rises, falls and "
+            + "divergence of the held-out error on it (loss per entry; NaN if unknown).",
+        s => s.ProbeLoss, tensorBoard: 16, log: "ProbeLoss");
 
     /// <summary>Energy below the null floor.</summary>
     public static MetricDefinition NullEnergy { get; } = Scalar("null_energy", Energy,
@@ -121,23 +141,41 @@ public static class MetricTable
 
     /// <summary>Stability margin η·λ_max.</summary>
     public static MetricDefinition StabilityMargin { get; } = Scalar("stability_margin", Dimensionless,
-        "Stability margin eta*lambda_max (dimensionless; gradient descent on squared error diverges above 2; NaN when the learning rate is unknown).",
+        "Stability margin eta*lambda_max (dimensionless; gradient descent on squared error diverges above 2, so the regime judges it "
+            + "only for squared error and reports it for other errors; NaN when the learning rate is unknown).",
         s => s.Assessment.StabilityMargin, log: "StabilityMargin");
 
-    /// <summary>Kernel distance to the previous probe.</summary>
+    /// <summary>Distance of the model's tangent kernel to the previous probe.</summary>
     public static MetricDefinition KernelDistance { get; } = Scalar("kernel_distance", Dimensionless,
-        "Kernel distance S between the latest probe and the previous one (dimensionless, 0 = same kernel; NaN for the first probe or without sketch).",
+        "Kernel distance S = 1 - cosine between the sketched tangent kernels J_f J_f^T of the model's outputs (Fort et al. 2020) "
+            + "at the latest probe and the previous one (dimensionless, 0 = same kernel; NaN for the first probe or without sketch).",
         s => s.Assessment.KernelDistance, tensorBoard: 6, log: "KernelDistance");
 
-    /// <summary>Kernel distance to the first probe (TensorBoard and JSON lines only).</summary>
+    /// <summary>Distance of the model's tangent kernel to the first probe (TensorBoard and JSON lines only).</summary>
     public static MetricDefinition KernelDistanceFromFirst { get; } = Scalar("kernel_distance_from_first", Dimensionless,
-        "Kernel distance S between the latest probe and the first one (dimensionless, 0 = same kernel; NaN without sketch).",
+        "Kernel distance S = 1 - cosine between the sketched tangent kernels of the model's outputs at the latest probe and the "
+            + "first one (dimensionless, 0 = same kernel; NaN without sketch).",
         s => s.Assessment.KernelDistanceFromFirst, tensorBoard: 7, inPrometheus: false);
 
-    /// <summary>Kernel velocity.</summary>
-    public static MetricDefinition KernelVelocity { get; } = Scalar("kernel_velocity", "per unit ln step",
-        "Kernel velocity: kernel distance S per unit of ln t over recent probes (per unit ln step; NaN with too little history).",
+    /// <summary>
+    /// Kernel velocity against the held-out loss: radians the tangent kernel turned since the first probe per e-fold of the
+    /// held-out (probe) loss's fall since then. The help quotes the default threshold and the smallest fall counted from
+    /// <see cref="RegimeThresholds"/> itself, so it cannot drift from the code.
+    /// </summary>
+    public static MetricDefinition KernelVelocity { get; } = Scalar("kernel_velocity", "radians per e-fold of held-out loss",
+        "Kernel velocity: radians the tangent kernel turned since the first probe (arccos(1 - S), S its kernel distance from the "
+            + "first probe's) per e-fold of the held-out loss's fall since then (ln of the first probe_loss over the lowest since; a "
+            + "fall smaller than Regime:EnergyGrowthTolerance, default " + Percent(new RegimeThresholds().EnergyGrowthTolerance)
+            + ", counts as that much); feature learning above Regime:KernelVelocityThreshold, default "
+            + new RegimeThresholds().KernelVelocityThreshold.ToString(CultureInfo.InvariantCulture)
+            + ", and until it falls below half of it (radians per e-fold; NaN without kernel sketch or held-out loss).",
         s => s.Assessment.KernelVelocity);
+
+    /// <summary>Relative change of the model's outputs on the probe set since the previous probe: how far the function moved.</summary>
+    public static MetricDefinition OutputChange { get; } = Scalar("output_change", Dimensionless,
+        "Relative change |u - u'|/|u| of the model's (projected) outputs on the probe set since the previous probe: how far the "
+            + "function moved (dimensionless; near 0 when the weights stopped moving, a stall; NaN for the first probe or without sketch).",
+        s => s.Assessment.OutputChange, tensorBoard: 15, log: "OutputChange");
 
     /// <summary>The regime at the latest probe: a state set in Prometheus, its enum code in TensorBoard, its wire name elsewhere.</summary>
     public static MetricDefinition Regime { get; } = new()
@@ -230,10 +268,10 @@ public static class MetricTable
     /// <summary>Every metric, in the stable order the Prometheus exposition lists them.</summary>
     public static IReadOnlyList<MetricDefinition> All { get; } =
     [
-        ShellEnergy, ShellOccupancy, ErrorEnergy, NullEnergy, FrontierLambda, FrontierEnergyFraction, FrontierFitLambda,
+        ShellEnergy, ShellOccupancy, ErrorEnergy, TrainingLoss, ProbeLoss, NullEnergy, FrontierLambda, FrontierEnergyFraction, FrontierFitLambda,
         FrontierTailExponent, FrontierFitR2, FrontierOutlierEnergy, FrontierVelocity, PredictedLossExponent,
         MeasuredLossExponent, SpectralPosition, LambdaMax, StabilityMargin, KernelDistance, KernelDistanceFromFirst,
-        KernelVelocity, Regime, ShellDissipation, ShellFlux, TransportFraction, TrainingStep, ProbesTotal, ProbeFailuresTotal, ProbesSkippedTotal, ProbeDurationSeconds,
+        KernelVelocity, OutputChange, Regime, ShellDissipation, ShellFlux, TransportFraction, TrainingStep, ProbesTotal, ProbeFailuresTotal, ProbesSkippedTotal, ProbeDurationSeconds,
         OperatorApplicationsTotal, OverheadRatio,
     ];
 
@@ -251,6 +289,9 @@ public static class MetricTable
         LogProperties = log is { } property ? [new LogProperty(property, s => value(s))] : [],
         JsonPaths = [json ?? name],
     };
+
+    /// <summary>A fraction as an invariant percentage, e.g. 0.05 as "5 %".</summary>
+    private static string Percent(double fraction) => (100 * fraction).ToString("0.##", CultureInfo.InvariantCulture) + " %";
 
     private static MetricDefinition Counter(string name, string help) => new()
     {

@@ -9,10 +9,10 @@ namespace TrainMonitor.Outputs.TensorBoard;
 /// <summary>
 /// Writes each probe's scalar series to TensorBoard event files through TorchSharp's
 /// <c>torch.utils.tensorboard.SummaryWriter</c>: the energy-quantile frontier with its certified ends, its energy fraction,
-/// the amplitude–frontier fit's cutoff and outlier energy, error and null energy, kernel distances, spectral position,
-/// λ_max, the regime code and the Gauss estimate of every shell: every row of <see cref="MetricTable"/> with a
-/// <see cref="MetricDefinition.TensorBoard"/> series (tags in <see cref="TensorBoardTags"/>). Regime changes are written as
-/// text.
+/// the amplitude–frontier fit's cutoff and outlier energy, error and null energy, the held-out (probe) loss, kernel distances,
+/// the output change, spectral position, λ_max, the regime code and the Gauss estimate of every shell: every row of
+/// <see cref="MetricTable"/> with a <see cref="MetricDefinition.TensorBoard"/> series (tags in <see cref="TensorBoardTags"/>).
+/// Regime changes are written as text.
 /// </summary>
 /// <remarks>
 /// <para>

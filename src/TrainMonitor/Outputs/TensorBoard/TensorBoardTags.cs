@@ -34,14 +34,23 @@ public static class TensorBoardTags
     /// <summary>Error energy ‖e‖²/n on the probe set.</summary>
     public const string ErrorEnergy = "error_energy";
 
+    /// <summary>
+    /// Held-out loss on the probe set: the mean surprisal for cross-entropy (the usual validation loss), the error energy, the mean squared error
+    /// for squared error and user functions.
+    /// </summary>
+    public const string ProbeLoss = "probe_loss";
+
     /// <summary>Energy below the null floor.</summary>
     public const string NullEnergy = "null_energy";
 
-    /// <summary>Kernel distance from the previous probe.</summary>
+    /// <summary>Distance of the model's tangent kernel from the previous probe's.</summary>
     public const string KernelDistance = "kernel_distance";
 
-    /// <summary>Kernel distance from the first probe.</summary>
+    /// <summary>Distance of the model's tangent kernel from the first probe's.</summary>
     public const string KernelDistanceFromFirst = "kernel_distance_from_first";
+
+    /// <summary>Relative change of the model's outputs on the probe set since the previous probe (near 0: the function stands still).</summary>
+    public const string OutputChange = "output_change";
 
     /// <summary>Spectral position α₁ = eᵀMe / eᵀe.</summary>
     public const string SpectralPosition = "spectral_position";
@@ -49,7 +58,10 @@ public static class TensorBoardTags
     /// <summary>Largest eigenvalue seen.</summary>
     public const string LambdaMax = "lambda_max";
 
-    /// <summary>The regime as its enum value (0 warming_up, 1 unstable, 2 feature_learning, 3 lazy_progressing, 4 lazy_stagnant).</summary>
+    /// <summary>
+    /// The regime as its enum value (0 warming_up, 1 unstable, 2 feature_learning, 3 lazy_progressing, 4 lazy_stagnant,
+    /// 5 overfitting, 6 not_learning).
+    /// </summary>
     public const string Regime = "regime";
 
     /// <summary>Text tag: one entry per regime change, with the reason (TensorBoard lists it as <c>regime_change/text_summary</c>).</summary>

@@ -1,0 +1,142 @@
+using TorchSharp;
+using TrainMonitor.Errors;
+using TrainMonitor.Kernel;
+using TrainMonitor.Operators;
+using TrainMonitor.Operators.Gram;
+using TrainMonitor.Probing;
+using TrainMonitor.Tests.Operators;
+using static TorchSharp.torch;
+
+namespace TrainMonitor.Tests.Kernel;
+
+/// <summary>
+/// The kernel a model probe sketches is the tangent kernel of the model's outputs (projected on the fixed Rademacher r),
+/// checked against a Jacobian built by one backward() per output entry, and it stays exactly still when only a linear head
+/// trains, while the cross-entropy error operator of the same probes moves.
+/// </summary>
+public sealed class TangentKernelTests
+{
+    private const int Vectors = 4;
+    private const int Seed = 20_201;
+
+    /// <summary>K_r = J_r J_rᵀ / n, J_r by <see cref="ReferenceJacobian"/> on rᵀf written out here.</summary>
+    private static (Tensor Kernel, Tensor Outputs) ReferenceKernel(Func<nn.Module<Tensor, Tensor>> makeCopy, nn.Module<Tensor, Tensor> model, Tensor input,
+        Tensor target, int width)
+    {
+        var r = tensor(TangentKernelOutputs.Signs(Seed, width), dtype: ScalarType.Float64);
+        var projected = ErrorFunctions.Custom("r·f", (output, _) => (output * r).sum(-1).reshape(-1));
+        var jacobian = ReferenceJacobian.Compute(makeCopy, model, input, target, projected);
+        var n = jacobian.shape[0];
+        Tensor outputs;
+        using (no_grad())
+        {
+            outputs = (model.call(input) * r).sum(-1).reshape(-1);
+        }
+
+        return (jacobian.matmul(jacobian.T) / n, outputs);
+    }
+
+    private static KernelSketch SketchOf(Tensor kernel, Tensor outputs)
+    {
+        using var op = new MatrixErrorOperator(kernel, outputs);
+        return KernelSketch.Capture([op], Vectors, Seed);
+    }
+
+    [Theory]
+    [InlineData(ProbeMethod.Exact)]
+    [InlineData(ProbeMethod.Gram)]
+    [InlineData(ProbeMethod.Lanczos)]
+    public void A_model_probe_sketches_the_tangent_kernel_of_its_projected_outputs_on_every_path(ProbeMethod method)
+    {
+        using var scope = NewDisposeScope();
+        using var model = TestModels.Mlp(3);
+        var (x, _, classes) = TestModels.MlpBatch(4);
+        var result = SpectralProbe.Run(model, [new ProbeBatch(x, classes)], ErrorFunctions.CrossEntropy,
+            new SpectralProbeOptions { Method = method, SketchVectors = Vectors, SketchSeed = Seed });
+
+        var (kernel, outputs) = ReferenceKernel(() => TestModels.Mlp(3), model, x, classes, width: 3);
+        var reference = SketchOf(kernel, outputs);
+
+        // Float64 throughout: the paths differ from the reference by the round-off of a few products of O(1) numbers.
+        var measured = tensor(result.Sketch!.CopyBatchSketch(0));
+        var expected = tensor(reference.CopyBatchSketch(0));
+        Assert.True(Numerics.RelativeError(measured, expected) < 1e-10, $"sketch relative error {Numerics.RelativeError(measured, expected):E2}");
+        Assert.Equal(0.0, KernelSketch.OutputChange(reference, result.Sketch), 12);
+        Assert.True(KernelSketch.Distance(reference, result.Sketch) < 1e-12);
+    }
+
+    [Fact]
+    public void A_sequence_models_kernel_has_one_entry_per_token_in_example_major_order()
+    {
+        using var scope = NewDisposeScope();
+        using var model = TestModels.Attention(5);
+        var (x, _, tokens) = TestModels.AttentionBatch(6);
+        var result = SpectralProbe.Run(model, [new ProbeBatch(x, tokens)], ErrorFunctions.CrossEntropyPerToken,
+            new SpectralProbeOptions { Method = ProbeMethod.Lanczos, SketchVectors = Vectors, SketchSeed = Seed });
+
+        var (kernel, outputs) = ReferenceKernel(() => TestModels.Attention(5), model, x, tokens, width: 5);
+        Assert.Equal(2 * 4, kernel.shape[0]);
+        var measured = tensor(result.Sketch!.CopyBatchSketch(0));
+        var expected = tensor(SketchOf(kernel, outputs).CopyBatchSketch(0));
+        Assert.True(Numerics.RelativeError(measured, expected) < 1e-10, $"sketch relative error {Numerics.RelativeError(measured, expected):E2}");
+    }
+
+    [Fact]
+    public void A_frozen_body_with_a_trained_head_keeps_its_tangent_kernel_while_its_cross_entropy_error_operator_moves()
+    {
+        using var scope = NewDisposeScope();
+        using var model = TestModels.Mlp(7);
+        var (x, _, classes) = TestModels.MlpBatch(8);
+        var body = model.named_parameters().Where(p => !p.name.StartsWith("fc2", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
+        var head = model.named_parameters().Where(p => p.name.StartsWith("fc2", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
+        foreach (var p in body)
+        {
+            p.requires_grad = false;
+        }
+
+        var options = new SpectralProbeOptions { Method = ProbeMethod.Gram, SketchVectors = Vectors, SketchSeed = Seed };
+        var batches = new[] { new ProbeBatch(x, classes) };
+        var before = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, options);
+        var errorBefore = ErrorOperatorSketch(model, x, classes);
+        using (no_grad())
+        {
+            // A step of the head alone: the model stays linear in its trained parameters.
+            foreach (var p in head)
+            {
+                p.add_(randn_like(p) * 0.5);
+            }
+        }
+
+        var after = SpectralProbe.Run(model, batches, ErrorFunctions.CrossEntropy, options);
+        var errorAfter = ErrorOperatorSketch(model, x, classes);
+
+        // K_r = Φ Φᵀ-type products of the frozen features only: the same numbers, bit for bit.
+        Assert.Equal(0.0, KernelSketch.Distance(before.Sketch!, after.Sketch!));
+        Assert.True(KernelSketch.OutputChange(before.Sketch!, after.Sketch!) > 0.05, "the function moved");
+        // M = J_e J_eᵀ with J_e = −(onehot − p)ᵀ J_f moves with the softmax: the kernel the issue found misleading.
+        Assert.True(KernelSketch.Distance(errorBefore, errorAfter) > 1e-3, $"error-operator distance {KernelSketch.Distance(errorBefore, errorAfter):E2}");
+    }
+
+    private static KernelSketch ErrorOperatorSketch(nn.Module<Tensor, Tensor> model, Tensor x, Tensor classes)
+    {
+        using var op = GramErrorOperator.ForModel(model, x, classes, ErrorFunctions.CrossEntropy);
+        return KernelSketch.Capture([op], Vectors, Seed);
+    }
+
+    [Fact]
+    public void The_projection_is_a_fixed_rademacher_vector_that_leaves_one_dimensional_outputs_as_they_are()
+    {
+        var signs = TangentKernelOutputs.Signs(Seed, 64);
+        Assert.All(signs, s => Assert.True(s is 1.0 or -1.0));
+        Assert.Equal(signs, TangentKernelOutputs.Signs(Seed, 64));
+        Assert.NotEqual(signs, TangentKernelOutputs.Signs(Seed + 1, 64));
+        Assert.InRange(signs.Sum(), -24, 24); // a fair ±1 draw: |Σ| beyond 3σ = 24 would be a broken generator
+
+        using var scope = NewDisposeScope();
+        var column = tensor(new[] { 1.0, 2.0, 3.0 });
+        Assert.Equal(new[] { 1.0, 2.0, 3.0 }, TangentKernelOutputs.Project(column, Seed).data<double>().ToArray());
+        var matrix = tensor(new[] { 1.0, 2.0, 3.0, 4.0 }, [2, 2]);
+        var r = TangentKernelOutputs.Signs(Seed, 2);
+        Assert.Equal(new[] { r[0] + 2 * r[1], 3 * r[0] + 4 * r[1] }, TangentKernelOutputs.Project(matrix, Seed).data<double>().ToArray());
+    }
+}
