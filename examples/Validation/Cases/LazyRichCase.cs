@@ -31,7 +31,7 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
 
     /// <summary>What one α gave.</summary>
     public sealed record Run(double Alpha, double TestErrorStart, double TestErrorEnd, double LastDoublingImprovement, bool HeldOutStalled,
-        double KernelDistance, double KernelRelativeChange, string Classified, string Expected, bool StagnationAlert, int FeatureProbes, int LazyProbes,
+        double KernelDistance, double KernelRelativeChange, string Classified, string Expected, bool StagnationAlert, string AlertState, int FeatureProbes, int LazyProbes,
         IReadOnlyList<ProbeSnapshot> History, IReadOnlyList<(long Step, double TestError)> TestCurve, IReadOnlyList<ProbeSnapshot> TrainProbeHistory)
     {
         /// <summary>The transport fractions of the held-out probe's intervals, in step order.</summary>
@@ -63,7 +63,7 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         foreach (var r in runs)
         {
             table.Add(r.Alpha, r.TestErrorStart, r.TestErrorEnd, r.LastDoublingImprovement, r.HeldOutStalled ? "yes" : "no", r.KernelDistance,
-                r.KernelRelativeChange, r.TransportMedian, r.TrainTransportMedian, r.TrainTransportFractions.DefaultIfEmpty(double.NaN).Max(), $"{r.FeatureProbes}/{r.LazyProbes}", r.Classified, r.Expected, r.StagnationAlert ? "lazy_stagnant" : "-");
+                r.KernelRelativeChange, r.TransportMedian, r.TrainTransportMedian, r.TrainTransportFractions.DefaultIfEmpty(double.NaN).Max(), $"{r.FeatureProbes}/{r.LazyProbes}", r.Classified, r.Expected, r.AlertState);
         }
 
         output.WriteLine("Case 2 — lazy versus rich (output scale α, loss / α²), single-index teacher relu(v·x)");
@@ -208,7 +208,11 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         var lazyProbes = judged.Count(h => h.Assessment.Regime is TrainingRegime.LazyProgressing or TrainingRegime.LazyStagnant);
         var classified = featureProbes > lazyProbes ? "feature_learning" : "lazy";
         var expected = alpha < settings.RichBelow ? "feature_learning" : alpha > settings.LazyAbove ? "lazy" : "either";
-        var alert = history.Any(h => h.Assessment.Regime == TrainingRegime.LazyStagnant);
+        // The alert a stalled held-out error should raise: lazy_stagnant, or overfitting where the held-out error, no longer
+        // falling, turned upward while the training loss kept falling (the large-α runs do that late: −1.5 % over the last
+        // doubling) — both tell the user that more steps at this setting will not help, and which one is the run's business.
+        var firstAlert = history.FirstOrDefault(h => h.Assessment.Regime is TrainingRegime.LazyStagnant or TrainingRegime.Overfitting);
+        var alert = firstAlert is not null;
         if (Environment.GetEnvironmentVariable("VALIDATION_VERBOSE") == "1")
         {
             foreach (var h in history)
@@ -217,7 +221,7 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
             }
         }
 
-        return new Run(alpha, quarter, end, improvement, improvement < settings.StallImprovement, distance, relative, classified, expected, alert,
+        return new Run(alpha, quarter, end, improvement, improvement < settings.StallImprovement, distance, relative, classified, expected, alert, firstAlert?.Assessment.Regime.ToWireName() ?? "-",
             featureProbes, lazyProbes, history, testCurve, trainMonitor.History);
     }
 

@@ -15,6 +15,7 @@ internal sealed class ValidationResults
 
     public IReadOnlyList<KeyValuePair<string, double>> Values => _values;
 
-    public string ToResultLine() =>
-        "RESULT " + string.Join(" ", _values.Select(p => $"{p.Key}={p.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
+    /// <param name="label">The line's first word (a second line of figures, e.g. per schedule, gets its own).</param>
+    public string ToResultLine(string label = "RESULT") =>
+        label + " " + string.Join(" ", _values.Select(p => $"{p.Key}={p.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
 }

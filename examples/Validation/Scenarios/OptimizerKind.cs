@@ -1,0 +1,9 @@
+namespace Validation.Scenarios;
+
+internal enum OptimizerKind
+{
+    Sgd,
+    Momentum,
+    Adam,
+    AdamW,
+}
