@@ -21,10 +21,12 @@ public sealed class CanaryTests
     };
 
     [Fact]
-    public async Task An_optimizer_over_stale_parameters_is_caught_as_lazy_stagnant()
+    public async Task An_optimizer_over_stale_parameters_is_caught_as_not_learning()
     {
         // The classic TorchSharp slip: the optimiser holds the Parameters of another instance (e.g. created before
-        // module.to(device) replaced them), so the monitored model never changes.
+        // module.to(device) replaced them), so the monitored model never changes. Its outputs stand still from the first
+        // probe and its error never falls: the tracker calls that not_learning (lazy_stagnant is kept for a run that
+        // stalled after it had learned), an alert the health checks must raise.
         using var task = new TeacherTask();
         using var model = task.CreateModel(seed: 1);
         using var stale = task.CreateModel(seed: 2);
@@ -32,8 +34,10 @@ public sealed class CanaryTests
 
         var run = await MonitoredTraining.RunAsync(model, Training(task, optimizer), task.Probe, ErrorFunctions.SquaredError, 64, HealthSettings.Options());
 
-        var failure = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertNotLazyStagnant());
-        Assert.Contains("lazy_stagnant", failure.Reason);
+        var failure = Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertNoAlerts());
+        Assert.Contains("not_learning", failure.Reason);
+        Assert.Contains("stand still", failure.Reason);
+        Assert.Equal(TrainingRegime.NotLearning, run.FinalRegime);
         Assert.Throws<TrainingDynamicsAssertionException>(() => run.AssertErrorEnergyDecreased(factor: 2));
     }
 

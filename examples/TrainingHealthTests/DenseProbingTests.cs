@@ -6,8 +6,9 @@ namespace TrainingHealthTests;
 
 /// <summary>
 /// The reference training probed densely (every 8 steps, as a user who sets <c>Schedule:Kind=EveryNSteps</c> would): a
-/// healthy run whose loss keeps falling must not flap between regimes, be called unstable for stochastic noise, or
-/// raise the stagnation alert. The test-sized version of the 140k-step QuickStart run of docs/validation.md.
+/// healthy run whose loss keeps falling must not flap between regimes or raise any alert (be called unstable for
+/// stochastic noise, overfitting, stagnant or not learning). The test-sized version of the 140k-step QuickStart run of
+/// docs/validation.md.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class DenseProbingTests
@@ -25,7 +26,7 @@ public sealed class DenseProbingTests
         var trace = string.Join(", ", run.Snapshots.Where((s, i) => i == 0 || regimes[i] != regimes[i - 1]).Select(s => $"{s.Step}: {s.Assessment.Regime.ToWireName()} ({s.Assessment.Reason})"));
         Assert.True(run.Snapshots.Count == 256, $"{run.Snapshots.Count} probes");
         Assert.True(changes <= 3, $"{changes} regime changes: {trace}");
-        Assert.True(!regimes.Contains(TrainingRegime.Unstable) && !regimes.Contains(TrainingRegime.LazyStagnant), trace);
-        run.AssertErrorEnergyDecreased(factor: 100);
+        // Every alert state the core names (unstable, overfitting, lazy_stagnant, not_learning), not only the first two.
+        run.AssertNoAlerts().AssertErrorEnergyDecreased(factor: 100);
     }
 }

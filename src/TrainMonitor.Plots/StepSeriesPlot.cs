@@ -15,21 +15,31 @@ internal static class StepSeriesPlot
     /// <summary>A quantity to draw: its legend name, how to read it from a snapshot, and its line pattern.</summary>
     public sealed record Quantity(string Name, Func<ProbeSnapshot, double> Value, LinePattern Pattern);
 
-    /// <summary>Kernel distance between successive probes and from the first probe.</summary>
+    /// <summary>
+    /// Tangent-kernel distance between successive probes and from the first probe, with the relative change of the outputs
+    /// since the previous probe beside them: a kernel that stands still while the outputs move is lazy training, both
+    /// standing still is a stall. Both are dimensionless ratios, so they share the logarithmic axis.
+    /// </summary>
     public static Plot KernelDistance(IReadOnlyList<RunSeries> series) => Create(
-        "Kernel distance", "distance (0 = same kernel)", series,
+        "Kernel distance and output change", "kernel distance (0 = same kernel), relative output change", series,
         [
-            new Quantity("from previous probe", s => s.Assessment.KernelDistance, LinePattern.Solid),
-            new Quantity("from first probe", s => s.Assessment.KernelDistanceFromFirst, LinePattern.Dashed),
+            new Quantity("kernel distance from previous probe", s => s.Assessment.KernelDistance, LinePattern.Solid),
+            new Quantity("kernel distance from first probe", s => s.Assessment.KernelDistanceFromFirst, LinePattern.Dashed),
+            new Quantity("output change since previous probe", s => s.Assessment.OutputChange, LinePattern.Dotted),
         ]);
 
-    /// <summary>Error energy, its part below the null floor, and the training loss when the loop passed it.</summary>
+    /// <summary>
+    /// Error energy, its part below the null floor, the training loss when the loop passed it and, right after it, the
+    /// held-out loss on the probe set: the two losses side by side show the generalization gap (a held-out loss rising while
+    /// the training loss falls is overfitting). Files written before the held-out loss existed draw no such line.
+    /// </summary>
     public static Plot ErrorEnergy(IReadOnlyList<RunSeries> series, LegendPlacement? legendPlacement = null) => Create(
-        "Error energy on the probe set", "‖e‖²/n", series,
+        "Error energy, training and held-out loss", "‖e‖²/n, loss", series,
         [
             new Quantity("error energy", s => s.ErrorEnergy, LinePattern.Solid),
             new Quantity("below null floor", s => s.NullEnergy, LinePattern.Dotted),
             new Quantity("training loss", s => s.TrainingLoss ?? double.NaN, LinePattern.Dashed),
+            new Quantity("held-out loss (probe)", s => s.ProbeLoss, LinePattern.DenselyDashed),
         ], legendPlacement);
 
     /// <summary>Any set of quantities against step.</summary>

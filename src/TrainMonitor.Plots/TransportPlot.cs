@@ -111,7 +111,7 @@ internal static class TransportPlot
         if (velocities)
         {
             AxisScale.Logarithmic.Apply(plot.Axes.Right);
-            plot.Axes.Right.Label.Text = "kernel velocity (S per unit ln t)";
+            plot.Axes.Right.Label.Text = "kernel velocity (rad per e-fold of held-out loss)";
             plot.Axes.Right.Label.FontSize = 12;
         }
 

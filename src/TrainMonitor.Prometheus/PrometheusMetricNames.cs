@@ -33,6 +33,15 @@ public static class PrometheusMetricNames
     /// <summary>Gauge: error energy ‖e‖²/n on the probe set.</summary>
     public const string ErrorEnergy = Prefix + "error_energy";
 
+    /// <summary>Gauge: mean of the training losses passed to <c>OnStep</c> since the previous probe.</summary>
+    public const string TrainingLoss = Prefix + "training_loss";
+
+    /// <summary>
+    /// Gauge: held-out loss on the probe set (mean surprisal for cross-entropy, the usual validation loss; the error energy, the mean squared error
+    /// for squared error).
+    /// </summary>
+    public const string ProbeLoss = Prefix + "probe_loss";
+
     /// <summary>Gauge: energy below the null floor.</summary>
     public const string NullEnergy = Prefix + "null_energy";
 
@@ -72,13 +81,19 @@ public static class PrometheusMetricNames
     /// <summary>Gauge: stability margin η·λ_max.</summary>
     public const string StabilityMargin = Prefix + "stability_margin";
 
-    /// <summary>Gauge: kernel distance to the previous probe.</summary>
+    /// <summary>Gauge: distance of the model's tangent kernel to the previous probe's (1 − cosine of the sketches).</summary>
     public const string KernelDistance = Prefix + "kernel_distance";
 
-    /// <summary>Gauge: kernel velocity.</summary>
+    /// <summary>
+    /// Gauge: kernel velocity, radians the tangent kernel turned since the first probe per e-fold of the held-out (probe)
+    /// loss's fall since then.
+    /// </summary>
     public const string KernelVelocity = Prefix + "kernel_velocity";
 
-    /// <summary>Gauge state set: 1 for the current regime, 0 for the others.</summary>
+    /// <summary>Gauge: relative change of the model's outputs on the probe set since the previous probe (near 0: a stall).</summary>
+    public const string OutputChange = Prefix + "output_change";
+
+    /// <summary>Gauge state set: 1 for the current regime, 0 for the others (one series per regime of <c>TrainingRegimeNames.All</c>).</summary>
     public const string Regime = Prefix + "regime";
 
     /// <summary>Gauge per shell and bound: energy one gradient-descent step removes from the shell (labels run, shell, lambda_lower, bound).</summary>

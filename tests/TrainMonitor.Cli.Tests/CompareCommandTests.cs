@@ -1,3 +1,6 @@
+using TrainMonitor.Cli.Formatting;
+using TrainMonitor.Outputs;
+
 namespace TrainMonitor.Cli.Tests;
 
 public sealed class CompareCommandTests
@@ -6,8 +9,8 @@ public sealed class CompareCommandTests
     public async Task Compare_overlays_two_runs_in_pngs_and_one_page()
     {
         using var dir = new TemporaryDirectory();
-        await SyntheticRun.WriteAsync(dir.File("a.jsonl"), run: "wide", probes: 8);
-        await SyntheticRun.WriteAsync(dir.File("b.jsonl"), run: "narrow", probes: 5);
+        var wide = await SyntheticRun.WriteAsync(dir.File("a.jsonl"), run: "wide", probes: 8);
+        var narrow = await SyntheticRun.WriteAsync(dir.File("b.jsonl"), run: "narrow", probes: 5);
 
         var result = await CliRunner.RunAsync("compare", dir.File("a.jsonl"), dir.File("b.jsonl"), "-o", dir.File("cmp"));
 
@@ -28,6 +31,9 @@ public sealed class CompareCommandTests
         Assert.Matches(@"frontiers λ_f determined\s*│\s*6 of 8\s*│\s*4 of 5", result.Output);
         Assert.Matches(@"final fit λ\s*│\s*0\.00449\s*│\s*0\.0504", result.Output);
         Assert.Matches(@"fits determined\s*│\s*3 of 8\s*│\s*2 of 5", result.Output);
+        // The held-out loss right after the training loss, so the two runs' generalization can be read side by side.
+        static string Held(IReadOnlyList<ProbeSnapshot> run) => System.Text.RegularExpressions.Regex.Escape(NumberText.Format(run[^1].ProbeLoss));
+        Assert.Matches($@"final training loss\s*│[^\n]*\n[^\n]*final held-out loss \(probe\)\s*│\s*{Held(wide)}\s*│\s*{Held(narrow)}", result.Output);
     }
 
     [Fact]

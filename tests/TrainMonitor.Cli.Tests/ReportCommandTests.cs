@@ -63,6 +63,65 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
+    public async Task Regime_timeline_draws_overfitting_and_not_learning_in_colours_of_their_own()
+    {
+        using var dir = new TemporaryDirectory();
+        // Not learning for the first half, overfitting for the second: the two regimes the tracker added.
+        await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: Probes, edit: s => s with
+        {
+            Assessment = s.Assessment with { Regime = s.ProbeIndex <= Probes / 2 ? TrainingRegime.NotLearning : TrainingRegime.Overfitting },
+        });
+        var result = await CliRunner.RunAsync("report", dir.File("run.jsonl"), "-o", dir.File("out"));
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var png = await File.ReadAllBytesAsync(dir.File("out/regimes.png"));
+
+        Assert.True(PngFile.CountPixels(png, RegimePalette.Hex(TrainingRegime.NotLearning)) > 1000, "not_learning band missing");
+        Assert.True(PngFile.CountPixels(png, RegimePalette.Hex(TrainingRegime.Overfitting)) > 1000, "overfitting band missing");
+        Assert.Equal(0, PngFile.CountPixels(png, RegimePalette.Hex(TrainingRegime.LazyStagnant)));
+        var html = await File.ReadAllTextAsync(dir.File("out/report.html"));
+        Assert.Contains($"background:{RegimePalette.Hex(TrainingRegime.Overfitting)}\">overfitting<", html);
+    }
+
+    [Fact]
+    public async Task Kernel_distance_figure_draws_the_output_change_beside_the_kernel_distances()
+    {
+        // One run: a colour per quantity (Category10), the output change third, after the two kernel distances.
+        var c = new ScottPlot.Palettes.Category10().GetColor(2);
+        var outputChangeColour = $"#{c.R:x2}{c.G:x2}{c.B:x2}";
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("with.jsonl"), probes: Probes);
+        await SyntheticRun.WriteAsync(dir.File("without.jsonl"), probes: Probes,
+            edit: s => s with { Assessment = s.Assessment with { OutputChange = double.NaN } });
+
+        Assert.Equal(0, (await CliRunner.RunAsync("report", dir.File("with.jsonl"), "-o", dir.File("with"))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("report", dir.File("without.jsonl"), "-o", dir.File("without"))).ExitCode);
+
+        var with = PngFile.CountPixels(await File.ReadAllBytesAsync(dir.File("with/kernel-distance.png")), outputChangeColour);
+        var without = PngFile.CountPixels(await File.ReadAllBytesAsync(dir.File("without/kernel-distance.png")), outputChangeColour);
+        Assert.True(with > 50 && without == 0, $"output-change pixels: {with} with the series, {without} without");
+        Assert.Contains("Kernel distance and output change", await File.ReadAllTextAsync(dir.File("with/report.html")));
+    }
+
+    [Fact]
+    public async Task Error_energy_figure_draws_the_held_out_loss_beside_the_training_loss()
+    {
+        // One run: a colour per quantity (Category10), the held-out loss fourth, right after the training loss.
+        var c = new ScottPlot.Palettes.Category10().GetColor(3);
+        var heldOutColour = $"#{c.R:x2}{c.G:x2}{c.B:x2}";
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("with.jsonl"), probes: Probes);
+        await SyntheticRun.WriteAsync(dir.File("without.jsonl"), probes: Probes, edit: s => s with { ProbeLoss = double.NaN });
+
+        Assert.Equal(0, (await CliRunner.RunAsync("report", dir.File("with.jsonl"), "-o", dir.File("with"))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("report", dir.File("without.jsonl"), "-o", dir.File("without"))).ExitCode);
+
+        var with = PngFile.CountPixels(await File.ReadAllBytesAsync(dir.File("with/error-energy.png")), heldOutColour);
+        var without = PngFile.CountPixels(await File.ReadAllBytesAsync(dir.File("without/error-energy.png")), heldOutColour);
+        Assert.True(with > 50 && without == 0, $"held-out-loss pixels: {with} with the series, {without} without");
+        Assert.Contains("Error energy and losses", await File.ReadAllTextAsync(dir.File("with/report.html")));
+    }
+
+    [Fact]
     public async Task Html_page_embeds_the_images_names_the_sections_and_links_nothing_outside()
     {
         using var dir = new TemporaryDirectory();

@@ -23,7 +23,7 @@ public sealed partial class SummaryCommandTests
         for (var i = 0; i < snapshots.Count; i++)
         {
             var cells = rows[i];
-            Assert.Equal(12, cells.Length);
+            Assert.Equal(14, cells.Length);
             Assert.Equal(snapshots[i].ProbeIndex.ToString(CultureInfo.InvariantCulture), cells[0]);
             Assert.Equal(snapshots[i].Step.ToString("N0", CultureInfo.InvariantCulture), cells[1]);
             Assert.Equal(snapshots[i].Assessment.Regime.ToWireName(), cells[^1]);
@@ -45,15 +45,15 @@ public sealed partial class SummaryCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         var header = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith("probe ", StringComparison.Ordinal) && l.Contains("regime", StringComparison.Ordinal));
-        Assert.Equal(["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "transport", "regime"], Cells(header));
+        Assert.Equal(["probe", "step", "loss", "held-out", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "output Δ", "transport", "regime"], Cells(header));
         var rows = Rows(result.Output);
         // Probe 0: λ_f = 10^0.5/3 in [10^0.5/4, 10^0.5/2]; its fit is undetermined.
-        Assert.Equal(("1.05 [0.79, 1.6]", "—"), (rows[0][5], rows[0][6]));
+        Assert.Equal(("1.05 [0.79, 1.6]", "—"), (rows[0][6], rows[0][7]));
         // Probe 1: no upper end was certified; fit λ = 10^0.15/2.5.
-        Assert.Equal(("0.471 [0.35, ∞]", "0.565"), (rows[1][5], rows[1][6]));
+        Assert.Equal(("0.471 [0.35, ∞]", "0.565"), (rows[1][6], rows[1][7]));
         // Probe 2: neither determined.
-        Assert.Equal(("—", "—"), (rows[2][5], rows[2][6]));
-        Assert.Equal(("0.00374 [0.0028, 0.0056]", "0.00449"), (rows[7][5], rows[7][6]));
+        Assert.Equal(("—", "—"), (rows[2][6], rows[2][7]));
+        Assert.Equal(("0.00374 [0.0028, 0.0056]", "0.00449"), (rows[7][6], rows[7][7]));
     }
 
     [Fact]
@@ -67,7 +67,88 @@ public sealed partial class SummaryCommandTests
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         string Step(int probe) => snapshots[probe].Step.ToString("N0", CultureInfo.InvariantCulture);
         Assert.Contains($"Regime changed 3 times: warming_up → feature_learning at step {Step(2)} → lazy_progressing at step {Step(5)} → " +
-            $"lazy_stagnant at step {Step(8)}; 0 of 10 probes unstable, 2 lazy_stagnant.", Unwrapped(result.Output));
+            $"lazy_stagnant at step {Step(8)}; 0 of 10 probes unstable, 2 lazy_stagnant, 0 overfitting, 0 not_learning.", Unwrapped(result.Output));
+    }
+
+    [Fact]
+    public async Task Summary_counts_overfitting_and_not_learning_probes_and_colours_them()
+    {
+        using var dir = new TemporaryDirectory();
+        // Probes 0–1 warming up, 2–4 not learning, 5–6 feature learning, 7–9 overfitting.
+        static TrainingRegime Regime(long probe) => probe switch
+        {
+            < 2 => TrainingRegime.WarmingUp,
+            < 5 => TrainingRegime.NotLearning,
+            < 7 => TrainingRegime.FeatureLearning,
+            _ => TrainingRegime.Overfitting,
+        };
+        var snapshots = await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: 10,
+            edit: s => s with { Assessment = s.Assessment with { Regime = Regime(s.ProbeIndex - 1) } });
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        string Step(int probe) => snapshots[probe].Step.ToString("N0", CultureInfo.InvariantCulture);
+        Assert.Contains($"Regime changed 3 times: warming_up → not_learning at step {Step(2)} → feature_learning at step {Step(5)} → " +
+            $"overfitting at step {Step(7)}; 0 of 10 probes unstable, 0 lazy_stagnant, 3 overfitting, 3 not_learning.", Unwrapped(result.Output));
+        Assert.Equal(["warming_up", "warming_up", "not_learning", "not_learning", "not_learning", "feature_learning", "feature_learning",
+            "overfitting", "overfitting", "overfitting"], Rows(result.Output).Select(r => r[^1]));
+    }
+
+    [Fact]
+    public async Task The_output_change_column_stands_beside_the_kernel_distance()
+    {
+        using var dir = new TemporaryDirectory();
+        var snapshots = await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: 4);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var rows = Rows(result.Output);
+        // The first probe has no previous one; then 0.5/2^probe: 0.25, 0.125, 0.0625.
+        Assert.Equal(["—", "0.25", "0.125", "0.0625"], rows.Select(r => r[11]));
+        Assert.Equal(snapshots.Select(s => TrainMonitor.Cli.Formatting.NumberText.Format(s.Assessment.KernelDistance)), rows.Select(r => r[10]));
+        Assert.Contains("output Δ: relative change of the model's outputs on the probe set since the previous probe", Unwrapped(result.Output));
+    }
+
+    [Fact]
+    public async Task The_held_out_loss_column_stands_right_after_the_training_loss()
+    {
+        using var dir = new TemporaryDirectory();
+        var snapshots = await SyntheticRun.WriteAsync(dir.File("run.jsonl"), probes: 4);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("run.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var rows = Rows(result.Output);
+        Assert.Equal(snapshots.Select(s => TrainMonitor.Cli.Formatting.NumberText.Format(s.TrainingLoss)), rows.Select(r => r[2]));
+        Assert.Equal(snapshots.Select(s => TrainMonitor.Cli.Formatting.NumberText.Format(s.ProbeLoss)), rows.Select(r => r[3]));
+        Assert.Contains("held-out: loss on the held-out probe set (mean surprisal for cross-entropy, ½ the error energy for squared error)", Unwrapped(result.Output));
+        Assert.Contains("loss: mean training loss since the previous probe", Unwrapped(result.Output));
+    }
+
+    [Fact]
+    public async Task A_schema_version_3_file_shows_no_output_change_no_kernel_velocity_and_no_held_out_loss()
+    {
+        // Version 3 had no output_change and no probe_loss, and its kernel_velocity was in another unit: all read back as unknown.
+        using var dir = new TemporaryDirectory();
+        await SyntheticRun.WriteAsync(dir.File("v3.jsonl"), probes: 4);
+        var lines = (await File.ReadAllLinesAsync(dir.File("v3.jsonl"))).Where(l => l.Length > 0).Select(line =>
+        {
+            var root = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            root["schema_version"] = 3;
+            root.Remove("output_change");
+            root.Remove("probe_loss");
+            return root.ToJsonString();
+        });
+        await File.WriteAllLinesAsync(dir.File("v3.jsonl"), lines);
+
+        var result = await CliRunner.RunAsync("summary", dir.File("v3.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.All(Rows(result.Output), r => Assert.Equal("—", r[11]));
+        Assert.All(Rows(result.Output), r => Assert.Equal("—", r[3]));
+        Assert.Contains("(kernel velocity there —).", Unwrapped(result.Output));
     }
 
     [Fact]
@@ -119,8 +200,8 @@ public sealed partial class SummaryCommandTests
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         var rows = Rows(result.Output);
         Assert.Equal(8, rows.Length);
-        Assert.All(rows, r => Assert.Equal("—", r[5]));
-        Assert.Equal("0.565", rows[1][6]); // the fit was recorded, as the frontier object of version 2
+        Assert.All(rows, r => Assert.Equal("—", r[6]));
+        Assert.Equal("0.565", rows[1][7]); // the fit was recorded, as the frontier object of version 2
         Assert.Contains(
             "Frontier undetermined at 8 of 8 probes (most common reason, 8 of them, last at step 268: not recorded (schema version 2 files hold only the fit)).",
             Unwrapped(result.Output));

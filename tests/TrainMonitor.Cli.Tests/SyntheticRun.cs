@@ -52,6 +52,9 @@ internal static class SyntheticRun
     /// <summary>Kernel velocity at probe <paramref name="probe"/> (≥ 1): 0.01/probe.</summary>
     public static double KernelVelocityAt(int probe) => 0.01 / probe;
 
+    /// <summary>Relative output change since the previous probe at probe <paramref name="probe"/> (≥ 1): 0.5/2^probe, so the function slows down.</summary>
+    public static double OutputChangeAt(int probe) => 0.5 / Math.Pow(2, probe);
+
     /// <summary>The snapshot as a run without a learning rate writes it: no dissipation, no transport.</summary>
     public static ProbeSnapshot WithoutBudget(ProbeSnapshot snapshot) =>
         snapshot with { LearningRate = null, Dissipation = null, Transport = null };
@@ -173,6 +176,7 @@ internal static class SyntheticRun
             ProbeIndex = probe + 1,
             LearningRate = 0.05,
             TrainingLoss = energy * 1.1,
+            ProbeLoss = energy,
             ErrorEnergy = energy,
             NullEnergy = energy * 1e-3,
             NullFloor = nullFloor,
@@ -190,6 +194,7 @@ internal static class SyntheticRun
                 KernelDistance = probe == 0 ? double.NaN : 0.1 / (probe * probe),
                 KernelDistanceFromFirst = probe == 0 ? 0 : 0.1 + 0.01 * probe,
                 KernelVelocity = probe == 0 ? double.NaN : KernelVelocityAt(probe),
+                OutputChange = probe == 0 ? double.NaN : OutputChangeAt(probe),
             },
             Transport = probe == 0 ? null : Budget(shells, energy, probe),
             ProbeDurationSeconds = 0.5,

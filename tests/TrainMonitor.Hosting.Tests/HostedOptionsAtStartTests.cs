@@ -84,6 +84,27 @@ public sealed class HostedOptionsAtStartTests : IDisposable
         { "Regime:KernelVelocityThreshold", "-1" },
         { "Regime:KernelVelocityThreshold", "NaN" },
         { "Regime:KernelVelocityThreshold", "Infinity" },
+        { "Regime:FrozenOutputSpeed", "-1" },
+        { "Regime:FrozenOutputSpeed", "NaN" },
+        { "Regime:FrozenOutputSpeed", "Infinity" },
+        { "Regime:FrozenOutputFraction", "0" },
+        { "Regime:FrozenOutputFraction", "1" },
+        { "Regime:FrozenOutputFraction", "NaN" },
+        { "Regime:FrozenProbes", "0" },
+        { "Regime:NoiseMultiplier", "-1" },
+        { "Regime:NoiseMultiplier", "NaN" },
+        { "Regime:NoiseMultiplier", "Infinity" },
+        { "Regime:NoiseWindow", "1" },
+        { "Regime:TrainingLossGrowthTolerance", "-0.1" },
+        { "Regime:TrainingLossGrowthTolerance", "NaN" },
+        { "Regime:TrainingLossGrowthTolerance", "Infinity" },
+        { "Regime:GeneralizationGapFactor", "1" },
+        { "Regime:GeneralizationGapFactor", "0.5" },
+        { "Regime:GeneralizationGapFactor", "NaN" },
+        { "Regime:GeneralizationGapFactor", "Infinity" },
+        { "Regime:LearningDrop", "-0.1" },
+        { "Regime:LearningDrop", "1" },
+        { "Regime:LearningDrop", "NaN" },
         { "Regime:TransportThreshold", "-1" },
         { "Regime:TransportThreshold", "NaN" },
         { "Regime:TransportThreshold", "Infinity" },
@@ -110,6 +131,18 @@ public sealed class HostedOptionsAtStartTests : IDisposable
 
         Assert.Contains($"TrainMonitor:{key} = '", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public async Task AGoodGeneralizationGapFactorIsBoundFromItsKeyAndAccepted()
+    {
+        // The tracker's newest setting reaches the options through configuration like the others, and a value in range starts.
+        using var host = BuildHost(new Dictionary<string, string?> { ["TrainMonitor:Regime:GeneralizationGapFactor"] = "3.5" });
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Equal(3.5, host.Services.GetRequiredService<IOptions<MonitorOptions>>().Value.Regime.GeneralizationGapFactor);
     }
 
     [Fact]

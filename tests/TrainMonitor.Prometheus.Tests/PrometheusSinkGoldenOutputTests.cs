@@ -21,12 +21,14 @@ public sealed class PrometheusSinkGoldenOutputTests
         // The same run again with fewer shells (stale series go) and one without recorded occupancy.
         await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 200, probeIndex: 2, regime: TrainingRegime.LazyProgressing,
             shells: [.. Snapshots.Shells(1, 2), .. Snapshots.Shells(3, 1, occupancy: false)], durationSeconds: 0.02)), default);
-        // An undetermined frontier and fit, with NaN history figures.
+        // An undetermined frontier and fit, with NaN history figures, no training loss and no held-out loss.
         var undetermined = Snapshots.Probe(run: "run-b", step: 50, regime: TrainingRegime.WarmingUp, stabilityMargin: double.NaN, durationSeconds: double.NaN);
         await sink.WriteAsync(new ProbeCompleted(undetermined with
         {
+            TrainingLoss = null,
+            ProbeLoss = double.NaN,
             Frontier = new FrontierSnapshot(0.5, 0.25, double.PositiveInfinity, 0.5, "all energy below the null floor", FrontierFitSnapshot.Missing("too few shells")),
-            Assessment = undetermined.Assessment with { KernelDistance = double.NaN, FrontierVelocity = double.NaN },
+            Assessment = undetermined.Assessment with { KernelDistance = double.NaN, OutputChange = double.NaN, FrontierVelocity = double.NaN },
             OverheadRatio = double.NaN,
         }), default);
         await sink.WriteAsync(new ProbeFailed("run-b", 60, DateTimeOffset.UnixEpoch, "OutOfMemoryException", "out of memory", 3), default);

@@ -15,6 +15,8 @@ public sealed class PrometheusSinkTests
         { "trainmonitor_shell_energy", "gauge" },
         { "trainmonitor_shell_occupancy", "gauge" },
         { "trainmonitor_error_energy", "gauge" },
+        { "trainmonitor_training_loss", "gauge" },
+        { "trainmonitor_probe_loss", "gauge" },
         { "trainmonitor_null_energy", "gauge" },
         { "trainmonitor_frontier_lambda", "gauge" },
         { "trainmonitor_frontier_energy_fraction", "gauge" },
@@ -30,6 +32,7 @@ public sealed class PrometheusSinkTests
         { "trainmonitor_stability_margin", "gauge" },
         { "trainmonitor_kernel_distance", "gauge" },
         { "trainmonitor_kernel_velocity", "gauge" },
+        { "trainmonitor_output_change", "gauge" },
         { "trainmonitor_regime", "gauge" },
         { "trainmonitor_shell_dissipation", "gauge" },
         { "trainmonitor_shell_flux", "gauge" },
@@ -101,6 +104,8 @@ public sealed class PrometheusSinkTests
         var a = Run("run-a");
 
         Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", a));
+        Assert.Equal(0.5, text.Value("trainmonitor_training_loss", a));
+        Assert.Equal(0.21875, text.Value("trainmonitor_probe_loss", a));
         Assert.Equal(snapshot.NullEnergy, text.Value("trainmonitor_null_energy", a));
         // Literal values of Snapshots.Probe, so a sink that swapped two fields (or exported the fit as the frontier) fails.
         Assert.Equal(3, text.Find("trainmonitor_frontier_lambda", a).Count);
@@ -120,6 +125,7 @@ public sealed class PrometheusSinkTests
         Assert.Equal(snapshot.Assessment.StabilityMargin, text.Value("trainmonitor_stability_margin", a));
         Assert.Equal(snapshot.Assessment.KernelDistance, text.Value("trainmonitor_kernel_distance", a));
         Assert.Equal(snapshot.Assessment.KernelVelocity, text.Value("trainmonitor_kernel_velocity", a));
+        Assert.Equal(0.0078125, text.Value("trainmonitor_output_change", a));
         Assert.Equal(snapshot.OverheadRatio, text.Value("trainmonitor_overhead_ratio", a));
         Assert.Equal(250, text.Value("trainmonitor_training_step", a));
 
@@ -192,6 +198,8 @@ public sealed class PrometheusSinkTests
         var sink = new PrometheusSink(registry);
         var snapshot = Snapshots.Probe() with
         {
+            TrainingLoss = null,
+            ProbeLoss = double.NaN,
             Frontier = new FrontierSnapshot(double.NaN, double.NaN, double.NaN, 0.5, "the error is zero", FrontierFitSnapshot.Missing("too few shells")),
             Assessment = new RegimeAssessment { Regime = TrainingRegime.WarmingUp, Reason = "first probe" },
         };
@@ -210,6 +218,7 @@ public sealed class PrometheusSinkTests
                      "trainmonitor_frontier_outlier_energy",
                      "trainmonitor_frontier_velocity", "trainmonitor_predicted_loss_exponent", "trainmonitor_measured_loss_exponent",
                      "trainmonitor_stability_margin", "trainmonitor_kernel_distance", "trainmonitor_kernel_velocity",
+                     "trainmonitor_output_change", "trainmonitor_training_loss", "trainmonitor_probe_loss",
                  })
         {
             Assert.True(double.IsNaN(text.Value(name, Run("run-a"))), $"{name} should be NaN.");
@@ -225,7 +234,11 @@ public sealed class PrometheusSinkTests
     {
         var registry = Metrics.NewCustomRegistry();
         var sink = new PrometheusSink(registry);
-        var sequence = new[] { TrainingRegime.WarmingUp, TrainingRegime.FeatureLearning, TrainingRegime.LazyProgressing, TrainingRegime.LazyStagnant, TrainingRegime.Unstable, TrainingRegime.FeatureLearning };
+        var sequence = new[]
+        {
+            TrainingRegime.WarmingUp, TrainingRegime.FeatureLearning, TrainingRegime.LazyProgressing, TrainingRegime.LazyStagnant, TrainingRegime.Unstable,
+            TrainingRegime.Overfitting, TrainingRegime.NotLearning, TrainingRegime.FeatureLearning,
+        };
 
         for (var i = 0; i < sequence.Length; i++)
         {

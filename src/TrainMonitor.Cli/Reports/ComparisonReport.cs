@@ -44,10 +44,12 @@ internal static class ComparisonReport
             FrontierPlot.Caption(series.SelectMany(s => s.Snapshots)) + " Dotted verticals mark undetermined λ_f, in the colour of their run.", 1100, 520);
         yield return FigureRenderer.Render(RegimeTimelinePlot.Create(series), "compare-regimes.png", "Regime timelines",
             "One row per run.", 1100, 280);
-        yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "compare-kernel-distance.png", "Kernel distance",
-            "Solid: from the previous probe; dashed: from the first probe.", 1100, 460);
-        yield return FigureRenderer.Render(StepSeriesPlot.ErrorEnergy(series), "compare-error-energy.png", "Error energy",
-            "Solid: error energy; dotted: below the null floor; dashed: training loss.", 1100, 460);
+        yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "compare-kernel-distance.png", "Kernel distance and output change",
+            "Tangent-kernel distance, solid: from the previous probe; dashed: from the first probe. Dotted: relative change of the outputs since the previous probe.",
+            1100, 460);
+        yield return FigureRenderer.Render(StepSeriesPlot.ErrorEnergy(series), "compare-error-energy.png", "Error energy and losses",
+            "Solid: error energy; dotted: below the null floor; dashed: training loss; densely dashed: held-out loss on the probe set.",
+            1100, 460);
     }
 
     /// <summary>Rows of the side-by-side table: a quantity, its value in run A and in run B.</summary>
@@ -64,6 +66,7 @@ internal static class ComparisonReport
             ("final regime", a.Last.Assessment.Regime.ToWireName(), b.Last.Assessment.Regime.ToWireName()),
             ("final error energy", NumberText.Format(a.Last.ErrorEnergy), NumberText.Format(b.Last.ErrorEnergy)),
             ("final training loss", NumberText.Format(a.Last.TrainingLoss), NumberText.Format(b.Last.TrainingLoss)),
+            ("final held-out loss (probe)", NumberText.Format(a.Last.ProbeLoss), NumberText.Format(b.Last.ProbeLoss)),
             ("final frontier λ_f [certified]", SummaryColumns.FrontierCell(a.Last.Frontier), SummaryColumns.FrontierCell(b.Last.Frontier)),
             ("frontiers λ_f determined", Determined(a, s => s.Frontier.IsDetermined), Determined(b, s => s.Frontier.IsDetermined)),
             ("final fit λ", Fit(a), Fit(b)),

@@ -19,8 +19,8 @@ internal static class RunReport
     public const int MainFigureCount = 7;
 
     /// <summary>
-    /// The main figures (overlaid profiles, frontier, regimes, kernel distance, error energy, flux heatmap, transport
-    /// fraction), one render each.
+    /// The main figures (overlaid profiles, frontier, regimes, kernel distance with the output change, error energy with the
+    /// training and held-out losses, flux heatmap, transport fraction), one render each.
     /// </summary>
     public static IEnumerable<RenderedFigure> MainFigures(RunHistory run)
     {
@@ -38,11 +38,16 @@ internal static class RunReport
             1100, 520);
         yield return FigureRenderer.Render(RegimeTimelinePlot.Create(series), "regimes.png", "Regime timeline",
             "Each probe's regime holds from its step until the next probe.", 1100, 230);
-        yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "kernel-distance.png", "Kernel distance",
-            "Distance between the kernel sketches of successive probes, and from the first probe. Feature learning moves the kernel; lazy training does not.",
+        yield return FigureRenderer.Render(StepSeriesPlot.KernelDistance(series), "kernel-distance.png", "Kernel distance and output change",
+            "Distance between the sketched tangent kernels of the model's outputs at successive probes (solid), and from the first " +
+            "probe (dashed); dotted: relative change of the outputs on the probe set since the previous probe. Feature learning " +
+            "moves the kernel; lazy training moves the outputs but not the kernel; when the outputs stand still too, learning has stopped.",
             1100, 460);
-        yield return FigureRenderer.Render(StepSeriesPlot.ErrorEnergy(series), "error-energy.png", "Error energy",
-            "Error energy on the probe set (total spectral mass), the part below the null floor, and the training loss when given.",
+        yield return FigureRenderer.Render(StepSeriesPlot.ErrorEnergy(series), "error-energy.png", "Error energy and losses",
+            "Error energy on the probe set (total spectral mass), the part below the null floor, the training loss when given " +
+            "(dashed, the mean since the previous probe) and beside it the held-out loss on the probe set (densely dashed: mean " +
+            "surprisal for cross-entropy, the error energy (the mean squared error) for squared error). A held-out loss rising while the training " +
+            "loss keeps falling is a widening generalization gap.",
             1100, 460);
         yield return FigureRenderer.Render(TransportPlot.FluxHeatmap(series[0]), "flux-heatmap.png", "Energy flux between shells",
             "Net flux J across each shell's lower edge over each probe interval: the energy the shells above the edge hold beyond " +
@@ -52,7 +57,8 @@ internal static class RunReport
         yield return FigureRenderer.Render(TransportPlot.TransportFraction(series), "transport-fraction.png", "Transport fraction",
             "Σ|measured − frozen-kernel prediction| over the shells and the null band, divided by the error energy, for the interval " +
             "ending at each probe; shaded: its certified interval. 0: the frozen kernel explains the interval (lazy); of order 1: " +
-            "most of the energy moved between shells. Dashed (right axis): kernel velocity from the kernel sketch.",
+            "most of the energy moved between shells. Dashed (right axis): kernel velocity, radians the tangent kernel turned since the first " +
+            "probe per e-fold of the held-out loss's fall since then.",
             1100, 460);
     }
 
@@ -97,7 +103,7 @@ internal static class RunReport
             .Navigation([
                 .. preface?.Sections ?? [],
                 ("summary", "Summary"), ("profiles", "Shell profiles"), ("frontier", "Resolution frontier"),
-                ("regimes", "Regime timeline"), ("kernel", "Kernel distance"), ("energy", "Error energy"),
+                ("regimes", "Regime timeline"), ("kernel", "Kernel distance and output change"), ("energy", "Error energy and losses"),
                 ("transport", "Energy budget"),
             ]);
 
@@ -154,8 +160,8 @@ internal static class RunReport
             ]));
         }
 
-        page.Section("kernel", "Kernel distance").Figure(Main("kernel-distance.png"));
-        page.Section("energy", "Error energy").Figure(Main("error-energy.png"));
+        page.Section("kernel", "Kernel distance and output change").Figure(Main("kernel-distance.png"));
+        page.Section("energy", "Error energy and losses").Figure(Main("error-energy.png"));
         page.Section("transport", "Energy budget").Paragraph(SummaryColumns.Transport(run.Snapshots))
             .Figure(Main("flux-heatmap.png")).Figure(Main("transport-fraction.png"));
         page.Paragraph($"Written by {preface?.WrittenBy ?? "trainmonitor report"} on {DateTimeOffset.Now.ToString("u", CultureInfo.InvariantCulture)}.", "meta");

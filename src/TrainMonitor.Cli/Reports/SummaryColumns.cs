@@ -12,18 +12,20 @@ internal static partial class SummaryColumns
 {
     /// <summary>Column headers, in order; the regime is the last column. Short, so the table fits a terminal.</summary>
     public static IReadOnlyList<string> Headers { get; } =
-        ["probe", "step", "loss", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "transport", "regime"];
+        ["probe", "step", "loss", "held-out", "energy", "null", "λ_f [certified]", "fit λ", "λ_max", "α₁", "kernel Δ", "output Δ", "transport", "regime"];
 
     /// <summary>What the short headers stand for, printed under the table; p is the run's energy fraction.</summary>
     public static string Legend(IReadOnlyList<ProbeSnapshot> snapshots)
     {
         var p = snapshots.Select(s => s.Frontier.EnergyFraction).LastOrDefault(double.IsFinite, double.NaN);
         var fraction = double.IsNaN(p) ? "a fraction p" : NumberText.Invariant(100 * p, "0.#") + "%";
-        return "energy: error energy ‖e‖²/n on the probe set · null: part below the null floor · " +
+        return "loss: mean training loss since the previous probe · held-out: loss on the held-out probe set (mean surprisal for " +
+               "cross-entropy, ½ the error energy for squared error) · energy: error energy ‖e‖²/n on the probe set · null: part below the null floor · " +
                $"λ_f: resolution frontier, the eigenvalue above which {fraction} of the non-null error energy lies, with its " +
                "certified [lower, upper] when two digits tell its ends from the estimate (∞: no upper end certified) · " +
                "fit λ: cutoff of the amplitude–frontier fit · α₁: spectral position · " +
-               "kernel Δ: kernel distance from the previous probe · transport: transport fraction of the interval since the previous " +
+               "kernel Δ: distance of the tangent kernel from the previous probe's · output Δ: relative change of the model's outputs " +
+               "on the probe set since the previous probe (near 0: the function stands still) · transport: transport fraction of the interval since the previous " +
                "probe (Σ|measured − frozen-kernel prediction| over the error energy) · —: undetermined or no energy budget";
     }
 
@@ -54,8 +56,9 @@ internal static partial class SummaryColumns
         Undetermined("Frontier", snapshots, s => s.Frontier.Reason);
 
     /// <summary>
-    /// "Regime changed N times: a → b at step s → …" (at most the first ten changes listed), with how many probes were
-    /// unstable or lazy_stagnant: what a flapping alert would page on.
+    /// "Regime changed N times: a → b at step s → …" (at most the first ten changes listed), with how many probes were in
+    /// each alert state (unstable, lazy_stagnant, overfitting, not_learning: the core's <see cref="TrainingRegimeNames.IsAlert"/>,
+    /// so a new alert state is counted without an edit here): what a flapping alert would page on.
     /// </summary>
     public static string RegimeChanges(IReadOnlyList<ProbeSnapshot> snapshots)
     {
@@ -68,12 +71,13 @@ internal static partial class SummaryColumns
             }
         }
 
-        var unstable = snapshots.Count(s => s.Assessment.Regime == TrainingRegime.Unstable);
-        var stagnant = snapshots.Count(s => s.Assessment.Regime == TrainingRegime.LazyStagnant);
+        // "0 of 700 probes unstable, 0 lazy_stagnant, …": the total is said once, with the first count.
+        var alerts = TrainingRegimeNames.All.Where(r => r.IsAlert())
+            .Select((r, i) => $"{snapshots.Count(s => s.Assessment.Regime == r)}{(i == 0 ? $" of {snapshots.Count} probes" : string.Empty)} {r.ToWireName()}");
         var list = changes.Count == 0 ? string.Empty
             : ": " + snapshots[0].Assessment.Regime.ToWireName() + " → " + string.Join(" → ", changes.Take(10)) + (changes.Count > 10 ? " → …" : string.Empty);
         var noun = changes.Count == 1 ? "time" : "times";
-        return $"Regime changed {changes.Count} {noun}{list}; {unstable} of {snapshots.Count} probes unstable, {stagnant} lazy_stagnant.";
+        return $"Regime changed {changes.Count} {noun}{list}; {string.Join(", ", alerts)}.";
     }
 
     /// <summary>
@@ -193,6 +197,7 @@ internal static partial class SummaryColumns
         s.ProbeIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
         NumberText.Step(s.Step),
         NumberText.Format(s.TrainingLoss),
+        NumberText.Format(s.ProbeLoss),
         NumberText.Format(s.ErrorEnergy),
         NumberText.Format(s.NullEnergy),
         FrontierCell(s.Frontier),
@@ -200,6 +205,7 @@ internal static partial class SummaryColumns
         NumberText.Format(s.LambdaMax),
         NumberText.Format(s.SpectralPosition),
         NumberText.Format(s.Assessment.KernelDistance),
+        NumberText.Format(s.Assessment.OutputChange),
         s.Transport is { } t ? NumberText.Format(t.TransportFraction) : NumberText.Unknown,
     ];
 }

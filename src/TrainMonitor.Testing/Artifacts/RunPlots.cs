@@ -51,7 +51,7 @@ internal static class RunPlots
         return Render(plot, notes.Count == 0 ? $"{runName}\nresolution frontier" : $"{runName}\nresolution frontier ({string.Join("; ", notes)})");
     }
 
-    /// <summary>Error energy, its part below the null floor and the training loss against step.</summary>
+    /// <summary>Error energy, its part below the null floor, the training loss and the held-out loss against step.</summary>
     public static byte[] ErrorEnergy(IReadOnlyList<ProbeSnapshot> snapshots, string runName)
     {
         var plot = StepSeriesPlot.ErrorEnergy(Series(snapshots, runName), LegendPlacement.Inside(Alignment.UpperRight));

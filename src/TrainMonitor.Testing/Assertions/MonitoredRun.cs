@@ -197,20 +197,24 @@ public sealed class MonitoredRun
     /// <remarks>
     /// Any probe, not just the last: a run that stalled for a while is what the alert is about. Note that a run whose
     /// error has reached the level the model can fit also stops progressing, and the tracker then reports it stagnant;
-    /// keep health runs short of convergence, or pass <paramref name="fromStep"/> to judge only part of the run.
+    /// keep health runs short of convergence, or pass <paramref name="fromStep"/> to judge only part of the run. The
+    /// message names the stagnant steps and gives the tracker's reason at the first.
     /// </remarks>
-    public MonitoredRun AssertNotLazyStagnant(long fromStep = 1)
-    {
-        RequireProbes();
-        var stagnant = Snapshots.Where(s => s.Step >= fromStep && s.Assessment.Regime == TrainingRegime.LazyStagnant).ToArray();
-        if (stagnant.Length > 0)
-        {
-            Fail($"the run must not be lazy_stagnant{FromStepText(fromStep)}, but it was at {stagnant.Length} probe(s), steps " +
-                 $"{string.Join(", ", stagnant.Select(s => s.Step))}; at step {stagnant[0].Step}: {stagnant[0].Assessment.Reason}.");
-        }
+    public MonitoredRun AssertNotLazyStagnant(long fromStep = 1) => Check(RegimeChecks.Never(Snapshots, TrainingRegime.LazyStagnant, fromStep));
 
-        return this;
-    }
+    /// <summary>Requires that no probe at step ≥ <paramref name="fromStep"/> reported <see cref="TrainingRegime.Overfitting"/>.</summary>
+    /// <remarks>
+    /// The held-out error rising beyond its noise while the training loss falls, so it needs the loss passed to <c>OnStep</c>
+    /// (<see cref="SupervisedTraining"/> does). The message gives the reason at the first such step: the best held-out step.
+    /// </remarks>
+    public MonitoredRun AssertNotOverfitting(long fromStep = 1) => Check(RegimeChecks.Never(Snapshots, TrainingRegime.Overfitting, fromStep));
+
+    /// <summary>
+    /// Requires that no probe at step ≥ <paramref name="fromStep"/> was in an alert state (<see cref="TrainingRegimeNames.IsAlert"/>:
+    /// unstable, overfitting, lazy_stagnant, not_learning, and any the core adds): what the alert rules would page on.
+    /// </summary>
+    /// <remarks>The message lists every such probe with its step, regime and reason: two alerts in one run need different fixes.</remarks>
+    public MonitoredRun AssertNoAlerts(long fromStep = 1) => Check(RegimeChecks.NoAlerts(Snapshots, fromStep));
 
     /// <summary>Requires that some probe reported <paramref name="regime"/>.</summary>
     public MonitoredRun AssertRegimeReached(TrainingRegime regime)
@@ -258,25 +262,16 @@ public sealed class MonitoredRun
 
     /// <summary>Requires the error energy at the last probe to be at most 1/<paramref name="factor"/> of that at the first.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is not a finite number &gt; 0.</exception>
-    public MonitoredRun AssertErrorEnergyDecreased(double factor)
-    {
-        if (!(factor > 0) || !double.IsFinite(factor))
-        {
-            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The required factor must be a finite number greater than 0.");
-        }
+    public MonitoredRun AssertErrorEnergyDecreased(double factor) => CheckDecrease(factor, LossDecrease.ErrorEnergy);
 
-        RequireProbes();
-        var first = Snapshots[0];
-        var last = Snapshots[^1];
-        var achieved = first.ErrorEnergy / last.ErrorEnergy;
-        if (Snapshots.Count < 2 || !(achieved >= factor))
-        {
-            Fail($"the error energy must fall by a factor of at least {F(factor)}, but it went from {E(first.ErrorEnergy)} at step " +
-                 $"{first.Step} to {E(last.ErrorEnergy)} at step {last.Step} (factor {F(achieved)}, {Snapshots.Count} probes).");
-        }
-
-        return this;
-    }
+    /// <summary>
+    /// Requires the held-out loss on the probe set (<see cref="ProbeSnapshot.ProbeLoss"/>: the mean surprisal for
+    /// cross-entropy, the usual validation loss; the error energy (the mean squared error) for squared error) at the last probe to be at most
+    /// 1/<paramref name="factor"/> of that at the first, as <see cref="AssertErrorEnergyDecreased"/> does for the error energy.
+    /// </summary>
+    /// <remarks>For a classifier, the loss a person watches. Fails, saying why, on a run recorded before it existed (NaN).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is not a finite number &gt; 0.</exception>
+    public MonitoredRun AssertProbeLossDecreased(double factor) => CheckDecrease(factor, LossDecrease.ProbeLoss);
 
     /// <summary>
     /// Requires the frozen kernel to explain the run (lazy training): the transport fraction of every probe interval ending
@@ -308,6 +303,14 @@ public sealed class MonitoredRun
         }
 
         return this;
+    }
+
+    /// <summary>The decrease assertions: the factor checked first, then that some probe completed, then the rule.</summary>
+    private MonitoredRun CheckDecrease(double factor, Func<IReadOnlyList<ProbeSnapshot>, double, string?> check)
+    {
+        LossDecrease.RequireFactor(factor);
+        RequireProbes();
+        return Check(check(Snapshots, factor));
     }
 
     /// <summary>Fails with <paramref name="reason"/> unless it is null (after the check that some probe completed).</summary>

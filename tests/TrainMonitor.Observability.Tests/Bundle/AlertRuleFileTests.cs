@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Observability.Tests.Bundle;
 
@@ -8,11 +9,45 @@ public sealed partial class AlertRuleFileTests
     public static TheoryData<string> Alerts => [.. ObservabilityBundle.AlertNames()];
 
     [Fact]
-    public void TheBundleDefinesTheStagnationInstabilityProbeFailureAndAbsenceAlerts()
+    public void TheBundleDefinesTheRegimeProbeFailureAndAbsenceAlerts()
     {
         Assert.Equal(
-            ["TrainMonitorLazyStagnant", "TrainMonitorUnstable", "TrainMonitorProbesFailing", "TrainMonitorTargetDown", "TrainMonitorMetricsMissing", "TrainMonitorAbsent"],
+            ["TrainMonitorLazyStagnant", "TrainMonitorUnstable", "TrainMonitorOverfitting", "TrainMonitorNotLearning", "TrainMonitorProbesFailing",
+             "TrainMonitorTargetDown", "TrainMonitorMetricsMissing", "TrainMonitorAbsent"],
             ObservabilityBundle.AlertNames());
+    }
+
+    [Fact]
+    public void EveryAlertStateOfTheCoreHasARuleOnItsRegimeSeries()
+    {
+        // The regime tracker's alert states (TrainingRegimeNames.IsAlert) are what a person must act on: each needs a rule,
+        // and no rule may page on a state the core does not call an alert.
+        var rules = File.ReadAllText(ObservabilityBundle.RulesPath);
+        var paged = RegimeSelector().Matches(rules).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var alerts = TrainingRegimeNames.All.Where(r => r.IsAlert()).Select(r => r.ToWireName()).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(alerts.Order(), paged.Order());
+    }
+
+    [Theory]
+    [InlineData("TrainMonitorLazyStagnant", "lazy_stagnant", "warning")]
+    [InlineData("TrainMonitorUnstable", "unstable", "critical")]
+    [InlineData("TrainMonitorOverfitting", "overfitting", "warning")]
+    [InlineData("TrainMonitorNotLearning", "not_learning", "warning")]
+    public void EachRegimeAlertSelectsItsStateWithItsSeverity(string alert, string regime, string severity)
+    {
+        var block = RuleBlock(alert);
+        Assert.Contains($"expr: max by (job, instance, run) (trainmonitor_regime{{regime=\"{regime}\"}}) == 1\n", block, StringComparison.Ordinal);
+        Assert.Contains($"severity: {severity}\n", block, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheNewRegimeAlertsWaitAsLongAsTheStagnationAlert()
+    {
+        // Overfitting and not learning are, like a stall, states that hold for many probes: the same `for` absorbs scrape
+        // gaps without delaying the page more than the stagnation alert does.
+        var stagnant = ForDuration().Match(RuleBlock("TrainMonitorLazyStagnant")).Groups[1].Value;
+        Assert.Equal(stagnant, ForDuration().Match(RuleBlock("TrainMonitorOverfitting")).Groups[1].Value);
+        Assert.Equal(stagnant, ForDuration().Match(RuleBlock("TrainMonitorNotLearning")).Groups[1].Value);
     }
 
     [Theory]
@@ -82,4 +117,10 @@ public sealed partial class AlertRuleFileTests
 
     [GeneratedRegex(@"\btrainmonitor_frontier_lambda\b(\{[^}]*\})?")]
     private static partial Regex FrontierSelector();
+
+    [GeneratedRegex(@"trainmonitor_regime\{regime=""(\w+)""\}")]
+    private static partial Regex RegimeSelector();
+
+    [GeneratedRegex(@"\n\s+for: (\d+[smh])\s*\n")]
+    private static partial Regex ForDuration();
 }

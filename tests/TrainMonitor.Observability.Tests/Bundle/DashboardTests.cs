@@ -30,7 +30,7 @@ public sealed class DashboardTests
             .Where(f => f.IsLiteral && f.Name != nameof(PrometheusMetricNames.Prefix) && !f.Name.EndsWith("Label", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToArray();
-        Assert.Equal(29, metricNames.Length);
+        Assert.Equal(32, metricNames.Length);
         var expressions = string.Join("\n", _dashboard.Targets.Select(t => t.Expression));
         Assert.All(metricNames, name => Assert.Matches($@"\b{name}(_bucket|_sum|_count)?\{{", expressions));
     }
@@ -47,6 +47,10 @@ public sealed class DashboardTests
     [InlineData("stat", "frontier_energy_fraction")]
     [InlineData("state-timeline", "regime")]
     [InlineData("timeseries", "kernel_distance")]
+    [InlineData("timeseries", "kernel_velocity")]
+    [InlineData("timeseries", "output_change")]
+    [InlineData("timeseries", "probe_loss")]
+    [InlineData("timeseries", "training_loss")]
     [InlineData("timeseries", "stability_margin")]
     [InlineData("timeseries", "measured_loss_exponent")]
     [InlineData("timeseries", "predicted_loss_exponent")]
@@ -104,6 +108,20 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public void TheHeldOutLossIsDrawnAgainstTheTrainingLossInOnePanelOnALogAxis()
+    {
+        // Side by side the two losses show the generalization gap the tracker calls overfitting; apart they would not.
+        var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("title").GetString() == "Held-out loss (probe) vs training loss");
+        Assert.Equal("timeseries", panel.GetProperty("type").GetString());
+        var legends = panel.GetProperty("targets").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("legendFormat").GetString()!, t => t.GetProperty("expr").GetString()!);
+        Assert.Equal($"{PrometheusMetricNames.ProbeLoss}{{run=\"$run\"}}", legends["held-out loss (probe)"]);
+        Assert.Equal($"{PrometheusMetricNames.TrainingLoss}{{run=\"$run\"}}", legends["training loss (mean since previous probe)"]);
+        Assert.Equal("log", panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("custom").GetProperty("scaleDistribution").GetProperty("type").GetString());
+        Assert.Contains("overfitting", panel.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OutlierEnergyShareIsTheFitsOutlierEnergyOverTheErrorEnergy_AsAPercentage()
     {
         var share = Assert.Single(_dashboard.Targets, t => t.Expression.Contains("trainmonitor_frontier_outlier_energy{", StringComparison.Ordinal));
@@ -113,13 +131,18 @@ public sealed class DashboardTests
         Assert.Equal("percentunit", panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("unit").GetString());
     }
 
-    [Fact]
-    public void RegimeCodesMapToEveryRegimeName()
+    [Theory]
+    [InlineData("state-timeline")]
+    [InlineData("stat")]
+    public void RegimeCodesMapToEveryRegimeName(string panelType)
     {
-        // The regime panels turn the state set into one code per run; the value mappings must name every regime once.
-        var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("type").GetString() == "state-timeline");
+        // The regime panels (the timeline and the current-regime stat) turn the state set into one code per run; the value
+        // mappings must name every regime once, each with a colour, and no two regimes may share a code or a colour.
+        var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("type").GetString() == panelType
+            && p.GetProperty("targets").EnumerateArray().Any(t => t.GetProperty("expr").GetString()!.Contains("trainmonitor_regime{", StringComparison.Ordinal)));
         var mapped = panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("mappings").EnumerateArray()
-            .SelectMany(m => m.GetProperty("options").EnumerateObject().Select(o => (Code: o.Name, Name: o.Value.GetProperty("text").GetString()!)))
+            .SelectMany(m => m.GetProperty("options").EnumerateObject().Select(o =>
+                (Code: o.Name, Name: o.Value.GetProperty("text").GetString()!, Colour: o.Value.GetProperty("color").GetString()!)))
             .ToArray();
         var expression = panel.GetProperty("targets")[0].GetProperty("expr").GetString()!;
         foreach (var regime in Regimes.TrainingRegimeNames.All.Select(r => Regimes.TrainingRegimeNames.ToWireName(r)))
@@ -127,6 +150,23 @@ public sealed class DashboardTests
             var code = Assert.Single(mapped, m => m.Name == regime).Code;
             Assert.Contains($"{code} * sum by (run) (trainmonitor_regime{{run=\"$run\", regime=\"{regime}\"}})", expression, StringComparison.Ordinal);
         }
+
+        Assert.Equal(Regimes.TrainingRegimeNames.All.Count, mapped.Length);
+        Assert.Equal(mapped.Length, mapped.Select(m => m.Code).Distinct().Count());
+        Assert.Equal(mapped.Length, mapped.Select(m => m.Colour).Distinct().Count());
+    }
+
+    [Fact]
+    public void TheTwoRegimePanelsAgreeOnCodesNamesAndColours()
+    {
+        var regimePanels = _dashboard.Panels
+            .Where(p => p.GetProperty("targets").EnumerateArray().Any(t => t.GetProperty("expr").GetString()!.Contains("trainmonitor_regime{", StringComparison.Ordinal)))
+            .ToArray();
+        Assert.Equal(2, regimePanels.Length);
+        var (a, b) = (regimePanels[0], regimePanels[1]);
+        Assert.Equal(a.GetProperty("targets")[0].GetProperty("expr").GetString(), b.GetProperty("targets")[0].GetProperty("expr").GetString());
+        Assert.Equal(a.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("mappings").GetRawText(),
+            b.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("mappings").GetRawText());
     }
 
     [Fact]

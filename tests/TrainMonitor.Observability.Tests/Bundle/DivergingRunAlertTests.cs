@@ -126,7 +126,7 @@ public sealed partial class DivergingRunAlertTests
                       run: {{Run}}
                     exp_annotations:
                       summary: "Run {{Run}} is training unstably"
-                      description: "At its latest probe run {{Run}} (host:9464) had a stability margin eta*lambda_max at or above the limit (2 by default), or an error energy that grew by more than the tolerance (5 % by default) since the previous probe, or was not finite."
+                      description: "Run {{Run}} (host:9464) diverged: its error energy jumped beyond its probe-to-probe noise while the training loss rose, or is not finite, or (squared error) eta*lambda_max reached the stability limit (2 by default). The alert holds until the error energy is back to its level before the divergence; the regime reason names the step it started."
                       runbook: "docs/observability.md#trainmonitorunstable"
         """);
 

@@ -30,6 +30,13 @@ public sealed class LivePrometheusTests(LiveMonitoringFixture fixture, ITestOutp
         var lazyRegimes = lazy.Monitor.History.Select(s => s.Assessment.Regime).ToArray();
         output.WriteLine($"{lazy.Name}: {string.Join(" ", lazyRegimes.Select(r => r.ToWireName()))}");
         output.WriteLine($"{feature.Name}: {string.Join(" ", feature.Monitor.History.Select(s => s.Assessment.Regime.ToWireName()))}");
+        // The kernel velocities beside the pinned threshold, so a reader sees how far each run is from it.
+        foreach (var run in new[] { lazy, feature })
+        {
+            output.WriteLine($"{run.Name} kernel velocity by step: " +
+                string.Join(" ", run.Monitor.History.Select(s => FormattableString.Invariant($"{s.Step}:{s.Assessment.KernelVelocity:G3}"))));
+        }
+
         Assert.Equal(TrainingRegime.LazyStagnant, lazy.Monitor.Regime);
         Assert.Contains(TrainingRegime.LazyProgressing, lazyRegimes);
         Assert.True(Array.IndexOf(lazyRegimes, TrainingRegime.LazyProgressing) < Array.IndexOf(lazyRegimes, TrainingRegime.LazyStagnant));
@@ -128,6 +135,8 @@ public sealed class LivePrometheusTests(LiveMonitoringFixture fixture, ITestOutp
             var expected = new Dictionary<string, double>
             {
                 ["error_energy"] = last.ErrorEnergy,
+                ["training_loss"] = last.TrainingLoss ?? double.NaN,
+                ["probe_loss"] = last.ProbeLoss,
                 ["null_energy"] = last.NullEnergy,
                 ["lambda_max"] = last.LambdaMax,
                 ["spectral_position"] = last.SpectralPosition,
