@@ -16,7 +16,7 @@ namespace TrainMonitor.Hosting.Tests;
 public sealed class HostedOptionsAtStartTests : IDisposable
 {
     /// <summary>Keys for which every value of their type is valid (nothing to reject).</summary>
-    private static readonly string[] AnyValueIsValid = ["Enabled", "Probe:SketchSeed", "Probe:Frontier:IntegrateOverShell", "Regime:UseTransport"];
+    private static readonly string[] AnyValueIsValid = ["Enabled", "Schedule:FinalProbe", "Probe:SketchSeed", "Probe:Frontier:IntegrateOverShell", "Regime:UseTransport"];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("trainmonitor-options-").FullName;
 

@@ -26,6 +26,13 @@ public sealed class ScheduleOptions
     /// </summary>
     public double OverheadBudget { get; set; } = OverheadBudgetSchedule.DefaultFraction;
 
+    /// <summary>
+    /// Whether the monitor probes once more when it is disposed or stopped, at the last step the loop reported, unless a
+    /// probe was already taken at that step (default true): the end of a run is the state a user most wants to see, and no
+    /// schedule knows where the run ends. Any value is valid.
+    /// </summary>
+    public bool FinalProbe { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting (as <c>Schedule.Name</c>).</summary>
     public void Validate()
     {

@@ -92,6 +92,21 @@ internal sealed class ProbeExecutor
         Volatile.Write(ref _running, task);
     }
 
+    /// <summary>
+    /// Probes (inline) or starts a probe (background) at the last step the loop reported unless one was taken at it, and
+    /// returns that step. For a probe on demand and the final probe. Training thread, or the drain once training is over.
+    /// </summary>
+    public long ProbeLastReportedStep()
+    {
+        if (_ledger.UnprobedLastStep() is not { } at)
+        {
+            return _ledger.Status.TrainingStep;
+        }
+
+        ProbeDue(at.Step, at.LearningRate);
+        return at.Step;
+    }
+
     /// <summary>Disposes the worker, then the shadow model. Once, after the last probe.</summary>
     public void Release()
     {

@@ -22,6 +22,7 @@ internal sealed class RunLedger
     private readonly TrainingLossRecorder _losses = new();
     private readonly RunHistory _history;
     private long _trainingStep;
+    private double? _lastLearningRate;
     private long _probesTotal;
     private long _failuresTotal;
     private long _skippedTotal;
@@ -88,6 +89,7 @@ internal sealed class RunLedger
         lock (_gate)
         {
             _trainingStep = step;
+            _lastLearningRate = learningRate;
             if (!_enabled)
             {
                 context = default;
@@ -112,6 +114,27 @@ internal sealed class RunLedger
         {
             _lastProbeStep = step;
             return (_rates.Take(step), _losses.Take());
+        }
+    }
+
+    /// <summary>
+    /// The last step the loop reported and its learning rate, when the monitor is enabled, that step is at least 1 and no
+    /// probe has been started at it: the step a probe on demand or a final probe would take; null otherwise.
+    /// </summary>
+    public (long Step, double? LearningRate)? UnprobedLastStep()
+    {
+        lock (_gate)
+        {
+            return _enabled && _trainingStep >= 1 && _trainingStep != _lastProbeStep ? (_trainingStep, _lastLearningRate) : null;
+        }
+    }
+
+    /// <summary>The newest snapshot when it was taken at <paramref name="step"/>, else null.</summary>
+    public ProbeSnapshot? SnapshotAt(long step)
+    {
+        lock (_gate)
+        {
+            return _history.Snapshots is [.., var last] && last.Step == step ? last : null;
         }
     }
 

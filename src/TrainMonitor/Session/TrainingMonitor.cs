@@ -47,6 +47,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly SinkDispatcher _dispatcher;
     private readonly Lock _drainGate = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly bool _finalProbe;
 
     // Set once, by the first Drain under _drainGate; read by FlushAsync without it (Volatile).
     private Task? _disposal;
@@ -66,6 +67,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _ownedProbe = ownedProbe;
         _run = options.RunName;
         _schedule = schedule;
+        _finalProbe = options.Schedule.FinalProbe;
         var worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})");
         _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
         _dispatcher = new SinkDispatcher(sinks, _run, _logger);
@@ -206,9 +208,45 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Drops the time since the last <see cref="OnStep"/> from the training clock, for a benchmark that interleaves this
-    /// run with an unmonitored one in the same process: the other run's time is not this run's training time.
+    /// Probes at the last step <see cref="OnStep"/> reported, whatever the schedule says, and returns its snapshot (or the one
+    /// already taken at that step); null when disabled or closed, before the first step, or when the probe failed (reported
+    /// as any failure). Call it between steps from the training thread; in background mode the weights are copied now.
     /// </summary>
+    /// <param name="ct">Stops the wait for the probe, not the probe.</param>
+    public async Task<ProbeSnapshot?> ProbeAsync(CancellationToken ct = default)
+    {
+        if (_closed)
+        {
+            return null;
+        }
+
+        await (_executor.Running ?? Task.CompletedTask).WaitAsync(ct).ConfigureAwait(false);
+        var step = ProbeLastStep();
+        await (_executor.Running ?? Task.CompletedTask).WaitAsync(ct).ConfigureAwait(false);
+        return _ledger.SnapshotAt(step);
+    }
+
+    /// <summary><see cref="ProbeAsync"/>, blocking until the probe is done.</summary>
+    public ProbeSnapshot? ProbeNow() => ProbeAsync().GetAwaiter().GetResult();
+
+    // A probe outside the schedule; its time is the monitor's, not training's (the training clock runs between OnStep calls).
+    private long ProbeLastStep()
+    {
+        var step = _ledger.Status.TrainingStep;
+        try
+        {
+            step = _executor.ProbeLastReportedStep();
+        }
+        catch (Exception ex)
+        {
+            ReportMonitorError(ex, step);
+        }
+
+        _lastExitTimestamp = Stopwatch.GetTimestamp();
+        return step;
+    }
+
+    /// <summary>Drops the time since the last <see cref="OnStep"/> from the training clock (a benchmark interleaving two runs).</summary>
     internal void ExcludeTimeSinceLastStep() => _lastExitTimestamp = Stopwatch.GetTimestamp();
 
     // A separate method: a lambda capturing OnStep's parameters would allocate its closure at every call.
@@ -236,9 +274,10 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops probing, waits for a running probe, delivers every queued event, flushes the sinks, and frees the monitor's
-    /// tensors (the background model copy and any probe-set copy). Idempotent. To bound the wait, call
-    /// <see cref="StopAsync"/> with a token first.
+    /// Stops probing, waits for a running probe, takes the final probe at the last reported step (unless one was taken
+    /// there, or <see cref="ScheduleOptions.FinalProbe"/> is off), delivers every queued event, flushes the sinks, and frees
+    /// the monitor's tensors (the background model copy and any probe-set copy). Idempotent. Dispose before the model: the
+    /// final probe reads it. To bound the wait, call <see cref="StopAsync"/> with a token first.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -286,6 +325,14 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         if (_executor.Running is { } running)
         {
             await running.ConfigureAwait(false);
+        }
+
+        // The end of the run, which no schedule knows: probed once more unless a probe was taken at that step, or the stop
+        // was cancelled (then the host is short of time).
+        if (_finalProbe && !_shutdown.IsCancellationRequested)
+        {
+            ProbeLastStep();
+            await (_executor.Running ?? Task.CompletedTask).ConfigureAwait(false);
         }
 
         await _dispatcher.CompleteAsync().ConfigureAwait(false);

@@ -186,7 +186,8 @@ public sealed class MonitoredTrainingTests : IDisposable
             ErrorFunctions.SquaredError, 100, step => step < 10 ? 1.0 : throw new InvalidOperationException("diverged"), options));
 
         Assert.Equal("diverged", ex.Message);
-        Assert.Equal([1L, 2, 4, 8], (await JsonLinesReader.ReadAllAsync(Path.Combine(_scratch, "throws.jsonl"))).Select(s => s.Step));
+        // The schedule's probes, and the final probe at the last step completed before the throw.
+        Assert.Equal([1L, 2, 4, 8, 9], (await JsonLinesReader.ReadAllAsync(Path.Combine(_scratch, "throws.jsonl"))).Select(s => s.Step));
     }
 
     [Fact]
@@ -210,7 +211,8 @@ public sealed class MonitoredTrainingTests : IDisposable
             }, options, cts.Token));
 
         Assert.Equal(5, lastStep);
-        Assert.Equal([1L, 2, 4], (await JsonLinesReader.ReadAllAsync(Path.Combine(_scratch, "cancelled.jsonl"))).Select(s => s.Step));
+        // The schedule's probes, and the final probe at step 5, the last step that completed before the cancellation.
+        Assert.Equal([1L, 2, 4, 5], (await JsonLinesReader.ReadAllAsync(Path.Combine(_scratch, "cancelled.jsonl"))).Select(s => s.Step));
     }
 
     [Fact]

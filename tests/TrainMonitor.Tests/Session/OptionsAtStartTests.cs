@@ -18,7 +18,7 @@ namespace TrainMonitor.Tests.Session;
 public sealed class OptionsAtStartTests
 {
     /// <summary>Settings for which every value of their type is valid (nothing to reject).</summary>
-    private static readonly string[] AnyValueIsValid = ["Enabled", "Probe.SketchSeed", "Probe.Frontier.IntegrateOverShell", "Regime.UseTransport"];
+    private static readonly string[] AnyValueIsValid = ["Enabled", "Schedule.FinalProbe", "Probe.SketchSeed", "Probe.Frontier.IntegrateOverShell", "Regime.UseTransport"];
 
     /// <summary>One bad value per case: the setting's path (as in configuration, with dots) and how to spoil it.</summary>
     public static readonly (string Path, string Shown, Action<MonitorOptions> Spoil)[] Cases =
