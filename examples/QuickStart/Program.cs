@@ -110,6 +110,9 @@ var monitor = factory.Attach(model,
     ErrorFunctions.SquaredError,
     modelFactory: CreateModel);
 
+// Ctrl+C and SIGTERM (the host's console lifetime catches both) end the training loop between steps; the host then drains
+// the monitor as after a full run — the final probe at the last step, every event written — and the program exits cleanly.
+var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 var batchSize = 128;
 var generator = new Generator(13);
 var stopwatch = Stopwatch.StartNew();
@@ -117,6 +120,12 @@ Console.WriteLine($"Training {arguments.Steps} steps; metrics: {(section.GetValu
 Console.WriteLine("    step       loss   probes  skipped  frontier λ_f    regime");
 for (var step = 1; step <= arguments.Steps; step++)
 {
+    if (stopping.IsCancellationRequested)
+    {
+        Console.WriteLine($"Stopping at step {step - 1} of {arguments.Steps} (signal received).");
+        break;
+    }
+
     using var scope = NewDisposeScope();
     var index = randint(0, trainInputs.shape[0], new long[] { batchSize }, generator: generator);
     optimizer.zero_grad();
