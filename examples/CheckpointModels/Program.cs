@@ -1,4 +1,4 @@
-// Model types for the checkpoint fixtures of `trainmonitor analyze` (examples/checkpoints), and the program that
+// Model types for the checkpoint fixtures of `trainmonitor-analyze` (examples/checkpoints), and the program that
 // writes the TorchSharp-side series: `regression-series <output dir>`.
 
 using CheckpointModels;

@@ -3,7 +3,10 @@ using TrainMonitor.Cli.Commands;
 
 namespace TrainMonitor.Cli.Tests;
 
-/// <summary>Runs the tool in-process and captures what it prints.</summary>
+/// <summary>
+/// Runs the tools in-process and captures what they print: <c>analyze …</c> runs the trainmonitor-analyze tool with the
+/// arguments after it (its root command), anything else the trainmonitor tool.
+/// </summary>
 internal static class CliRunner
 {
     /// <summary>Exit code, console output (tables, progress) plus help text, and standard error.</summary>
@@ -22,7 +25,9 @@ internal static class CliRunner
         console.Profile.Width = 200;
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = await TrainMonitorCommand.InvokeAsync(args, console, output, error);
+        var exitCode = args is ["analyze", .. var analyzeArgs]
+            ? await AnalyzeCommand.InvokeAsync(analyzeArgs, console, output, error)
+            : await TrainMonitorCommand.InvokeAsync(args, console, output, error);
         return new Result(exitCode, consoleText + output.ToString(), error.ToString());
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using TrainMonitor.Cli.Reports;
 using TrainMonitor.Outputs;
+using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 
 namespace TrainMonitor.Cli.Tests;
@@ -33,6 +34,31 @@ public sealed partial class SummaryCommandTests
         Assert.Contains("Batch spectra by method: lanczos 4, gram 12 (Lanczos: 32 steps)", result.Output);
         Assert.Contains("Auto fell back to Lanczos at probes 1–2 (2 of 8)", result.Output);
         Assert.Contains("layer 'head' (Linear)", result.Output);
+    }
+
+    [Fact]
+    public async Task The_method_line_names_a_Lanczos_depth_only_when_a_batch_used_Lanczos()
+    {
+        using var dir = new TemporaryDirectory();
+        // Every probe exact by Gram: the snapshots still carry the requested depth (48), which no batch used.
+        await SyntheticRun.WriteAsync(dir.File("gram.jsonl"), probes: 15, edit: s => s with
+        {
+            LanczosSteps = 48, ProbeMethods = [ProbeMethod.Gram, ProbeMethod.Gram], ProbeFallbackReason = null,
+        });
+        // Lanczos at two depths (the run's settings changed): the range of the depths that ran.
+        await SyntheticRun.WriteAsync(dir.File("depths.jsonl"), probes: 4, edit: s => s with
+        {
+            LanczosSteps = s.ProbeIndex <= 2 ? 32 : 64, ProbeMethods = s.ProbeIndex == 2 ? [ProbeMethod.Gram] : [ProbeMethod.Lanczos],
+        });
+
+        var gram = await CliRunner.RunAsync("summary", dir.File("gram.jsonl"));
+        var depths = await CliRunner.RunAsync("summary", dir.File("depths.jsonl"));
+
+        Assert.True(gram.ExitCode == 0, gram.Error + gram.Output);
+        Assert.Contains("Batch spectra by method: gram 30\n", gram.Output.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("Lanczos:", gram.Output);
+        Assert.True(depths.ExitCode == 0, depths.Error + depths.Output);
+        Assert.Contains("Batch spectra by method: lanczos 3, gram 1 (Lanczos: 32–64 steps)", depths.Output);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace TrainMonitor.Packaging.Tests;
 /// <c>--filter Category!=Packaging</c> when iterating on something else.
 /// </summary>
 [Trait("Category", "Packaging")]
-public sealed class ConsumerPackageTests(PackedConsumerFixture fixture) : IClassFixture<PackedConsumerFixture>
+[Collection(PackagingCollection.Name)]
+public sealed class ConsumerPackageTests(PackedConsumerFixture fixture)
 {
     [Theory]
     [InlineData("TrainMonitor", new[] { "TorchSharp", "Microsoft.Extensions.Logging.Abstractions" })]

@@ -12,10 +12,18 @@ internal static class DotNetCli
     /// </summary>
     public static readonly string[] IsolatedBuildArguments = ["--disable-build-servers", "-nodeReuse:false", "-tl:off"];
 
-    public static async Task<CommandResult> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, TimeSpan timeout,
+    public static Task<CommandResult> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, TimeSpan timeout,
+        CancellationToken ct = default) =>
+        RunProgramAsync("dotnet", workingDirectory, arguments, timeout, ct);
+
+    /// <summary>
+    /// Runs <paramref name="program"/> (dotnet, or an installed tool's command) with the same clean environment: what a
+    /// user who just installed something would type next.
+    /// </summary>
+    public static async Task<CommandResult> RunProgramAsync(string program, string workingDirectory, IReadOnlyList<string> arguments, TimeSpan timeout,
         CancellationToken ct = default)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -80,7 +88,7 @@ internal static class DotNetCli
         process.WaitForExit();
         lock (output)
         {
-            return new CommandResult("dotnet " + string.Join(' ', arguments), process.ExitCode, output.ToString(), stopwatch.Elapsed);
+            return new CommandResult(program + " " + string.Join(' ', arguments), process.ExitCode, output.ToString(), stopwatch.Elapsed);
         }
     }
 }

@@ -9,8 +9,11 @@ namespace TrainMonitor.Cli.Commands;
 /// </summary>
 internal static class CommandErrors
 {
-    /// <summary>Runs <paramref name="action"/>, reporting expected failures on the invocation's error writer.</summary>
-    public static async Task<int> RunAsync(ParseResult parseResult, Func<Task<int>> action)
+    /// <summary>
+    /// Runs <paramref name="action"/>, reporting expected failures on the invocation's error writer, each line
+    /// starting with <paramref name="tool"/> (the command the person typed).
+    /// </summary>
+    public static async Task<int> RunAsync(ParseResult parseResult, Func<Task<int>> action, string tool = ToolNames.Light)
     {
         var error = parseResult.InvocationConfiguration.Error;
         try
@@ -19,12 +22,12 @@ internal static class CommandErrors
         }
         catch (RunInputException ex)
         {
-            await error.WriteLineAsync($"trainmonitor: error: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"{tool}: error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"trainmonitor: error: cannot write the output: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"{tool}: error: cannot write the output: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.OutputFailed;
         }
     }

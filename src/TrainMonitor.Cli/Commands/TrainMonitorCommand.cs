@@ -8,12 +8,13 @@ internal static class TrainMonitorCommand
 {
     /// <summary>The root command with its sub-commands, writing tables and progress to <paramref name="console"/>.</summary>
     public static RootCommand Create(IAnsiConsole console) =>
-        new("trainmonitor: read the JSON lines a TrainMonitor run wrote and turn them into something a person can read, or run the spectral protocol on saved checkpoints.")
+        new($"{ToolNames.Light}: read the JSON lines a TrainMonitor run wrote and turn them into something a person can read. " +
+            $"The spectral protocol on saved checkpoints is the separate tool {ToolNames.Analyze} ({ToolNames.AnalyzePackage}), which carries libtorch.")
         {
             ReportCommand.Create(console),
             SummaryCommand.Create(console),
             CompareCommand.Create(console),
-            AnalyzeCommand.Create(console),
+            AnalyzeMovedCommand.Create(),
         };
 
     /// <summary>

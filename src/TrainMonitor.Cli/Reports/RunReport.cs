@@ -79,7 +79,7 @@ internal static class RunReport
 
     /// <summary>The self-contained HTML page of the run.</summary>
     /// <remarks>
-    /// <paramref name="preface"/> puts sections of its own before the run's (trainmonitor analyze's tables and figures), with
+    /// <paramref name="preface"/> puts sections of its own before the run's (trainmonitor-analyze's tables and figures), with
     /// their facts and navigation entries.
     /// </remarks>
     public static string Html(RunHistory run, IReadOnlyList<RenderedFigure> main, IReadOnlyList<RenderedFigure> probeProfiles,

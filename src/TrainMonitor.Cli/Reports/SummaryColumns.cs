@@ -172,13 +172,28 @@ internal static partial class SummaryColumns
 
     /// <summary>
     /// How many batch spectra each method produced over the run, e.g. <c>lanczos 4, gram 12 (Lanczos: 32 steps)</c>
-    /// (gram and exact are exact spectra); null when the file predates <c>probe_methods</c>.
+    /// (gram and exact are exact spectra); null when the file predates <c>probe_methods</c>. The Lanczos depth is
+    /// named only when some batch took Lanczos: every snapshot records the requested depth, but a run probed by Gram
+    /// alone never used it, and "gram 30 (Lanczos: 48 steps)" read as if it had.
     /// </summary>
     public static string? MethodCounts(IReadOnlyList<ProbeSnapshot> snapshots)
     {
         var counts = snapshots.SelectMany(s => s.ProbeMethods).GroupBy(m => m).OrderBy(g => g.Key)
             .Select(g => $"{ProbeMethodNames.ToWireName(g.Key)} {g.Count()}").ToArray();
-        return counts.Length == 0 ? null : $"{string.Join(", ", counts)} (Lanczos: {snapshots[^1].LanczosSteps} steps)";
+        if (counts.Length == 0)
+        {
+            return null;
+        }
+
+        // Depths of the probes that actually ran Lanczos; a run whose settings changed between probes shows the range.
+        var depths = snapshots.Where(s => s.ProbeMethods.Contains(ProbeMethod.Lanczos)).Select(s => s.LanczosSteps).Distinct().Order().ToArray();
+        var lanczos = depths.Length switch
+        {
+            0 => "",
+            1 => $" (Lanczos: {depths[0]} steps)",
+            _ => $" (Lanczos: {depths[0]}–{depths[^1]} steps)",
+        };
+        return string.Join(", ", counts) + lanczos;
     }
 
     /// <summary>

@@ -15,19 +15,26 @@ public sealed class TrainMonitorWeakenElfVersionRequirement : Microsoft.Build.Ut
     [Required] public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string VersionName { get; set; } = "";
     public string LibStdCxxPath { get; set; } = "";
+    /// <summary>
+    /// Patch even when this host's libstdc++ has the version: for output that runs elsewhere (a tool package), where
+    /// the build host says nothing about the hosts it will meet. A weak requirement the host meets changes nothing.
+    /// </summary>
+    public bool RegardlessOfHost { get; set; }
     [Output] public ITaskItem[] Patched { get; set; } = Array.Empty<ITaskItem>();
 
     public override bool Execute()
     {
         var host = FindLibStdCxx();
-        if (host != null && ContainsVersionName(host, VersionName))
+        var hostProvides = host != null && ContainsVersionName(host, VersionName);
+        if (hostProvides && !RegardlessOfHost)
         {
             Log.LogMessage(MessageImportance.Low,
                 "TrainMonitor: {0} provides {1}; libLibTorchSharp.so left unchanged.", host, VersionName);
             return true;
         }
 
-        var reason = host == null ? "no libstdc++.so.6 found on this host" : host + " lacks " + VersionName;
+        var reason = RegardlessOfHost ? "output for other hosts"
+            : host == null ? "no libstdc++.so.6 found on this host" : host + " lacks " + VersionName;
         var patched = new List<ITaskItem>();
         foreach (var item in Files)
         {

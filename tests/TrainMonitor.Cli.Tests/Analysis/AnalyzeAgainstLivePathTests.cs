@@ -7,7 +7,7 @@ using TrainMonitor.Probing;
 namespace TrainMonitor.Cli.Tests.Analysis;
 
 /// <summary>
-/// The acceptance test: <c>trainmonitor analyze</c> on the TorchScript checkpoints agrees, shell by shell, with the
+/// The acceptance test: <c>trainmonitor-analyze</c> on the TorchScript checkpoints agrees, shell by shell, with the
 /// live monitor probing the equivalent TorchSharp model — to round-off on the exact path, within the certified bounds on
 /// Lanczos.
 /// </summary>

@@ -83,7 +83,7 @@ public sealed class AnalyzeInputErrorTests
         var result = await CliRunner.RunAsync([.. args, "--output", dir.Path]);
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
-        Assert.StartsWith("trainmonitor: error: ", result.Error);
+        Assert.StartsWith("trainmonitor-analyze: error: ", result.Error);
         Assert.Contains(expected, result.Error);
         Assert.Single(result.Error.TrimEnd().Split('\n'));
         Assert.False(File.Exists(Path.Combine(dir.Path, "analysis.json")), "nothing is written before the inputs are checked");

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace TrainMonitor.Cli.Tests.Checkpoints;
 
 /// <summary>
-/// The committed checkpoint fixtures of <c>trainmonitor analyze</c> (examples/checkpoints) load in every format they are
+/// The committed checkpoint fixtures of <c>trainmonitor-analyze</c> (examples/checkpoints) load in every format they are
 /// written in, the TorchScript files and the TorchSharp twins compute the same function, and training did something.
 /// </summary>
 public sealed class CheckpointFixtureTests(ITestOutputHelper output)

@@ -56,6 +56,25 @@ public sealed class WeakenElfVersionRequirementTaskTests : IDisposable
     }
 
     [Fact]
+    public void RegardlessOfHostPatchesEvenWhenTheHostProvidesTheVersion()
+    {
+        // A tool package is built on one host and installed on others: the build host's libstdc++ decides nothing.
+        var original = File.ReadAllBytes(OriginalLibrary());
+        var copy = Path.Combine(_directory, "libLibTorchSharp.so");
+        File.WriteAllBytes(copy, original);
+
+        var task = RunTask(copy, FakeLibStdCxx(includeVersion: true), out var engine, regardlessOfHost: true);
+
+        Assert.Empty(engine.Errors);
+        Assert.Single(task.Patched);
+        Assert.Contains(engine.Messages, m => m.Contains("marked the GLIBCXX_3.4.32 requirement weak", StringComparison.Ordinal)
+            && m.Contains("output for other hosts", StringComparison.Ordinal));
+        var patched = File.ReadAllBytes(copy);
+        var offset = Assert.Single(Enumerable.Range(0, original.Length), i => original[i] != patched[i]);
+        Assert.Equal(original[offset] | 0x2, patched[offset]);
+    }
+
+    [Fact]
     public void DoesNotWriteThroughAHardLinkIntoTheSource()
     {
         var source = Path.Combine(_directory, "cache.so");
@@ -108,7 +127,8 @@ public sealed class WeakenElfVersionRequirementTaskTests : IDisposable
         }
     }
 
-    private TrainMonitorWeakenElfVersionRequirement RunTask(string file, string libStdCxx, out RecordingBuildEngine engine, bool dryRunCopy = false)
+    private TrainMonitorWeakenElfVersionRequirement RunTask(string file, string libStdCxx, out RecordingBuildEngine engine, bool dryRunCopy = false,
+        bool regardlessOfHost = false)
     {
         var target = file;
         if (dryRunCopy)
@@ -124,6 +144,7 @@ public sealed class WeakenElfVersionRequirementTaskTests : IDisposable
             Files = new[] { new TaskItem(target) },
             VersionName = Version,
             LibStdCxxPath = libStdCxx,
+            RegardlessOfHost = regardlessOfHost,
         };
         Assert.True(task.Execute() || engine.Errors.Count > 0);
         return task;

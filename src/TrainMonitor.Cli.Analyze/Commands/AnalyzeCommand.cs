@@ -8,13 +8,22 @@ using static TorchSharp.torch;
 namespace TrainMonitor.Cli.Commands;
 
 /// <summary>
-/// <c>trainmonitor analyze &lt;checkpoints…&gt; (--tokens FILE --context T | --inputs FILE --targets FILE) […]</c>: the
-/// spectral protocol on a series of saved checkpoints (docs/reports.md, "analyze").
+/// <c>trainmonitor-analyze &lt;checkpoints…&gt; (--tokens FILE --context T | --inputs FILE --targets FILE) […]</c>: the
+/// spectral protocol on a series of saved checkpoints (docs/analyze.md). The root command of its own tool, which
+/// carries libtorch; the light <c>trainmonitor</c> tool only reads runs.
 /// </summary>
 internal static class AnalyzeCommand
 {
-    /// <summary>Builds the command; tables and progress go to <paramref name="console"/>.</summary>
-    public static Command Create(IAnsiConsole console)
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> (the entry point tests call in-process). Tables and progress go to
+    /// <paramref name="console"/>; help, parse errors and the tool's error messages to <paramref name="output"/> and
+    /// <paramref name="error"/>; the RESULT lines to <paramref name="output"/>.
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken ct = default) =>
+        Create(console).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+
+    /// <summary>Builds the root command; tables and progress go to <paramref name="console"/>.</summary>
+    public static RootCommand Create(IAnsiConsole console)
     {
         var checkpoints = new Argument<string[]>("checkpoints")
         {
@@ -75,8 +84,8 @@ internal static class AnalyzeCommand
         var name = new Option<string?>("--name") { Description = "Name of the analysis (default: the first checkpoint's folder).", HelpName = "NAME" };
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "Also write every probe as TensorBoard scalars into this log directory.", HelpName = "DIR" };
 
-        var command = new Command("analyze",
-            "Run the spectral protocol on a series of saved checkpoints: per checkpoint the shell profile averaged over B probe batches " +
+        var command = new RootCommand(
+            $"{ToolNames.Analyze}: run the spectral protocol on a series of saved checkpoints: per checkpoint the shell profile averaged over B probe batches " +
             "with its spread, both frontiers, the fit and the unimodality verdict; across checkpoints the frontier's displacement against " +
             "ln t, at one or several Lanczos depths.")
         {
@@ -124,7 +133,7 @@ internal static class AnalyzeCommand
             };
             settings.Validate();
             return await AnalyzeRun.ExecuteAsync(console, parseResult.InvocationConfiguration.Output, settings, ct).ConfigureAwait(false);
-        }));
+        }, ToolNames.Analyze));
         return command;
     }
 

@@ -98,6 +98,6 @@ internal static class AnalysisReport
 
                 page.Paragraph($"The sections below are the report of the run at m = {AnalysisTables.PrimaryDepth(result)}, as trainmonitor report writes it.", "meta");
             },
-            "trainmonitor analyze");
+            "trainmonitor-analyze");
     }
 }
