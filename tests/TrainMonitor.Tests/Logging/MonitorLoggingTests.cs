@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TrainMonitor.Errors;
 using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.Logging;
 using TrainMonitor.Regimes;
@@ -11,16 +10,15 @@ namespace TrainMonitor.Tests.Logging;
 /// <summary>Which of the monitor's own events it logs, with and without a <see cref="LoggingSink"/> among its sinks.</summary>
 public sealed class MonitorLoggingTests
 {
-    private static readonly ErrorFunction Throws =
-        ErrorFunctions.Custom("throws", (_, _) => throw new InvalidOperationException("user code failed"));
-
     [Fact]
     public async Task WithoutALoggingSinkAFailedProbeIsLoggedByTheMonitorWithItsException()
     {
         var logger = new CapturingLogger<TrainingMonitor>();
-        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), Throws, SessionFixtures.EveryN(1),
+        var throws = BreakableError.Throwing();
+        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), throws.Function, SessionFixtures.EveryN(1),
             [new RecordingSink()], logger: logger))
         {
+            throws.Break();
             monitor.OnStep(1);
             await monitor.FlushAsync();
         }
@@ -78,9 +76,11 @@ public sealed class MonitorLoggingTests
     {
         var monitorLogger = new CapturingLogger<TrainingMonitor>();
         var sinkLogger = new CapturingLogger<LoggingSink>();
-        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), Throws, SessionFixtures.EveryN(1),
+        var throws = BreakableError.Throwing();
+        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), throws.Function, SessionFixtures.EveryN(1),
             [new LoggingSink(sinkLogger), new ThrowingSink()], logger: monitorLogger))
         {
+            throws.Break();
             monitor.OnStep(1);
             await monitor.FlushAsync();
         }
