@@ -290,6 +290,35 @@ public sealed class HostedMonitorTests : IDisposable
         Assert.Contains(failures, e => e.Level == LogLevel.Warning && e.Message.Contains("probe broken on purpose", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("width", "Float32 [16, 4] on cpu", "expects 6 input features")]
+    [InlineData("dtype", "input is Float64 [16, 6] on cpu", "parameters are Float32 on cpu")]
+    public async Task AProbeSetTheModelCannotTakeFailsAtAttachNamingItAndOpensNoRunFile(string mismatch, string batch, string model)
+    {
+        using var host = BuildHost(ProbingEvery("mismatched", interval: 1));
+        await host.StartAsync();
+        var factory = host.Services.GetRequiredService<ITrainingMonitorFactory>();
+        var generator = new Generator(8);
+        var x = mismatch == "width" ? randn(new long[] { 32, 4 }, generator: generator) : randn(new long[] { 32, 6 }, ScalarType.Float64, generator: generator);
+        var y = randn(new long[] { 32, 3 }, generator: generator);
+
+        var ex = Assert.Throws<ArgumentException>(() => factory.Attach(Model(seed: 9), ProbeSet.FromTensors(x, y, batchSize: 16), ErrorFunctions.SquaredError));
+
+        Assert.Equal("probe", ex.ParamName);
+        Assert.Contains(batch, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(model, ex.Message, StringComparison.Ordinal);
+        // Checked before the run's sinks exist: no empty JSON-lines file named after a run that never started.
+        Assert.False(File.Exists(Path.Combine(_directory, "mismatched.jsonl")));
+
+        // The failed attach left nothing behind: the right probe set attaches.
+        var monitor = factory.Attach(Model(seed: 9), ProbeSet.FromTensors(randn(new long[] { 32, 6 }, generator: generator), y, batchSize: 16),
+            ErrorFunctions.SquaredError);
+        monitor.OnStep(1);
+        await monitor.FlushAsync();
+        await host.StopAsync();
+        Assert.Equal(1, monitor.Status.ProbesTotal);
+    }
+
     /// <summary>The monitor's own event <paramref name="monitorId"/> or the <see cref="LoggingSinkEvent"/> that logs the same thing.</summary>
     private static bool IsEither(CapturedEvent e, int monitorId, int sinkId) =>
         (e.Category == typeof(TrainingMonitor).FullName && e.EventId == monitorId) || (e.Category == typeof(LoggingSinkEvent).FullName && e.EventId == sinkId);
