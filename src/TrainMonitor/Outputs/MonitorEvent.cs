@@ -10,6 +10,10 @@ public sealed record ProbeCompleted(ProbeSnapshot Snapshot)
     : MonitorEvent(Snapshot.Run, Snapshot.Step, Snapshot.Timestamp);
 
 /// <summary>A probe failed (exception, non-finite error, out of memory); the run goes on.</summary>
+/// <remarks>
+/// <see cref="Message"/> is one line: the first line of the exception's message, as the monitor reports it (a libtorch
+/// error's message goes on with its C++ stack; the monitor logs the whole exception at Debug, docs/snapshot-schema.md).
+/// </remarks>
 public sealed record ProbeFailed(string Run, long Step, DateTimeOffset Timestamp, string ErrorType, string Message, long FailuresTotal)
     : MonitorEvent(Run, Step, Timestamp);
 

@@ -4,6 +4,7 @@ using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.Logging;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
+using TrainMonitor.Torch;
 
 namespace TrainMonitor.Session;
 
@@ -86,8 +87,9 @@ internal sealed class ProbeReporter
         _budget.Break();
         var failures = _ledger.CountFailure();
         var type = exception.GetType().Name;
-        var message = exception.Message;
-        Log(() => MonitorLog.ProbeFailed(_logger, exception, _run, step, type, message, failures));
+        var message = TorchErrorText.Summary(exception);
+        Log(() => MonitorLog.ProbeFailed(_logger, _run, step, type, message, failures));
+        Log(() => MonitorLog.ProbeFailedDetail(_logger, exception, _run, step, type));
         _dispatcher.Post(new ProbeFailed(_run, step, DateTimeOffset.UtcNow, type, message, failures));
     }
 

@@ -11,7 +11,7 @@ namespace TrainMonitor.Tests.Logging;
 public sealed class MonitorLoggingTests
 {
     [Fact]
-    public async Task WithoutALoggingSinkAFailedProbeIsLoggedByTheMonitorWithItsException()
+    public async Task WithoutALoggingSinkAFailedProbeIsLoggedByTheMonitorWithItsExceptionAtDebug()
     {
         var logger = new CapturingLogger<TrainingMonitor>();
         var throws = BreakableError.Throwing();
@@ -26,6 +26,44 @@ public sealed class MonitorLoggingTests
         var failed = Assert.Single(logger.Events, e => e.EventId.Id == 2);
         Assert.Equal((LogLevel.Warning, "ProbeFailed"), (failed.Level, failed.EventId.Name));
         Assert.Equal("user code failed", failed["ErrorMessage"]);
+        Assert.Null(failed.Exception);
+        var detail = Assert.Single(logger.Events, e => e.EventId.Id == 10);
+        Assert.Equal((LogLevel.Debug, "ProbeFailedDetail"), (detail.Level, detail.EventId.Name));
+        Assert.Equal("user code failed", Assert.IsType<InvalidOperationException>(detail.Exception).Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ALibTorchFailureIsOneWarningLineWithoutItsNativeStack_TheExceptionFollowsAtDebug(bool withLoggingSink)
+    {
+        // A linear map of the wrong width fails in libtorch, whose message carries the C++ stack after its first line. (Not
+        // Tensor.matmul: TorchSharp 0.107 does not catch libtorch errors in it, and the process aborts.)
+        var monitorLogger = new CapturingLogger<TrainingMonitor>();
+        var sinkLogger = new CapturingLogger<LoggingSink>();
+        var breakable = new BreakableError("linear", (o, _) => TorchSharp.torch.nn.functional.linear(o, TorchSharp.torch.ones(5, 5)).reshape(-1));
+        var recorder = new RecordingSink();
+        IMonitorSink[] sinks = withLoggingSink ? [new LoggingSink(sinkLogger), recorder] : [recorder];
+        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), breakable.Function, SessionFixtures.EveryN(1),
+            sinks, logger: monitorLogger))
+        {
+            breakable.Break();
+            monitor.OnStep(1);
+            await monitor.FlushAsync();
+        }
+
+        var detail = Assert.Single(monitorLogger.Events, e => e.EventId.Id == 10);
+        Assert.Equal(LogLevel.Debug, detail.Level);
+        var native = Assert.IsAssignableFrom<Exception>(detail.Exception);
+        Assert.Contains('\n', native.Message.Trim()); // the precondition: the full message is more than one line
+
+        var warnings = monitorLogger.Events.Concat(sinkLogger.Events).Where(e => e.Level >= LogLevel.Warning).ToArray();
+        var warning = Assert.Single(warnings);
+        Assert.Equal(withLoggingSink ? LoggingSink.ProbeFailedEventId : 2, warning.EventId.Id);
+        Assert.Null(warning.Exception);
+        Assert.DoesNotContain('\n', warning.Message);
+        Assert.Contains("shapes cannot be multiplied", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(native.Message.Split('\n')[0].Trim(), Assert.Single(recorder.Of<ProbeFailed>()).Message);
     }
 
     [Fact]
@@ -87,6 +125,8 @@ public sealed class MonitorLoggingTests
 
         Assert.Single(sinkLogger.Events, e => e.EventId.Id == LoggingSink.ProbeFailedEventId);
         Assert.DoesNotContain(monitorLogger.Events, e => e.EventId.Id == 2);
+        // The exception has no sink counterpart: the monitor logs it at Debug either way.
+        Assert.Single(monitorLogger.Events, e => e.EventId.Id == 10 && e.Level == LogLevel.Debug);
         // A sink that fails is the monitor's to report: no sink logs it.
         Assert.Contains(monitorLogger.Events, e => e.EventId.Id == 5 && e.Level == LogLevel.Warning);
     }
