@@ -1,14 +1,21 @@
 using System.Globalization;
 using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.Metrics;
+using TrainMonitor.Shells;
 
 namespace TrainMonitor.Prometheus;
 
 /// <summary>
 /// The per-shell series of <see cref="PrometheusSink"/> (every per-shell row of <see cref="MetricTable"/>, labelled by shell
-/// index and lower edge): which shells each run has, so that a shell absent from the latest probe, or whose lower edge
-/// moved, loses its series. Not thread-safe: the sink calls it under its lock.
+/// index and grid edge): which shells each run has, so that a shell absent from the latest probe loses its series. Not
+/// thread-safe: the sink calls it under its lock.
 /// </summary>
+/// <remarks>
+/// The <c>lambda_lower</c> label is the shell's edge on the absolute grid, q^α, computed from the index and the probe's
+/// ratio — not the snapshot's <see cref="ShellSnapshot.LambdaLower"/>, which for the lowest shell is the null floor. The
+/// floor follows λ_max and moves at nearly every probe, so a label taken from it started a new series for the bottom
+/// shell at nearly every probe (seven series for one shell in 80 s); a shell's labels now never change.
+/// </remarks>
 internal sealed class PrometheusShellSeries(PrometheusInstruments instruments)
 {
     // Per run and per-shell row: each row has its own shells (the energy budget's rows have none without a budget).
@@ -21,6 +28,7 @@ internal sealed class PrometheusShellSeries(PrometheusInstruments instruments)
     /// <summary>Sets every per-shell row's series of <paramref name="run"/> from the latest probe and removes the stale ones.</summary>
     public void Update(string run, ProbeSnapshot snapshot)
     {
+        var grid = ShellGrid.IsValidRatio(snapshot.ShellRatio) ? new ShellGrid(snapshot.ShellRatio) : null;
         foreach (var metric in Metrics)
         {
             var shells = metric.ShellsOf(snapshot);
@@ -30,7 +38,7 @@ internal sealed class PrometheusShellSeries(PrometheusInstruments instruments)
             {
                 var key = new ShellKey(
                     shell.Index.ToString(CultureInfo.InvariantCulture),
-                    shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+                    GridEdge(shell, grid).ToString("G6", CultureInfo.InvariantCulture));
                 current.Add(key);
                 var value = metric.ShellValue!(shell);
                 if (metric.Kind == MetricKind.PerShellInterval)
@@ -64,6 +72,12 @@ internal sealed class PrometheusShellSeries(PrometheusInstruments instruments)
             _shells[(run, metric)] = current;
         }
     }
+
+    /// <summary>
+    /// q^α of the shell's index; its recorded lower edge only when the snapshot has no valid ratio (a file that did not
+    /// record one), where nothing better is known.
+    /// </summary>
+    private static double GridEdge(ShellSnapshot shell, ShellGrid? grid) => grid?.LowerEdge(shell.Index) ?? shell.LambdaLower;
 
     private void RemoveShell(MetricDefinition metric, string run, ShellKey key)
     {

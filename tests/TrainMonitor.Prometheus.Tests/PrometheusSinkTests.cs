@@ -133,7 +133,7 @@ public sealed class PrometheusSinkTests
         foreach (var shell in snapshot.Shells)
         {
             var index = ("shell", shell.Index.ToString(CultureInfo.InvariantCulture));
-            var lower = ("lambda_lower", shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+            var lower = ("lambda_lower", Math.Pow(4, shell.Index).ToString("G6", CultureInfo.InvariantCulture));
             Assert.Equal(shell.Estimate, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "estimate")));
             Assert.Equal(shell.Lower, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "lower")));
             Assert.Equal(shell.Upper, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "upper")));
@@ -142,7 +142,7 @@ public sealed class PrometheusSinkTests
         // Shells 0..4 hold 3, 5, 7, 9, 11 nodes; one occupancy series per shell, labelled like its energy.
         var occupancy = text.Find("trainmonitor_shell_occupancy", a);
         Assert.Equal(
-            ["0|1E-06|3", "1|4E-06|5", "2|1.6E-05|7", "3|6.4E-05|9", "4|0.000256|11"],
+            ["0|1|3", "1|4|5", "2|16|7", "3|64|9", "4|256|11"],
             occupancy.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Value.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal));
         Assert.All(occupancy, s => Assert.False(s.Labels.ContainsKey("bound")));
     }
@@ -259,19 +259,19 @@ public sealed class PrometheusSinkTests
         var sink = new PrometheusSink(registry);
         await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(shells: Snapshots.Shells(0, 6))), CancellationToken.None);
 
-        // Next probe: shells 0–1 fell below the floor, shell 6 appeared above, and the floor moved so every edge changed.
-        var next = Snapshots.Shells(2, 5, floor: 2e-6);
+        // Next probe: shells 0–1 fell below the floor, which moved up into shell 2, and shell 6 appeared above.
+        var next = Snapshots.Shells(2, 5, floor: 20);
         await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 200, probeIndex: 2, shells: next)), CancellationToken.None);
 
         var samples = (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_energy", Run("run-a"));
         var expected = next
-            .SelectMany(s => new[] { "estimate", "lower", "upper" }.Select(b => $"{s.Index}|{s.LambdaLower.ToString("G6", CultureInfo.InvariantCulture)}|{b}"))
+            .SelectMany(s => new[] { "estimate", "lower", "upper" }.Select(b => $"{s.Index}|{GridEdge(s.Index)}|{b}"))
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, samples.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Label("bound")}").Order(StringComparer.Ordinal));
 
         var occupancy = (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_occupancy", Run("run-a"));
         Assert.Equal(
-            next.Select(s => $"{s.Index}|{s.LambdaLower.ToString("G6", CultureInfo.InvariantCulture)}|{2 * s.Index + 3}").Order(StringComparer.Ordinal),
+            next.Select(s => $"{s.Index}|{GridEdge(s.Index)}|{2 * s.Index + 3}").Order(StringComparer.Ordinal),
             occupancy.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Value.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal));
 
         // A probe with no shells at all leaves none.
@@ -280,6 +280,34 @@ public sealed class PrometheusSinkTests
         Assert.Empty(empty.Find("trainmonitor_shell_energy", Run("run-a")));
         Assert.Empty(empty.Find("trainmonitor_shell_occupancy", Run("run-a")));
     }
+
+    [Fact]
+    public async Task AShellsLabelsStayTheSameWhenTheNullFloorInsideItMoves()
+    {
+        // The floor follows λ_max and moves at nearly every probe; in the snapshot it is the bottom shell's lower edge. The
+        // labels must not follow it, or every probe starts a new series for that shell (and for its energy budget rows).
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var labelSets = new List<string[]>();
+        var step = 100L;
+        foreach (var floor in new[] { 17.0, 23.5, 31.25, 47.0, 60.0 })
+        {
+            var snapshot = Snapshots.WithBudget(Snapshots.Probe(step: step, probeIndex: step / 100, shells: Snapshots.Shells(2, 3, floor: floor)) with { NullFloor = floor });
+            await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+            step += 100;
+            var text = await ExpositionText.ScrapeAsync(registry);
+            labelSets.Add([.. new[] { "trainmonitor_shell_energy", "trainmonitor_shell_occupancy", "trainmonitor_shell_dissipation", "trainmonitor_shell_flux" }
+                .SelectMany(name => text.Find(name, Run("run-a")).Select(s => $"{name}|{s.Label("shell")}|{s.Label("lambda_lower")}|{(s.Labels.TryGetValue("bound", out var b) ? b : "")}"))
+                .Order(StringComparer.Ordinal)]);
+        }
+
+        Assert.All(labelSets, set => Assert.Equal(labelSets[0], set));
+        Assert.Contains("trainmonitor_shell_energy|2|16|estimate", labelSets[0]);
+        Assert.Contains("trainmonitor_shell_flux|2|16|estimate", labelSets[0]);
+        Assert.Equal(3 * (3 + 1 + 3 + 3), labelSets[0].Length);
+    }
+
+    private static string GridEdge(int index) => Math.Pow(4, index).ToString("G6", CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task EnergyBudget_IsExportedPerShellWithBounds_AndGoesWithAProbeThatHasNone()
@@ -299,7 +327,7 @@ public sealed class PrometheusSinkTests
             var d = snapshot.Dissipation!.Shells[i];
             var t = snapshot.Transport!.Shells[i];
             var index = ("shell", d.Index.ToString(CultureInfo.InvariantCulture));
-            var lower = ("lambda_lower", d.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+            var lower = ("lambda_lower", Math.Pow(4, d.Index).ToString("G6", CultureInfo.InvariantCulture));
             Assert.Equal(d.Estimate, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "estimate")));
             Assert.Equal(d.Lower, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "lower")));
             Assert.Equal(d.Upper, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "upper")));
