@@ -182,7 +182,9 @@ public sealed class HostedMonitorTests : IDisposable
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);
         var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
-        Assert.Contains("trainmonitor_error_energy{run=\"hosted-run\"}", text, StringComparison.Ordinal);
+        // The JSON lines and the metrics name the same session.
+        Assert.Contains($"trainmonitor_error_energy{{run=\"hosted-run\",run_id=\"{snapshots[0].RunId}\"}}", text, StringComparison.Ordinal);
+        Assert.Equal(snapshots[0].RunId, status.RunId);
     }
 
     [Fact]

@@ -165,7 +165,7 @@ public sealed class PrometheusSinkTests
         Assert.Equal(double.PositiveInfinity, text.Value("trainmonitor_frontier_lambda", a, ("bound", "upper")));
         // prometheus-net writes .NET's "Infinity"; Prometheus parses sample values with Go's ParseFloat, which takes it as +Inf.
         var upper = text.Text.Split('\n').Single(l => l.StartsWith("trainmonitor_frontier_lambda{", StringComparison.Ordinal) && l.Contains("bound=\"upper\"", StringComparison.Ordinal));
-        Assert.Matches(@"^trainmonitor_frontier_lambda\{run=""run-a"",bound=""upper""\} (\+Inf|Infinity)$", upper);
+        Assert.Matches(@"^trainmonitor_frontier_lambda\{run=""run-a"",run_id="""",bound=""upper""\} (\+Inf|Infinity)$", upper);
         Assert.Equal(0.75, text.Value("trainmonitor_frontier_energy_fraction", a));
     }
 
@@ -224,7 +224,7 @@ public sealed class PrometheusSinkTests
             Assert.True(double.IsNaN(text.Value(name, Run("run-a"))), $"{name} should be NaN.");
         }
 
-        Assert.Contains("trainmonitor_frontier_lambda{run=\"run-a\",bound=\"estimate\"} NaN", text.Text);
+        Assert.Contains("trainmonitor_frontier_lambda{run=\"run-a\",run_id=\"\",bound=\"estimate\"} NaN", text.Text);
         Assert.Equal(0.5, text.Value("trainmonitor_frontier_energy_fraction", Run("run-a")));
         Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", Run("run-a")));
     }
@@ -500,6 +500,60 @@ public sealed class PrometheusSinkTests
         Assert.DoesNotContain(samples, s => s.Labels.GetValueOrDefault("run") == "run-a");
         Assert.Contains(samples, s => s.Labels.GetValueOrDefault("run") == "run-b" && s.Name == "trainmonitor_shell_energy");
         Assert.Equal(0.4375, text.Value("trainmonitor_error_energy", Run("run-b")));
+    }
+
+    [Fact]
+    public async Task EverySeriesCarriesTheRunId_OfTheSnapshotsTheStatusAndTheFailureEvents()
+    {
+        const string id = "0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeFailed("run-a", 10, DateTimeOffset.UnixEpoch, "X", "x", 1) { RunId = id }, CancellationToken.None);
+        await sink.WriteAsync(new ProbeSkipped("run-a", 20, DateTimeOffset.UnixEpoch, "busy", 1) { RunId = id }, CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.WithBudget(Snapshots.Probe()) with { RunId = id }), CancellationToken.None);
+        sink.Track(() => Status("run-a", step: 120, probes: 1, failures: 1, skipped: 1, applications: 640, overhead: 0.1) with { RunId = id });
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+
+        var samples = text.Families.Values.SelectMany(f => f.Samples).ToArray();
+        Assert.Equal(DesignNames.Count(), text.Families.Count);
+        Assert.All(samples, s => Assert.Equal((s.Name, "run-a", id), (s.Name, s.Label("run"), s.Label("run_id"))));
+    }
+
+    [Fact]
+    public async Task TwoRunsOfOneName_AreSeparateSeriesByRunId_AndRemoveRunRemovesBoth()
+    {
+        // A rerun under the same name (or two monitors of one name in one process): without the run id its figures would
+        // overwrite the first run's in the same series, and the first run's extra shells would linger beside them.
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(errorEnergy: 0.5, regime: TrainingRegime.LazyStagnant, shells: Snapshots.Shells(0, 5)) with { RunId = "first" }), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(errorEnergy: 0.25, regime: TrainingRegime.FeatureLearning, shells: Snapshots.Shells(2, 2)) with { RunId = "second" }), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(run: "run-b")), CancellationToken.None);
+        var tracking = new[] { "first", "second" }.Select(id => sink.Track(() => Status("run-a", step: 300, probes: 1) with { RunId = id })).ToArray();
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(0.5, text.Value("trainmonitor_error_energy", Run("run-a"), ("run_id", "first")));
+        Assert.Equal(0.25, text.Value("trainmonitor_error_energy", Run("run-a"), ("run_id", "second")));
+        Assert.Equal(1, text.Value("trainmonitor_regime", Run("run-a"), ("run_id", "first"), ("regime", "lazy_stagnant")));
+        Assert.Equal(1, text.Value("trainmonitor_regime", Run("run-a"), ("run_id", "second"), ("regime", "feature_learning")));
+        Assert.Equal(15, text.Find("trainmonitor_shell_energy", Run("run-a"), ("run_id", "first")).Count);
+        Assert.Equal(6, text.Find("trainmonitor_shell_energy", Run("run-a"), ("run_id", "second")).Count);
+        Assert.Equal(2, text.Find("trainmonitor_training_step", Run("run-a")).Count);
+
+        foreach (var handle in tracking)
+        {
+            handle.Dispose();
+        }
+
+        sink.RemoveRun("run-a");
+        var after = await ExpositionText.ScrapeAsync(registry);
+        Assert.DoesNotContain(after.Families.Values.SelectMany(f => f.Samples), s => s.Label("run") == "run-a");
+        Assert.Equal(0.4375, after.Value("trainmonitor_error_energy", Run("run-b")));
+
+        // The run comes back under the same name: its shells are exported afresh (nothing of the removed run is remembered).
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(shells: Snapshots.Shells(0, 2)) with { RunId = "third" }), CancellationToken.None);
+        Assert.Equal(6, (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_energy", Run("run-a")).Count);
     }
 
     [Fact]

@@ -83,6 +83,15 @@ public sealed class FailureInjectionTests
 
         await monitor.DisposeAsync();
         Assert.Equal((4L, 2L), (monitor.Status.ProbesTotal, monitor.Status.ProbeFailuresTotal));
+        Assert.All(sink.Of<ProbeFailed>(), f => Assert.Equal(monitor.Status.RunId, f.RunId));
+        Assert.All(monitor.History, s => Assert.Equal(monitor.Status.RunId, s.RunId));
+        // A new session of the same run name (a rerun) has a run id of its own.
+        using (var rerun = TrainingMonitor.Attach(model, probe, error, SessionFixtures.EveryN(1)))
+        {
+            Assert.Equal(monitor.Status.Run, rerun.Status.Run);
+            Assert.NotEqual(monitor.Status.RunId, rerun.Status.RunId);
+        }
+
         Assert.Equal([1L, 4, 5, 6], monitor.History.Select(s => s.Step).ToArray());
         Assert.Equal([1L, 2, 3, 4], monitor.History.Select(s => s.ProbeIndex).ToArray());
         Assert.Equal([2L, 3], sink.Of<ProbeFailed>().Select(f => f.Step).ToArray());
