@@ -321,6 +321,30 @@ public sealed class HostedMonitorTests : IDisposable
         Assert.Equal(1, monitor.Status.ProbesTotal);
     }
 
+    [Fact]
+    public async Task AnUnnamedHostedRunIsNamedAfterTheEntryAssembly()
+    {
+        // No RunName configured: the options' default, the entry assembly's name lower-cased (under the test platform its
+        // host, which names the runner, so the fallback "run"), names the run, its JSON-lines file and the attach log line.
+        var logs = new CapturingLoggerProvider();
+        var settings = ProbingEvery("unused", interval: 1);
+        settings.Remove("TrainMonitor:RunName");
+        using var host = BuildHost(settings, logs: logs);
+        await host.StartAsync();
+        var generator = new Generator(12);
+        var probe = ProbeSet.FromTensors(randn(new long[] { 16, 6 }, generator: generator), randn(new long[] { 16, 3 }, generator: generator), batchSize: 16);
+        var monitor = host.Services.GetRequiredService<ITrainingMonitorFactory>().Attach(Model(seed: 13), probe, ErrorFunctions.SquaredError);
+        monitor.OnStep(1);
+        await monitor.FlushAsync();
+        await host.StopAsync();
+
+        var expected = new MonitorOptions().RunName;
+        Assert.Equal("run", expected); // the test host's fallback; the mapping itself is OptionsAndAttachTests'
+        Assert.Equal(expected, monitor.Status.Run);
+        Assert.Equal(expected, Assert.Single(await JsonLinesReader.ReadAllAsync(Path.Combine(_directory, expected + ".jsonl"))).Run);
+        Assert.Contains(logs.Events, e => e.Message.StartsWith($"TrainMonitor attached to run {expected} (", StringComparison.Ordinal));
+    }
+
     /// <summary>The monitor's own event <paramref name="monitorId"/> or the <see cref="LoggingSinkEvent"/> that logs the same thing.</summary>
     private static bool IsEither(CapturedEvent e, int monitorId, int sinkId) =>
         (e.Category == typeof(TrainingMonitor).FullName && e.EventId == monitorId) || (e.Category == typeof(LoggingSinkEvent).FullName && e.EventId == sinkId);
