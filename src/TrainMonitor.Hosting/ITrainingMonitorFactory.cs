@@ -21,6 +21,11 @@ public interface ITrainingMonitorFactory
     /// Last word on the options, applied after configuration: code, then configuration, then the defaults (which
     /// MSBuild properties of the package can set) is the precedence.
     /// </param>
+    /// <exception cref="ArgumentException">
+    /// As <c>TrainingMonitor.Attach</c>: a setting is invalid, or (when enabled) the model cannot run on the first probe batch or
+    /// the error function fails on it; the message names the shapes, dtypes and devices. Checked before the run's sinks are
+    /// created, so a failed attach leaves no JSON-lines file behind.
+    /// </exception>
     TrainingMonitor Attach(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error,
         Func<nn.Module<Tensor, Tensor>>? modelFactory = null, Action<MonitorOptions>? configure = null);
 }

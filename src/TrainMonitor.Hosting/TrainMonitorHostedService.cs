@@ -38,10 +38,18 @@ internal sealed class TrainMonitorHostedService : BackgroundService, ITrainingMo
     public TrainingMonitor Attach(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error,
         Func<nn.Module<Tensor, Tensor>>? modelFactory = null, Action<MonitorOptions>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(error);
         // A fresh instance per monitor: configuration applied by the options factory, then the caller's code.
         var options = _optionsFactory.Create(Options.DefaultName);
         configure?.Invoke(options);
         options.Validate();
+        if (options.Enabled)
+        {
+            // Before the run's sinks exist: a model and probe set that cannot be probed open no JSON-lines file.
+            AttachCheck.Run(model, probe, error);
+        }
 
         TrainingMonitor? monitor = null;
         var context = new MonitorSinkContext(options.RunName,
@@ -49,7 +57,8 @@ internal sealed class TrainMonitorHostedService : BackgroundService, ITrainingMo
         var sinks = _sinkProviders.Select(p => p.Create(context)).ToArray();
         try
         {
-            monitor = TrainingMonitor.Attach(model, probe, error, options, sinks, modelFactory, _loggerFactory.CreateLogger<TrainingMonitor>());
+            monitor = TrainingMonitor.Attach(model, probe, error, options, sinks, modelFactory, _loggerFactory.CreateLogger<TrainingMonitor>(),
+                schedule: null, checkFirstBatch: false);
         }
         catch
         {

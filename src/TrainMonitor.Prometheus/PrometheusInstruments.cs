@@ -7,7 +7,8 @@ namespace TrainMonitor.Prometheus;
 /// <summary>
 /// The gauges, counters and histogram <see cref="PrometheusSink"/> exports: one instrument per row of
 /// <see cref="MetricTable"/> that is exported to Prometheus, created on one registry in table order (which is the order
-/// the exposition lists them), named <c>trainmonitor_{Name}</c> with the row's help text and the label names of its kind.
+/// the exposition lists them), named <c>trainmonitor_{Name}</c> with the row's help text and the label names of its kind, every
+/// one led by <c>run</c> and <c>run_id</c>.
 /// </summary>
 internal sealed class PrometheusInstruments
 {
@@ -23,14 +24,14 @@ internal sealed class PrometheusInstruments
             var name = Prefix + metric.Name;
             _byMetric.Add(metric, metric.Kind switch
             {
-                MetricKind.Scalar => factory.CreateGauge(name, metric.Help, RunLabel),
-                MetricKind.Interval => factory.CreateGauge(name, metric.Help, RunLabel, BoundLabel),
-                MetricKind.PerShell => factory.CreateGauge(name, metric.Help, RunLabel, ShellLabel, LambdaLowerLabel),
-                MetricKind.PerShellInterval => factory.CreateGauge(name, metric.Help, RunLabel, ShellLabel, LambdaLowerLabel, BoundLabel),
-                MetricKind.RegimeStateSet => factory.CreateGauge(name, metric.Help, RunLabel, RegimeLabel),
-                MetricKind.Counter => factory.CreateCounter(name, metric.Help, RunLabel),
+                MetricKind.Scalar => factory.CreateGauge(name, metric.Help, RunLabel, RunIdLabel),
+                MetricKind.Interval => factory.CreateGauge(name, metric.Help, RunLabel, RunIdLabel, BoundLabel),
+                MetricKind.PerShell => factory.CreateGauge(name, metric.Help, RunLabel, RunIdLabel, ShellLabel, LambdaLowerLabel),
+                MetricKind.PerShellInterval => factory.CreateGauge(name, metric.Help, RunLabel, RunIdLabel, ShellLabel, LambdaLowerLabel, BoundLabel),
+                MetricKind.RegimeStateSet => factory.CreateGauge(name, metric.Help, RunLabel, RunIdLabel, RegimeLabel),
+                MetricKind.Counter => factory.CreateCounter(name, metric.Help, RunLabel, RunIdLabel),
                 MetricKind.Histogram => factory.CreateHistogram(
-                    name, metric.Help, new HistogramConfiguration { LabelNames = [RunLabel], Buckets = [.. PrometheusSink.ProbeDurationBuckets] }),
+                    name, metric.Help, new HistogramConfiguration { LabelNames = [RunLabel, RunIdLabel], Buckets = [.. PrometheusSink.ProbeDurationBuckets] }),
                 _ => throw new InvalidOperationException($"No Prometheus instrument for {metric.Kind} metric {metric.Name}."),
             });
         }
@@ -62,6 +63,39 @@ internal sealed class PrometheusInstruments
 
     /// <summary>The histogram of a histogram row.</summary>
     public Histogram Histogram(MetricDefinition metric) => (Histogram)_byMetric[metric];
+
+    /// <summary>The <c>run_id</c> label value of a run id: empty, which Prometheus reads as no label, when it is not known.</summary>
+    public static string RunIdValue(string? runId) => runId ?? string.Empty;
+
+    /// <summary>Removes every series whose <c>run</c> label is <paramref name="run"/>, whatever its other labels (run ids included).</summary>
+    public void RemoveRun(string run)
+    {
+        foreach (var collector in _byMetric.Values)
+        {
+            switch (collector)
+            {
+                case Gauge gauge:
+                    RemoveRun(gauge, run);
+                    break;
+                case Counter counter:
+                    RemoveRun(counter, run);
+                    break;
+                case Histogram histogram:
+                    RemoveRun(histogram, run);
+                    break;
+            }
+        }
+    }
+
+    private static void RemoveRun<TChild>(Collector<TChild> collector, string run)
+        where TChild : ChildBase
+    {
+        // The run label comes first in every instrument (see the constructor).
+        foreach (var labels in collector.GetAllLabelValues().Where(l => l.Length > 0 && l[0] == run).ToArray())
+        {
+            collector.RemoveLabelled(labels);
+        }
+    }
 
     /// <summary>Sets the <c>estimate</c>, <c>lower</c> and <c>upper</c> series of <paramref name="gauge"/> under <paramref name="labels"/>.</summary>
     public static void SetBounds(Gauge gauge, string[] labels, double estimate, double lower, double upper)

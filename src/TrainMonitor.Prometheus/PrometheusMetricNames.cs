@@ -2,7 +2,7 @@ namespace TrainMonitor.Prometheus;
 
 /// <summary>
 /// The names of the metrics and labels <see cref="PrometheusSink"/> exports (DESIGN §3.2), for dashboards, alert
-/// rules and tests. Every metric carries the <see cref="RunLabel"/> label.
+/// rules and tests. Every metric carries the <see cref="RunLabel"/> and <see cref="RunIdLabel"/> labels.
 /// </summary>
 public static class PrometheusMetricNames
 {
@@ -11,6 +11,13 @@ public static class PrometheusMetricNames
 
     /// <summary>Label naming the run; present on every series.</summary>
     public const string RunLabel = "run";
+
+    /// <summary>
+    /// Label identifying the monitor session, beside <see cref="RunLabel"/> on every series: the run id of its snapshots and
+    /// status, new each time a monitor is attached, so two runs of one name (a rerun on the same port, two monitors in one
+    /// process) are different series. Empty (no label) for snapshots and statuses without one.
+    /// </summary>
+    public const string RunIdLabel = "run_id";
 
     /// <summary>Label of <see cref="ShellEnergy"/> and <see cref="ShellOccupancy"/>: the shell index α as an invariant integer.</summary>
     public const string ShellLabel = "shell";

@@ -10,7 +10,9 @@ namespace TrainMonitor.Prometheus;
 /// <summary>
 /// A monitor sink that exports every probe of one or more runs as <c>trainmonitor_*</c> metrics on a prometheus-net
 /// <see cref="CollectorRegistry"/> (names in <see cref="PrometheusMetricNames"/>, DESIGN §3.2). Every series carries
-/// the <c>run</c> label, so several runs can share one sink and one registry.
+/// the <c>run</c> label and the <c>run_id</c> label (the session's run id: <see cref="ProbeSnapshot.RunId"/>,
+/// <see cref="MonitorStatus.RunId"/>), so several runs can share one sink and one registry, and two runs of one name — a
+/// rerun scraped on the same port, two monitors in one process — are different series instead of one mixed series.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -104,19 +106,21 @@ public sealed class PrometheusSink : IMonitorSink
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var run = snapshot.Run;
+        var runId = PrometheusInstruments.RunIdValue(snapshot.RunId);
 
         lock (_gate)
         {
             foreach (var metric in PrometheusInstruments.Exported)
             {
-                Observe(metric, run, snapshot);
+                Observe(metric, run, runId, snapshot);
             }
         }
     }
 
     /// <summary>
-    /// Removes every series of <paramref name="run"/> from the registry (for a host that runs many trainings one
-    /// after another). Stop tracking the run's status first, or its status series come back on the next scrape.
+    /// Removes every series of <paramref name="run"/> from the registry, under every run id it had (for a host that runs
+    /// many trainings one after another). Stop tracking the run's status first, or its status series come back on the
+    /// next scrape.
     /// </summary>
     /// <param name="run">The run label value.</param>
     public void RemoveRun(string run)
@@ -124,40 +128,8 @@ public sealed class PrometheusSink : IMonitorSink
         ArgumentNullException.ThrowIfNull(run);
         lock (_gate)
         {
-            _shells.RemoveRun(run);
-
-            foreach (var metric in PrometheusInstruments.Exported)
-            {
-                switch (metric.Kind)
-                {
-                    case MetricKind.Scalar:
-                        _instruments.Gauge(metric).RemoveLabelled(run);
-                        break;
-                    case MetricKind.Interval:
-                        foreach (var bound in PrometheusInstruments.BoundNames)
-                        {
-                            _instruments.Gauge(metric).RemoveLabelled(run, bound);
-                        }
-
-                        break;
-                    case MetricKind.RegimeStateSet:
-                        foreach (var regime in TrainingRegimeNames.All)
-                        {
-                            _instruments.Gauge(metric).RemoveLabelled(run, regime.ToWireName());
-                        }
-
-                        break;
-                    case MetricKind.Counter:
-                        _instruments.Counter(metric).RemoveLabelled(run);
-                        break;
-                    case MetricKind.Histogram:
-                        _instruments.Histogram(metric).RemoveLabelled(run);
-                        break;
-                    default:
-                        // Per-shell series went with the run's shells above.
-                        break;
-                }
-            }
+            _shells.ForgetRun(run);
+            _instruments.RemoveRun(run);
         }
     }
 
@@ -171,10 +143,10 @@ public sealed class PrometheusSink : IMonitorSink
                 Observe(completed.Snapshot);
                 break;
             case ProbeFailed failed:
-                _instruments.ProbeFailuresTotal.WithLabels(failed.Run).IncTo(failed.FailuresTotal);
+                _instruments.ProbeFailuresTotal.WithLabels(failed.Run, PrometheusInstruments.RunIdValue(failed.RunId)).IncTo(failed.FailuresTotal);
                 break;
             case ProbeSkipped skipped:
-                _instruments.ProbesSkippedTotal.WithLabels(skipped.Run).IncTo(skipped.SkippedTotal);
+                _instruments.ProbesSkippedTotal.WithLabels(skipped.Run, PrometheusInstruments.RunIdValue(skipped.RunId)).IncTo(skipped.SkippedTotal);
                 break;
             default:
                 // RegimeChanged and future events: the regime state set follows the snapshots.
@@ -190,14 +162,14 @@ public sealed class PrometheusSink : IMonitorSink
     public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
 
     /// <summary>Sets the series of one exported row from <paramref name="snapshot"/>, as its kind says.</summary>
-    private void Observe(MetricDefinition metric, string run, ProbeSnapshot snapshot)
+    private void Observe(MetricDefinition metric, string run, string runId, ProbeSnapshot snapshot)
     {
         switch (metric.Kind)
         {
             case MetricKind.Scalar when ReferenceEquals(metric, MetricTable.TrainingStep):
                 // A fallback for runs without Track (a tracked status overwrites it on the next scrape); it never moves
                 // the step back, since a status may already have reported a later one.
-                var step = _instruments.Gauge(metric).WithLabels(run);
+                var step = _instruments.Gauge(metric).WithLabels(run, runId);
                 var value = metric.Value!(snapshot);
                 if (!(step.Value >= value))
                 {
@@ -207,28 +179,28 @@ public sealed class PrometheusSink : IMonitorSink
                 break;
             case MetricKind.Scalar:
                 // overhead_ratio too: the snapshot's is the fallback for runs without Track.
-                _instruments.Gauge(metric).WithLabels(run).Set(metric.Value!(snapshot));
+                _instruments.Gauge(metric).WithLabels(run, runId).Set(metric.Value!(snapshot));
                 break;
             case MetricKind.Interval:
-                PrometheusInstruments.SetBounds(_instruments.Gauge(metric), [run], metric.Value!(snapshot), metric.Lower!(snapshot), metric.Upper!(snapshot));
+                PrometheusInstruments.SetBounds(_instruments.Gauge(metric), [run, runId], metric.Value!(snapshot), metric.Lower!(snapshot), metric.Upper!(snapshot));
                 break;
             case MetricKind.RegimeStateSet:
                 var current = snapshot.Assessment.Regime;
                 foreach (var regime in TrainingRegimeNames.All)
                 {
-                    _instruments.Gauge(metric).WithLabels(run, regime.ToWireName()).Set(regime == current ? 1 : 0);
+                    _instruments.Gauge(metric).WithLabels(run, runId, regime.ToWireName()).Set(regime == current ? 1 : 0);
                 }
 
                 break;
             case MetricKind.PerShell or MetricKind.PerShellInterval when ReferenceEquals(metric, PrometheusShellSeries.Metrics[0]):
                 // The first per-shell row updates every per-shell row of the table, shell by shell.
-                _shells.Update(run, snapshot);
+                _shells.Update(run, runId, snapshot);
                 break;
             case MetricKind.Histogram:
                 var observation = metric.Value!(snapshot);
                 if (double.IsFinite(observation) && observation >= 0)
                 {
-                    _instruments.Histogram(metric).WithLabels(run).Observe(observation);
+                    _instruments.Histogram(metric).WithLabels(run, runId).Observe(observation);
                 }
 
                 break;
@@ -258,13 +230,13 @@ public sealed class PrometheusSink : IMonitorSink
                 continue;
             }
 
-            var run = status.Run;
-            _instruments.TrainingStep.WithLabels(run).Set(status.TrainingStep);
-            _instruments.ProbesTotal.WithLabels(run).IncTo(status.ProbesTotal);
-            _instruments.ProbeFailuresTotal.WithLabels(run).IncTo(status.ProbeFailuresTotal);
-            _instruments.ProbesSkippedTotal.WithLabels(run).IncTo(status.ProbesSkippedTotal);
-            _instruments.OperatorApplicationsTotal.WithLabels(run).IncTo(status.OperatorApplicationsTotal);
-            _instruments.OverheadRatio.WithLabels(run).Set(status.OverheadRatio);
+            string[] labels = [status.Run, PrometheusInstruments.RunIdValue(status.RunId)];
+            _instruments.TrainingStep.WithLabels(labels).Set(status.TrainingStep);
+            _instruments.ProbesTotal.WithLabels(labels).IncTo(status.ProbesTotal);
+            _instruments.ProbeFailuresTotal.WithLabels(labels).IncTo(status.ProbeFailuresTotal);
+            _instruments.ProbesSkippedTotal.WithLabels(labels).IncTo(status.ProbesSkippedTotal);
+            _instruments.OperatorApplicationsTotal.WithLabels(labels).IncTo(status.OperatorApplicationsTotal);
+            _instruments.OverheadRatio.WithLabels(labels).Set(status.OverheadRatio);
         }
     }
 

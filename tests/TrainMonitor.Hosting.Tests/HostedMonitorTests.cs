@@ -182,7 +182,9 @@ public sealed class HostedMonitorTests : IDisposable
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);
         var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
-        Assert.Contains("trainmonitor_error_energy{run=\"hosted-run\"}", text, StringComparison.Ordinal);
+        // The JSON lines and the metrics name the same session.
+        Assert.Contains($"trainmonitor_error_energy{{run=\"hosted-run\",run_id=\"{snapshots[0].RunId}\"}}", text, StringComparison.Ordinal);
+        Assert.Equal(snapshots[0].RunId, status.RunId);
     }
 
     [Fact]
@@ -288,6 +290,59 @@ public sealed class HostedMonitorTests : IDisposable
         Assert.Equal(regimeChanges, events.Count(e => IsEither(e, 4, LoggingSinkEvent.RegimeChangedEventId)));
         Assert.Equal(monitor.Status.ProbesTotal, events.Count(e => IsEither(e, 1, LoggingSinkEvent.ProbeCompletedEventId)));
         Assert.Contains(failures, e => e.Level == LogLevel.Warning && e.Message.Contains("probe broken on purpose", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("width", "Float32 [16, 4] on cpu", "expects 6 input features")]
+    [InlineData("dtype", "input is Float64 [16, 6] on cpu", "parameters are Float32 on cpu")]
+    public async Task AProbeSetTheModelCannotTakeFailsAtAttachNamingItAndOpensNoRunFile(string mismatch, string batch, string model)
+    {
+        using var host = BuildHost(ProbingEvery("mismatched", interval: 1));
+        await host.StartAsync();
+        var factory = host.Services.GetRequiredService<ITrainingMonitorFactory>();
+        var generator = new Generator(8);
+        var x = mismatch == "width" ? randn(new long[] { 32, 4 }, generator: generator) : randn(new long[] { 32, 6 }, ScalarType.Float64, generator: generator);
+        var y = randn(new long[] { 32, 3 }, generator: generator);
+
+        var ex = Assert.Throws<ArgumentException>(() => factory.Attach(Model(seed: 9), ProbeSet.FromTensors(x, y, batchSize: 16), ErrorFunctions.SquaredError));
+
+        Assert.Equal("probe", ex.ParamName);
+        Assert.Contains(batch, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(model, ex.Message, StringComparison.Ordinal);
+        // Checked before the run's sinks exist: no empty JSON-lines file named after a run that never started.
+        Assert.False(File.Exists(Path.Combine(_directory, "mismatched.jsonl")));
+
+        // The failed attach left nothing behind: the right probe set attaches.
+        var monitor = factory.Attach(Model(seed: 9), ProbeSet.FromTensors(randn(new long[] { 32, 6 }, generator: generator), y, batchSize: 16),
+            ErrorFunctions.SquaredError);
+        monitor.OnStep(1);
+        await monitor.FlushAsync();
+        await host.StopAsync();
+        Assert.Equal(1, monitor.Status.ProbesTotal);
+    }
+
+    [Fact]
+    public async Task AnUnnamedHostedRunIsNamedAfterTheEntryAssembly()
+    {
+        // No RunName configured: the options' default, the entry assembly's name lower-cased (under the test platform its
+        // host, which names the runner, so the fallback "run"), names the run, its JSON-lines file and the attach log line.
+        var logs = new CapturingLoggerProvider();
+        var settings = ProbingEvery("unused", interval: 1);
+        settings.Remove("TrainMonitor:RunName");
+        using var host = BuildHost(settings, logs: logs);
+        await host.StartAsync();
+        var generator = new Generator(12);
+        var probe = ProbeSet.FromTensors(randn(new long[] { 16, 6 }, generator: generator), randn(new long[] { 16, 3 }, generator: generator), batchSize: 16);
+        var monitor = host.Services.GetRequiredService<ITrainingMonitorFactory>().Attach(Model(seed: 13), probe, ErrorFunctions.SquaredError);
+        monitor.OnStep(1);
+        await monitor.FlushAsync();
+        await host.StopAsync();
+
+        var expected = new MonitorOptions().RunName;
+        Assert.Equal("run", expected); // the test host's fallback; the mapping itself is OptionsAndAttachTests'
+        Assert.Equal(expected, monitor.Status.Run);
+        Assert.Equal(expected, Assert.Single(await JsonLinesReader.ReadAllAsync(Path.Combine(_directory, expected + ".jsonl"))).Run);
+        Assert.Contains(logs.Events, e => e.Message.StartsWith($"TrainMonitor attached to run {expected} (", StringComparison.Ordinal));
     }
 
     /// <summary>The monitor's own event <paramref name="monitorId"/> or the <see cref="LoggingSinkEvent"/> that logs the same thing.</summary>

@@ -17,10 +17,12 @@ public sealed class PrometheusSinkGoldenOutputTests
     {
         var registry = Metrics.NewCustomRegistry();
         var sink = new PrometheusSink(registry);
-        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe()), default);
+        // run-a carries a run id (as every monitor's snapshots and status do); run-b and run-c do not (an empty run_id).
+        const string runId = "0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe() with { RunId = runId }), default);
         // The same run again with fewer shells (stale series go) and one without recorded occupancy.
         await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 200, probeIndex: 2, regime: TrainingRegime.LazyProgressing,
-            shells: [.. Snapshots.Shells(1, 2), .. Snapshots.Shells(3, 1, occupancy: false)], durationSeconds: 0.02)), default);
+            shells: [.. Snapshots.Shells(1, 2), .. Snapshots.Shells(3, 1, occupancy: false)], durationSeconds: 0.02) with { RunId = runId }), default);
         // An undetermined frontier and fit, with NaN history figures, no training loss and no held-out loss.
         var undetermined = Snapshots.Probe(run: "run-b", step: 50, regime: TrainingRegime.WarmingUp, stabilityMargin: double.NaN, durationSeconds: double.NaN);
         await sink.WriteAsync(new ProbeCompleted(undetermined with
@@ -38,6 +40,7 @@ public sealed class PrometheusSinkGoldenOutputTests
         using var tracking = sink.Track(() => new MonitorStatus
         {
             Run = "run-a",
+            RunId = runId,
             TrainingStep = 250,
             ProbesTotal = 2,
             ProbeFailuresTotal = 1,

@@ -133,7 +133,7 @@ public sealed class PrometheusSinkTests
         foreach (var shell in snapshot.Shells)
         {
             var index = ("shell", shell.Index.ToString(CultureInfo.InvariantCulture));
-            var lower = ("lambda_lower", shell.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+            var lower = ("lambda_lower", Math.Pow(4, shell.Index).ToString("G6", CultureInfo.InvariantCulture));
             Assert.Equal(shell.Estimate, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "estimate")));
             Assert.Equal(shell.Lower, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "lower")));
             Assert.Equal(shell.Upper, text.Value("trainmonitor_shell_energy", a, index, lower, ("bound", "upper")));
@@ -142,7 +142,7 @@ public sealed class PrometheusSinkTests
         // Shells 0..4 hold 3, 5, 7, 9, 11 nodes; one occupancy series per shell, labelled like its energy.
         var occupancy = text.Find("trainmonitor_shell_occupancy", a);
         Assert.Equal(
-            ["0|1E-06|3", "1|4E-06|5", "2|1.6E-05|7", "3|6.4E-05|9", "4|0.000256|11"],
+            ["0|1|3", "1|4|5", "2|16|7", "3|64|9", "4|256|11"],
             occupancy.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Value.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal));
         Assert.All(occupancy, s => Assert.False(s.Labels.ContainsKey("bound")));
     }
@@ -165,7 +165,7 @@ public sealed class PrometheusSinkTests
         Assert.Equal(double.PositiveInfinity, text.Value("trainmonitor_frontier_lambda", a, ("bound", "upper")));
         // prometheus-net writes .NET's "Infinity"; Prometheus parses sample values with Go's ParseFloat, which takes it as +Inf.
         var upper = text.Text.Split('\n').Single(l => l.StartsWith("trainmonitor_frontier_lambda{", StringComparison.Ordinal) && l.Contains("bound=\"upper\"", StringComparison.Ordinal));
-        Assert.Matches(@"^trainmonitor_frontier_lambda\{run=""run-a"",bound=""upper""\} (\+Inf|Infinity)$", upper);
+        Assert.Matches(@"^trainmonitor_frontier_lambda\{run=""run-a"",run_id="""",bound=""upper""\} (\+Inf|Infinity)$", upper);
         Assert.Equal(0.75, text.Value("trainmonitor_frontier_energy_fraction", a));
     }
 
@@ -224,7 +224,7 @@ public sealed class PrometheusSinkTests
             Assert.True(double.IsNaN(text.Value(name, Run("run-a"))), $"{name} should be NaN.");
         }
 
-        Assert.Contains("trainmonitor_frontier_lambda{run=\"run-a\",bound=\"estimate\"} NaN", text.Text);
+        Assert.Contains("trainmonitor_frontier_lambda{run=\"run-a\",run_id=\"\",bound=\"estimate\"} NaN", text.Text);
         Assert.Equal(0.5, text.Value("trainmonitor_frontier_energy_fraction", Run("run-a")));
         Assert.Equal(snapshot.ErrorEnergy, text.Value("trainmonitor_error_energy", Run("run-a")));
     }
@@ -259,19 +259,19 @@ public sealed class PrometheusSinkTests
         var sink = new PrometheusSink(registry);
         await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(shells: Snapshots.Shells(0, 6))), CancellationToken.None);
 
-        // Next probe: shells 0–1 fell below the floor, shell 6 appeared above, and the floor moved so every edge changed.
-        var next = Snapshots.Shells(2, 5, floor: 2e-6);
+        // Next probe: shells 0–1 fell below the floor, which moved up into shell 2, and shell 6 appeared above.
+        var next = Snapshots.Shells(2, 5, floor: 20);
         await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(step: 200, probeIndex: 2, shells: next)), CancellationToken.None);
 
         var samples = (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_energy", Run("run-a"));
         var expected = next
-            .SelectMany(s => new[] { "estimate", "lower", "upper" }.Select(b => $"{s.Index}|{s.LambdaLower.ToString("G6", CultureInfo.InvariantCulture)}|{b}"))
+            .SelectMany(s => new[] { "estimate", "lower", "upper" }.Select(b => $"{s.Index}|{GridEdge(s.Index)}|{b}"))
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, samples.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Label("bound")}").Order(StringComparer.Ordinal));
 
         var occupancy = (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_occupancy", Run("run-a"));
         Assert.Equal(
-            next.Select(s => $"{s.Index}|{s.LambdaLower.ToString("G6", CultureInfo.InvariantCulture)}|{2 * s.Index + 3}").Order(StringComparer.Ordinal),
+            next.Select(s => $"{s.Index}|{GridEdge(s.Index)}|{2 * s.Index + 3}").Order(StringComparer.Ordinal),
             occupancy.Select(s => $"{s.Label("shell")}|{s.Label("lambda_lower")}|{s.Value.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal));
 
         // A probe with no shells at all leaves none.
@@ -280,6 +280,34 @@ public sealed class PrometheusSinkTests
         Assert.Empty(empty.Find("trainmonitor_shell_energy", Run("run-a")));
         Assert.Empty(empty.Find("trainmonitor_shell_occupancy", Run("run-a")));
     }
+
+    [Fact]
+    public async Task AShellsLabelsStayTheSameWhenTheNullFloorInsideItMoves()
+    {
+        // The floor follows λ_max and moves at nearly every probe; in the snapshot it is the bottom shell's lower edge. The
+        // labels must not follow it, or every probe starts a new series for that shell (and for its energy budget rows).
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        var labelSets = new List<string[]>();
+        var step = 100L;
+        foreach (var floor in new[] { 17.0, 23.5, 31.25, 47.0, 60.0 })
+        {
+            var snapshot = Snapshots.WithBudget(Snapshots.Probe(step: step, probeIndex: step / 100, shells: Snapshots.Shells(2, 3, floor: floor)) with { NullFloor = floor });
+            await sink.WriteAsync(new ProbeCompleted(snapshot), CancellationToken.None);
+            step += 100;
+            var text = await ExpositionText.ScrapeAsync(registry);
+            labelSets.Add([.. new[] { "trainmonitor_shell_energy", "trainmonitor_shell_occupancy", "trainmonitor_shell_dissipation", "trainmonitor_shell_flux" }
+                .SelectMany(name => text.Find(name, Run("run-a")).Select(s => $"{name}|{s.Label("shell")}|{s.Label("lambda_lower")}|{(s.Labels.TryGetValue("bound", out var b) ? b : "")}"))
+                .Order(StringComparer.Ordinal)]);
+        }
+
+        Assert.All(labelSets, set => Assert.Equal(labelSets[0], set));
+        Assert.Contains("trainmonitor_shell_energy|2|16|estimate", labelSets[0]);
+        Assert.Contains("trainmonitor_shell_flux|2|16|estimate", labelSets[0]);
+        Assert.Equal(3 * (3 + 1 + 3 + 3), labelSets[0].Length);
+    }
+
+    private static string GridEdge(int index) => Math.Pow(4, index).ToString("G6", CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task EnergyBudget_IsExportedPerShellWithBounds_AndGoesWithAProbeThatHasNone()
@@ -299,7 +327,7 @@ public sealed class PrometheusSinkTests
             var d = snapshot.Dissipation!.Shells[i];
             var t = snapshot.Transport!.Shells[i];
             var index = ("shell", d.Index.ToString(CultureInfo.InvariantCulture));
-            var lower = ("lambda_lower", d.LambdaLower.ToString("G6", CultureInfo.InvariantCulture));
+            var lower = ("lambda_lower", Math.Pow(4, d.Index).ToString("G6", CultureInfo.InvariantCulture));
             Assert.Equal(d.Estimate, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "estimate")));
             Assert.Equal(d.Lower, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "lower")));
             Assert.Equal(d.Upper, text.Value("trainmonitor_shell_dissipation", a, index, lower, ("bound", "upper")));
@@ -472,6 +500,60 @@ public sealed class PrometheusSinkTests
         Assert.DoesNotContain(samples, s => s.Labels.GetValueOrDefault("run") == "run-a");
         Assert.Contains(samples, s => s.Labels.GetValueOrDefault("run") == "run-b" && s.Name == "trainmonitor_shell_energy");
         Assert.Equal(0.4375, text.Value("trainmonitor_error_energy", Run("run-b")));
+    }
+
+    [Fact]
+    public async Task EverySeriesCarriesTheRunId_OfTheSnapshotsTheStatusAndTheFailureEvents()
+    {
+        const string id = "0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeFailed("run-a", 10, DateTimeOffset.UnixEpoch, "X", "x", 1) { RunId = id }, CancellationToken.None);
+        await sink.WriteAsync(new ProbeSkipped("run-a", 20, DateTimeOffset.UnixEpoch, "busy", 1) { RunId = id }, CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.WithBudget(Snapshots.Probe()) with { RunId = id }), CancellationToken.None);
+        sink.Track(() => Status("run-a", step: 120, probes: 1, failures: 1, skipped: 1, applications: 640, overhead: 0.1) with { RunId = id });
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+
+        var samples = text.Families.Values.SelectMany(f => f.Samples).ToArray();
+        Assert.Equal(DesignNames.Count(), text.Families.Count);
+        Assert.All(samples, s => Assert.Equal((s.Name, "run-a", id), (s.Name, s.Label("run"), s.Label("run_id"))));
+    }
+
+    [Fact]
+    public async Task TwoRunsOfOneName_AreSeparateSeriesByRunId_AndRemoveRunRemovesBoth()
+    {
+        // A rerun under the same name (or two monitors of one name in one process): without the run id its figures would
+        // overwrite the first run's in the same series, and the first run's extra shells would linger beside them.
+        var registry = Metrics.NewCustomRegistry();
+        var sink = new PrometheusSink(registry);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(errorEnergy: 0.5, regime: TrainingRegime.LazyStagnant, shells: Snapshots.Shells(0, 5)) with { RunId = "first" }), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(errorEnergy: 0.25, regime: TrainingRegime.FeatureLearning, shells: Snapshots.Shells(2, 2)) with { RunId = "second" }), CancellationToken.None);
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(run: "run-b")), CancellationToken.None);
+        var tracking = new[] { "first", "second" }.Select(id => sink.Track(() => Status("run-a", step: 300, probes: 1) with { RunId = id })).ToArray();
+
+        var text = await ExpositionText.ScrapeAsync(registry);
+        Assert.Equal(0.5, text.Value("trainmonitor_error_energy", Run("run-a"), ("run_id", "first")));
+        Assert.Equal(0.25, text.Value("trainmonitor_error_energy", Run("run-a"), ("run_id", "second")));
+        Assert.Equal(1, text.Value("trainmonitor_regime", Run("run-a"), ("run_id", "first"), ("regime", "lazy_stagnant")));
+        Assert.Equal(1, text.Value("trainmonitor_regime", Run("run-a"), ("run_id", "second"), ("regime", "feature_learning")));
+        Assert.Equal(15, text.Find("trainmonitor_shell_energy", Run("run-a"), ("run_id", "first")).Count);
+        Assert.Equal(6, text.Find("trainmonitor_shell_energy", Run("run-a"), ("run_id", "second")).Count);
+        Assert.Equal(2, text.Find("trainmonitor_training_step", Run("run-a")).Count);
+
+        foreach (var handle in tracking)
+        {
+            handle.Dispose();
+        }
+
+        sink.RemoveRun("run-a");
+        var after = await ExpositionText.ScrapeAsync(registry);
+        Assert.DoesNotContain(after.Families.Values.SelectMany(f => f.Samples), s => s.Label("run") == "run-a");
+        Assert.Equal(0.4375, after.Value("trainmonitor_error_energy", Run("run-b")));
+
+        // The run comes back under the same name: its shells are exported afresh (nothing of the removed run is remembered).
+        await sink.WriteAsync(new ProbeCompleted(Snapshots.Probe(shells: Snapshots.Shells(0, 2)) with { RunId = "third" }), CancellationToken.None);
+        Assert.Equal(6, (await ExpositionText.ScrapeAsync(registry)).Find("trainmonitor_shell_energy", Run("run-a")).Count);
     }
 
     [Fact]

@@ -9,17 +9,20 @@ namespace TrainMonitor.Prometheus.Tests;
 internal static class Snapshots
 {
     /// <summary>
-    /// Shells <paramref name="first"/>..<paramref name="first"/>+<paramref name="count"/>−1 on the grid floor·qᵅ, shell α
-    /// holding 2α+3 nodes (or no recorded occupancy when <paramref name="occupancy"/> is false).
+    /// Shells <paramref name="first"/>..<paramref name="first"/>+<paramref name="count"/>−1 on the absolute grid qᵅ (q = 4, the
+    /// ratio of <see cref="Probe"/>), as a probe reports them: the lowest starts at the null floor <paramref name="floor"/> when
+    /// one is given (it lies inside that shell). Shell α holds 2α+3 nodes (or no recorded occupancy when
+    /// <paramref name="occupancy"/> is false).
     /// </summary>
-    public static IReadOnlyList<ShellSnapshot> Shells(int first, int count, double floor = 1e-6, double ratio = 4, double scale = 1, bool occupancy = true)
+    public static IReadOnlyList<ShellSnapshot> Shells(int first, int count, double scale = 1, bool occupancy = true, double? floor = null)
     {
+        const double ratio = 4;
         var shells = new List<ShellSnapshot>();
         for (var a = first; a < first + count; a++)
         {
-            var lower = floor * Math.Pow(ratio, a);
+            var lower = a == first && floor is { } f ? f : Math.Pow(ratio, a);
             var estimate = scale * (0.01 + 0.001 * a);
-            shells.Add(new ShellSnapshot(a, lower, lower * ratio, estimate, estimate * 0.5, estimate * 1.5, occupancy ? 2 * a + 3 : null));
+            shells.Add(new ShellSnapshot(a, lower, Math.Pow(ratio, a + 1), estimate, estimate * 0.5, estimate * 1.5, occupancy ? 2 * a + 3 : null));
         }
 
         return shells;

@@ -30,7 +30,7 @@ public sealed class TrainMonitorMetricServerTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        Assert.Contains("trainmonitor_error_energy{run=\"http-run\"} 0.4375", body, StringComparison.Ordinal);
+        Assert.Contains("trainmonitor_error_energy{run=\"http-run\",run_id=\"\"} 0.4375", body, StringComparison.Ordinal);
         Assert.Equal(new Uri($"http://127.0.0.1:{port}/metrics"), server.Url);
         Assert.Equal(0.4375, ExpositionText.Parse(body).Value("trainmonitor_error_energy", ("run", "http-run")));
     }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using TrainMonitor.Shells;
 using TrainMonitor.Spectral;
 
@@ -22,6 +23,20 @@ internal static class MonitorDefaults
         [EnabledSetting, LanczosStepsSetting, ShellRatioSetting, MetricsPortSetting, OutputDirectorySetting];
 
     public static bool Enabled(MSBuildDefaultsReader reader) => reader.ReadBoolean(EnabledSetting) ?? true;
+
+    /// <summary>What the run is called when no name is configured: <see cref="RunNameFor"/> of the entry assembly.</summary>
+    public static string RunName() => RunNameFor(Assembly.GetEntryAssembly()?.GetName().Name);
+
+    /// <summary>
+    /// <paramref name="entryAssembly"/>'s name lower-cased (a program <c>QuickStart</c> runs as <c>quickstart</c>), so a run
+    /// nobody named still says which program it is — in the metrics' <c>run</c> label, the JSON-lines file name and the log
+    /// ("attached to run quickstart", not "attached to run run"); <c>"run"</c> when there is no entry assembly, or when it is
+    /// the test platform's host (<c>testhost</c>), which names the runner, not the program.
+    /// </summary>
+    public static string RunNameFor(string? entryAssembly) =>
+        string.IsNullOrWhiteSpace(entryAssembly) || entryAssembly.Equals("testhost", StringComparison.OrdinalIgnoreCase)
+            ? "run"
+            : entryAssembly.Trim().ToLowerInvariant();
 
     public static int LanczosSteps(MSBuildDefaultsReader reader) =>
         reader.ReadInt32(LanczosStepsSetting, 2, int.MaxValue, "an integer of at least 2") ?? LanczosOptions.DefaultSteps;

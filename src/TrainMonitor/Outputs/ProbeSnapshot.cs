@@ -69,6 +69,10 @@ public sealed record ProbeSnapshot
     /// <summary>Regime, kernel distance and velocities derived from the history up to this probe.</summary>
     public required RegimeAssessment Assessment { get; init; }
 
+    /// <summary>The regime at this probe: <see cref="Assessment"/>'s <see cref="RegimeAssessment.Regime"/>, its reason and rates beside it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TrainingRegime Regime => Assessment.Regime;
+
     /// <summary>Wall time of the probe, in seconds.</summary>
     public required double ProbeDurationSeconds { get; init; }
 

@@ -18,10 +18,16 @@ internal static partial class MonitorLog
     public static partial void ProbeCompleted(ILogger logger, string run, long probeIndex, long step, double errorEnergy, double lambdaMax,
         string regime, double durationSeconds, string[] probeMethods, string probeFallbackReason);
 
+    // One line: the first line of the message, without the exception (a libtorch error's message and stack run to ~45
+    // lines, at every failed probe). The exception follows as ProbeFailedDetail, at Debug.
     [LoggerMessage(EventId = ProbeFailedEventId, Level = LogLevel.Warning,
         Message = "Run {Run}: probe at step {Step} failed ({ErrorType}: {ErrorMessage}); training goes on ({FailuresTotal} failures so far)")]
-    public static partial void ProbeFailed(ILogger logger, Exception exception, string run, long step, string errorType, string errorMessage,
-        long failuresTotal);
+    public static partial void ProbeFailed(ILogger logger, string run, long step, string errorType, string errorMessage, long failuresTotal);
+
+    // No LoggingSink counterpart (a sink sees the event record, not the exception), so it is logged with or without one.
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug,
+        Message = "Run {Run}: the probe at step {Step} failed with this {ErrorType} (full message and stack trace)")]
+    public static partial void ProbeFailedDetail(ILogger logger, Exception exception, string run, long step, string errorType);
 
     [LoggerMessage(EventId = ProbeSkippedEventId, Level = LogLevel.Information,
         Message = "Run {Run}: probe due at step {Step} skipped: {Reason} ({SkippedTotal} skipped so far)")]

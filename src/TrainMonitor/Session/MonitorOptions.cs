@@ -12,8 +12,12 @@ namespace TrainMonitor.Session;
 /// </summary>
 public sealed class MonitorOptions
 {
-    /// <summary>Name of the run: the <c>run</c> label of every metric and event (default <c>"run"</c>).</summary>
-    public string RunName { get; set; } = "run";
+    /// <summary>
+    /// Name of the run: the <c>run</c> label of every metric and event, and the JSON-lines file name under hosting (default:
+    /// the entry assembly's name, lower-cased — <c>quickstart</c> for a program <c>QuickStart</c> —, or <c>"run"</c> when
+    /// there is none or it is the test host).
+    /// </summary>
+    public string RunName { get; set; } = MonitorDefaults.RunName();
 
     /// <summary>
     /// Whether the monitor probes (default true, or the project's MSBuild property <c>TrainMonitorEnabled</c>).

@@ -9,6 +9,12 @@ public sealed record MonitorStatus
     /// <summary>Name of the run.</summary>
     public required string Run { get; init; }
 
+    /// <summary>
+    /// The monitor session's run id (<see cref="Outputs.ProbeSnapshot.RunId"/>): new each time a monitor is attached, so two
+    /// runs of one name (a rerun, two monitors in one process) stay apart. Null when not known (a status built by hand).
+    /// </summary>
+    public string? RunId { get; init; }
+
     /// <summary>Last optimiser step reported by the training loop.</summary>
     public long TrainingStep { get; init; }
 

@@ -4,6 +4,7 @@ using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.Logging;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
+using TrainMonitor.Torch;
 
 namespace TrainMonitor.Session;
 
@@ -36,7 +37,7 @@ internal sealed class ProbeReporter
         _ledger = ledger;
         _dispatcher = dispatcher;
         _probeOptions = probeOptions;
-        _mapper = new ProbeSnapshotMapper(run, probeOptions);
+        _mapper = new ProbeSnapshotMapper(run, ledger.RunId, probeOptions);
         _tracker = new RegimeTracker(regime);
     }
 
@@ -86,16 +87,17 @@ internal sealed class ProbeReporter
         _budget.Break();
         var failures = _ledger.CountFailure();
         var type = exception.GetType().Name;
-        var message = exception.Message;
-        Log(() => MonitorLog.ProbeFailed(_logger, exception, _run, step, type, message, failures));
-        _dispatcher.Post(new ProbeFailed(_run, step, DateTimeOffset.UtcNow, type, message, failures));
+        var message = TorchErrorText.Summary(exception);
+        Log(() => MonitorLog.ProbeFailed(_logger, _run, step, type, message, failures));
+        Log(() => MonitorLog.ProbeFailedDetail(_logger, exception, _run, step, type));
+        _dispatcher.Post(new ProbeFailed(_run, step, DateTimeOffset.UtcNow, type, message, failures) { RunId = _ledger.RunId });
     }
 
     /// <summary>Reports a due probe skipped; <paramref name="skipped"/> is the count so far (<see cref="RunLedger.CountSkipped"/>).</summary>
     public void Skipped(long step, string reason, long skipped)
     {
         Log(() => MonitorLog.ProbeSkipped(_logger, _run, step, reason, skipped));
-        _dispatcher.Post(new ProbeSkipped(_run, step, DateTimeOffset.UtcNow, reason, skipped));
+        _dispatcher.Post(new ProbeSkipped(_run, step, DateTimeOffset.UtcNow, reason, skipped) { RunId = _ledger.RunId });
     }
 
     /// <summary>Reports a probe that StopAsync's token stopped after <paramref name="elapsedTicks"/>: not a failure.</summary>

@@ -5,10 +5,11 @@ using TrainMonitor.Regimes;
 namespace TrainMonitor.Session;
 
 /// <summary>Maps the result of a probe to the snapshot the history keeps and the sinks receive.</summary>
-internal sealed class ProbeSnapshotMapper(string run, SpectralProbeOptions probeOptions)
+/// <param name="run">The run name.</param>
+/// <param name="runId">The session's run id (<see cref="RunLedger.RunId"/>).</param>
+/// <param name="probeOptions">The probe settings the snapshot records.</param>
+internal sealed class ProbeSnapshotMapper(string run, string runId, SpectralProbeOptions probeOptions)
 {
-    /// <summary>New for every attached monitor, so the runs appended to one file stay apart (see ProbeSnapshot.RunId).</summary>
-    private readonly string _runId = Guid.CreateVersion7().ToString();
 
     /// <summary>
     /// The snapshot of a probe completed at <paramref name="step"/>, timestamped now, without
@@ -28,7 +29,7 @@ internal sealed class ProbeSnapshotMapper(string run, SpectralProbeOptions probe
         return new ProbeSnapshot
         {
             Run = run,
-            RunId = _runId,
+            RunId = runId,
             Step = step,
             Timestamp = DateTimeOffset.UtcNow,
             ProbeIndex = 0,

@@ -31,10 +31,15 @@ internal sealed class RunLedger
 
     public RunLedger(string run, bool enabled, int historyLimit)
     {
+        // New for every attached monitor, so runs that share a name stay apart in files and metrics (ProbeSnapshot.RunId).
+        RunId = Guid.CreateVersion7().ToString();
         _run = run;
         _enabled = enabled;
         _history = new RunHistory(historyLimit);
     }
+
+    /// <summary>The session's run id: every snapshot, status and failure or skip event of this monitor carries it.</summary>
+    public string RunId { get; }
 
     public MonitorStatus Status
     {
@@ -45,6 +50,7 @@ internal sealed class RunLedger
                 return new MonitorStatus
                 {
                     Run = _run,
+                    RunId = RunId,
                     TrainingStep = _trainingStep,
                     ProbesTotal = _probesTotal,
                     ProbeFailuresTotal = _failuresTotal,

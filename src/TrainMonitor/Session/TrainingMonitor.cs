@@ -111,11 +111,23 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="probe"/> or <paramref name="error"/> is null.</exception>
     /// <exception cref="ArgumentException">
     /// A setting is invalid (the exception names it), the model has no parameters, a sink is null, background mode without
-    /// <paramref name="modelFactory"/>, or the factory builds a different architecture.
+    /// <paramref name="modelFactory"/>, or the factory builds a different architecture. When the monitor is enabled, also
+    /// when the model cannot run on the first probe batch (input shape, dtype or device; the message names the batch's and
+    /// the parameters') or the error function fails on it, returns anything but a non-empty 1-D vector, or returns one not
+    /// connected to the parameters: Attach runs the model and the error function once on that batch to find out.
     /// </exception>
     public static TrainingMonitor Attach(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error, MonitorOptions? options = null,
         IEnumerable<IMonitorSink>? sinks = null, Func<nn.Module<Tensor, Tensor>>? modelFactory = null, ILogger<TrainingMonitor>? logger = null,
-        IProbeSchedule? schedule = null)
+        IProbeSchedule? schedule = null) =>
+        Attach(model, probe, error, options, sinks, modelFactory, logger, schedule, checkFirstBatch: true);
+
+    /// <summary>
+    /// The public Attach, with <paramref name="checkFirstBatch"/> false when the caller ran <see cref="AttachCheck"/> itself
+    /// (the hosting factory does, before it opens the run's sinks).
+    /// </summary>
+    internal static TrainingMonitor Attach(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error, MonitorOptions? options,
+        IEnumerable<IMonitorSink>? sinks, Func<nn.Module<Tensor, Tensor>>? modelFactory, ILogger<TrainingMonitor>? logger,
+        IProbeSchedule? schedule, bool checkFirstBatch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(probe);
@@ -142,6 +154,12 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
             ?? throw new ArgumentException("The model has no parameters to probe.", nameof(model));
         var device = first.device;
         var probeBatches = probe.Batches; // throws if the set was disposed
+        if (checkFirstBatch && options.Enabled)
+        {
+            // A mismatch found now is one exception naming it, not a logged failure at every probe of the run.
+            AttachCheck.Run(model, probe, error);
+        }
+
         ProbeSet? owned = null;
         ShadowModel? shadow = null;
         try

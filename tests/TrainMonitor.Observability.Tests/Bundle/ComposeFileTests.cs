@@ -20,6 +20,32 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void TheDockerDesktopAdviceBindsEveryInterfaceWithPlus_WhichTheExporterAccepts()
+    {
+        // The exporter refuses Prometheus:Host = 0.0.0.0 at start (its listener does not take it; HostedMonitorTests);
+        // advice to set it would stop the user's program.
+        var compose = File.ReadAllText(ObservabilityBundle.ComposePath);
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "observability.md"));
+        Assert.Contains("Prometheus:Host \"+\"", compose, StringComparison.Ordinal);
+        Assert.Contains("`Prometheus:Host` = `+`", docs, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"Prometheus:Host[`""]?\s*=?\s*[`""]0\.0\.0\.0", compose);
+        Assert.DoesNotMatch(@"Prometheus:Host[`""]?\s*=?\s*[`""]0\.0\.0\.0", docs);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TrainMonitor.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Repository root (TrainMonitor.sln) not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
     public void GrafanaDatasourcePointsAtThePrometheusTheComposeFileStarts()
     {
         var compose = File.ReadAllText(ObservabilityBundle.ComposePath);

@@ -13,14 +13,38 @@ public sealed class DashboardTests
     private readonly GrafanaDashboard _dashboard = GrafanaDashboard.Load();
 
     [Fact]
-    public void EveryQueryIsTemplatedOnTheRunVariableAndUsesTheDatasourceVariable()
+    public void EveryQueryIsTemplatedOnTheRunAndRunIdVariablesAndUsesTheDatasourceVariable()
     {
         Assert.NotEmpty(_dashboard.Targets);
-        Assert.All(_dashboard.Targets, t => Assert.Contains("run=\"$run\"", t.Expression, StringComparison.Ordinal));
+        Assert.All(_dashboard.Targets, t => Assert.DoesNotMatch(@"\{(?!run=""\$run"", run_id=~""\$run_id"")", t.Expression));
+        Assert.All(_dashboard.Targets, t => Assert.Contains("run=\"$run\", run_id=~\"$run_id\"", t.Expression, StringComparison.Ordinal));
         Assert.All(_dashboard.Panels, p => Assert.Equal("${datasource}", p.GetProperty("datasource").GetProperty("uid").GetString()));
         var run = Assert.Single(_dashboard.Variables, v => v.GetProperty("name").GetString() == "run");
         Assert.Equal($"label_values({PrometheusMetricNames.TrainingStep}, {PrometheusMetricNames.RunLabel})", run.GetProperty("definition").GetString());
         Assert.Single(_dashboard.Variables, v => v.GetProperty("name").GetString() == "datasource" && v.GetProperty("query").GetString() == "prometheus");
+    }
+
+    [Fact]
+    public void TheRunIdVariableListsTheChosenRunsSessionsAndDefaultsToAllOfThem()
+    {
+        var runId = Assert.Single(_dashboard.Variables, v => v.GetProperty("name").GetString() == PrometheusMetricNames.RunIdLabel);
+        Assert.Equal($"label_values({PrometheusMetricNames.TrainingStep}{{run=\"$run\"}}, {PrometheusMetricNames.RunIdLabel})", runId.GetProperty("definition").GetString());
+        Assert.True(runId.GetProperty("includeAll").GetBoolean());
+        Assert.True(runId.GetProperty("multi").GetBoolean());
+        Assert.Equal(".*", runId.GetProperty("allValue").GetString());
+        Assert.Equal("$__all", runId.GetProperty("current").GetProperty("value")[0].GetString());
+        var names = _dashboard.Variables.Select(v => v.GetProperty("name").GetString()).ToList();
+        Assert.True(names.IndexOf("run") < names.IndexOf("run_id"), "run_id is chained on run, so it must come after it");
+    }
+
+    [Fact]
+    public void NoPanelSplitsARunByRunId()
+    {
+        // Every series selector sits inside an aggregation by run (or by le for the histogram): a run's sessions one after
+        // another draw one line, not one per session. The live tests check the same on a real Prometheus.
+        Assert.All(_dashboard.Targets, t => Assert.Matches(@"^(log10\(|histogram_quantile\(0\.9, |\d+ \* |60 \* )?(max|sum) ?(by \((run|le)[^)]*\) )?\(", t.Expression));
+        Assert.All(_dashboard.Targets, t => Assert.DoesNotContain("by (run_id", t.Expression, StringComparison.Ordinal));
+        Assert.All(_dashboard.Targets, t => Assert.DoesNotContain(", run_id)", t.Expression, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -80,7 +104,7 @@ public sealed class DashboardTests
         // frontier_lambda has three series per run (bound label): a query without a bound would draw or divide all three.
         var frontier = _dashboard.Targets.Where(t => t.Expression.Contains("trainmonitor_frontier_lambda{", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(frontier);
-        Assert.All(frontier, t => Assert.Matches(@"trainmonitor_frontier_lambda\{run=""\$run"", bound=""(estimate|lower|upper)""\}", t.Expression));
+        Assert.All(frontier, t => Assert.Matches(@"trainmonitor_frontier_lambda\{run=""\$run"", run_id=~""\$run_id"", bound=""(estimate|lower|upper)""\}", t.Expression));
         Assert.All(frontier.Where(t => !t.Expression.Contains("bound=\"estimate\"", StringComparison.Ordinal)),
             t => Assert.Equal(BandPanelTitle, t.PanelTitle));
     }
@@ -92,11 +116,11 @@ public sealed class DashboardTests
         Assert.Equal("timeseries", panel.GetProperty("type").GetString());
         var legends = panel.GetProperty("targets").EnumerateArray()
             .ToDictionary(t => t.GetProperty("legendFormat").GetString()!, t => t.GetProperty("expr").GetString()!);
-        Assert.Equal("trainmonitor_frontier_lambda{run=\"$run\", bound=\"estimate\"}", legends["frontier λ_f"]);
-        Assert.Equal("trainmonitor_frontier_lambda{run=\"$run\", bound=\"lower\"}", legends["λ_f lower"]);
+        Assert.Equal("max by (run) (trainmonitor_frontier_lambda{run=\"$run\", run_id=~\"$run_id\", bound=\"estimate\"})", legends["frontier λ_f"]);
+        Assert.Equal("max by (run) (trainmonitor_frontier_lambda{run=\"$run\", run_id=~\"$run_id\", bound=\"lower\"})", legends["λ_f lower"]);
         // A missing certified upper end is +Inf: dropped, so the band has a gap instead of reaching the top of the log axis.
-        Assert.Equal("trainmonitor_frontier_lambda{run=\"$run\", bound=\"upper\"} < +Inf", legends["λ_f upper"]);
-        Assert.Equal("trainmonitor_frontier_fit_lambda{run=\"$run\"}", legends["fit cutoff λ_fit"]);
+        Assert.Equal("max by (run) (trainmonitor_frontier_lambda{run=\"$run\", run_id=~\"$run_id\", bound=\"upper\"}) < +Inf", legends["λ_f upper"]);
+        Assert.Equal("max by (run) (trainmonitor_frontier_fit_lambda{run=\"$run\", run_id=~\"$run_id\"})", legends["fit cutoff λ_fit"]);
 
         var overrides = panel.GetProperty("fieldConfig").GetProperty("overrides").EnumerateArray()
             .ToDictionary(o => o.GetProperty("matcher").GetProperty("options").GetString()!, o => o.GetProperty("properties").EnumerateArray().ToArray());
@@ -115,8 +139,8 @@ public sealed class DashboardTests
         Assert.Equal("timeseries", panel.GetProperty("type").GetString());
         var legends = panel.GetProperty("targets").EnumerateArray()
             .ToDictionary(t => t.GetProperty("legendFormat").GetString()!, t => t.GetProperty("expr").GetString()!);
-        Assert.Equal($"{PrometheusMetricNames.ProbeLoss}{{run=\"$run\"}}", legends["held-out loss (probe)"]);
-        Assert.Equal($"{PrometheusMetricNames.TrainingLoss}{{run=\"$run\"}}", legends["training loss (mean since previous probe)"]);
+        Assert.Equal($"max by (run) ({PrometheusMetricNames.ProbeLoss}{{run=\"$run\", run_id=~\"$run_id\"}})", legends["held-out loss (probe)"]);
+        Assert.Equal($"max by (run) ({PrometheusMetricNames.TrainingLoss}{{run=\"$run\", run_id=~\"$run_id\"}})", legends["training loss (mean since previous probe)"]);
         Assert.Equal("log", panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("custom").GetProperty("scaleDistribution").GetProperty("type").GetString());
         Assert.Contains("overfitting", panel.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
@@ -126,7 +150,7 @@ public sealed class DashboardTests
     {
         var share = Assert.Single(_dashboard.Targets, t => t.Expression.Contains("trainmonitor_frontier_outlier_energy{", StringComparison.Ordinal));
         Assert.Equal("stat", share.PanelType);
-        Assert.Equal("trainmonitor_frontier_outlier_energy{run=\"$run\"} / trainmonitor_error_energy{run=\"$run\"}", share.Expression);
+        Assert.Equal("max by (run) (trainmonitor_frontier_outlier_energy{run=\"$run\", run_id=~\"$run_id\"} / trainmonitor_error_energy{run=\"$run\", run_id=~\"$run_id\"})", share.Expression);
         var panel = Assert.Single(_dashboard.Panels, p => p.GetProperty("title").GetString() == share.PanelTitle);
         Assert.Equal("percentunit", panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("unit").GetString());
     }
@@ -148,7 +172,7 @@ public sealed class DashboardTests
         foreach (var regime in Regimes.TrainingRegimeNames.All.Select(r => Regimes.TrainingRegimeNames.ToWireName(r)))
         {
             var code = Assert.Single(mapped, m => m.Name == regime).Code;
-            Assert.Contains($"{code} * sum by (run) (trainmonitor_regime{{run=\"$run\", regime=\"{regime}\"}})", expression, StringComparison.Ordinal);
+            Assert.Contains($"{code} * sum by (run) (trainmonitor_regime{{run=\"$run\", run_id=~\"$run_id\", regime=\"{regime}\"}})", expression, StringComparison.Ordinal);
         }
 
         Assert.Equal(Regimes.TrainingRegimeNames.All.Count, mapped.Length);

@@ -110,7 +110,7 @@ public sealed partial class DivergingRunAlertTests
         tests:
           - interval: 1m
             input_series:
-              - series: 'trainmonitor_regime{job="trainmonitor", instance="host:9464", run="{{Run}}", regime="unstable"}'
+              - series: 'trainmonitor_regime{job="trainmonitor", instance="host:9464", run="{{Run}}", run_id="0197a1b2-0000-7000-8000-000000000001", regime="unstable"}'
                 values: '{{string.Join(' ', samples)}}'
             alert_rule_test:
               - eval_time: {{firstUnstable + 1}}m
@@ -130,6 +130,6 @@ public sealed partial class DivergingRunAlertTests
                       runbook: "docs/observability.md#trainmonitorunstable"
         """);
 
-    [GeneratedRegex("""trainmonitor_regime\{run="diverging",regime="unstable"\} (\S+)""")]
+    [GeneratedRegex("""trainmonitor_regime\{run="diverging",run_id="[0-9a-f-]{36}",regime="unstable"\} (\S+)""")]
     private static partial Regex UnstableLine();
 }

@@ -33,13 +33,16 @@ internal sealed partial class GrafanaDashboard
     public IReadOnlyList<JsonElement> Variables => Root.GetProperty("templating").GetProperty("list").EnumerateArray().ToArray();
 
     /// <summary>
-    /// The expression as Grafana would send it: <c>$run</c> (and <c>${run}</c>) replaced by <paramref name="run"/>, and
-    /// <c>$__rate_interval</c> by <paramref name="rateInterval"/>. Throws if another variable is left.
+    /// The expression as Grafana would send it: <c>$run</c> (and <c>${run}</c>) replaced by <paramref name="run"/>,
+    /// <c>$run_id</c> by <paramref name="runId"/> (default <c>.*</c>, the variable's All value), and <c>$__rate_interval</c> by
+    /// <paramref name="rateInterval"/>. Throws if another variable is left.
     /// </summary>
-    public static string Substitute(string expression, string run, string rateInterval)
+    public static string Substitute(string expression, string run, string rateInterval, string runId = ".*")
     {
         var result = expression
             .Replace("$__rate_interval", rateInterval, StringComparison.Ordinal)
+            .Replace("${run_id}", runId, StringComparison.Ordinal)
+            .Replace("$run_id", runId, StringComparison.Ordinal)
             .Replace("${run}", run, StringComparison.Ordinal)
             .Replace("$run", run, StringComparison.Ordinal);
         var left = Variable().Match(result);

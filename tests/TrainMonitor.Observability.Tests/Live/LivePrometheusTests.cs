@@ -107,6 +107,11 @@ public sealed class LivePrometheusTests(LiveMonitoringFixture fixture, ITestOutp
                 {
                     failures.Add($"{target} for run {run} returned no series: {query}");
                 }
+                else if (result.Any(s => s.Labels.ContainsKey("run_id")))
+                {
+                    // Every series carries run_id; a panel aggregates it away, so a run's sessions draw one line.
+                    failures.Add($"{target} for run {run} splits the run by run_id: {query}");
+                }
                 else if (finite == 0 && !FrontierDerived.Any(m => target.Expression.Contains("trainmonitor_" + m + "{", StringComparison.Ordinal)))
                 {
                     failures.Add($"{target} for run {run} returned only non-finite values: {query}");
@@ -162,6 +167,7 @@ public sealed class LivePrometheusTests(LiveMonitoringFixture fixture, ITestOutp
                     ? metric.Replace("{", $"{{run=\"{run.Name}\", ", StringComparison.Ordinal)
                     : $"{metric}{{run=\"{run.Name}\"}}";
                 var series = Assert.Single(await fixture.Prometheus!.Api.QueryAsync($"trainmonitor_{selector}"));
+                Assert.Equal(run.Monitor.Status.RunId, series.Label("run_id"));
                 var stored = series.Samples[0].Value;
                 // The exposition format writes doubles in round-trip form, so the stored value is the same double.
                 Assert.True(

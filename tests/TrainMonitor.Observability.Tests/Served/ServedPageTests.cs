@@ -32,7 +32,7 @@ public sealed class ServedPageTests : IDisposable
 
         Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode}:{Environment.NewLine}{output}");
         // The page is the whole page, not only the trainmonitor subset: a probe and the default collectors are on it.
-        Assert.Contains("trainmonitor_error_energy{run=\"served\"}", page, StringComparison.Ordinal);
+        Assert.Matches("trainmonitor_error_energy\\{run=\"served\",run_id=\"[0-9a-f-]{36}\"\\}", page);
         Assert.Contains("process_cpu_seconds_total", page, StringComparison.Ordinal);
     }
 

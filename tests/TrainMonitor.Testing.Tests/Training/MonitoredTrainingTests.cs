@@ -158,12 +158,19 @@ public sealed class MonitoredTrainingTests : IDisposable
     {
         using var model = SmallRegressionTask.CreateModel();
         using var optimizer = optim.SGD(model.parameters(), 0.05);
-        var failing = ErrorFunctions.Custom("always_fails", (output, target) => throw new InvalidOperationException("no error vector today"));
+        // Fails at every probe, but not at attach, which runs the function once to check it: it breaks with the first step.
+        var trained = false;
+        var failing = ErrorFunctions.Custom("fails_once_training", (output, target) =>
+            trained ? throw new InvalidOperationException("no error vector today") : (output - target).reshape(-1));
 
         var run = await MonitoredTraining.RunAsync(model, new SupervisedTraining
             {
                 Optimizer = optimizer,
-                Loss = (p, y) => nn.functional.mse_loss(p, y),
+                Loss = (p, y) =>
+                {
+                    trained = true;
+                    return nn.functional.mse_loss(p, y);
+                },
                 Batches = _task.Batches,
             },
             _task.Probe, failing, 8, SmallProbes(_scratch, "failing"));

@@ -14,12 +14,13 @@ internal sealed class CapturingLogger<T> : ILogger<T>
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         var properties = Assert.IsAssignableFrom<IReadOnlyList<KeyValuePair<string, object?>>>(state);
-        Events.Add(new CapturedLogEvent(logLevel, eventId, properties.ToArray(), formatter(state, exception)));
+        Events.Add(new CapturedLogEvent(logLevel, eventId, properties.ToArray(), formatter(state, exception), exception));
     }
 }
 
-/// <summary>One captured log event: level, id, structured properties (including <c>{OriginalFormat}</c>) and rendered message.</summary>
-internal sealed record CapturedLogEvent(LogLevel Level, EventId EventId, IReadOnlyList<KeyValuePair<string, object?>> State, string Message)
+/// <summary>One captured log event: level, id, structured properties (including <c>{OriginalFormat}</c>), rendered message and exception.</summary>
+internal sealed record CapturedLogEvent(LogLevel Level, EventId EventId, IReadOnlyList<KeyValuePair<string, object?>> State, string Message,
+    Exception? Exception = null)
 {
     public object? this[string name] => State.Single(p => p.Key == name).Value;
 

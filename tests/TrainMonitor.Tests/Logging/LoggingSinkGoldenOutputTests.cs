@@ -34,6 +34,10 @@ public sealed class LoggingSinkGoldenOutputTests
                 new RegimeChanged("mnist-mlp", 3_200, t, TrainingRegime.FeatureLearning, TrainingRegime.LazyStagnant, "kernel frozen, frontier stalled"),
                 new RegimeChanged("mnist-mlp", 3_600, t, TrainingRegime.LazyStagnant, TrainingRegime.LazyProgressing, "frontier moving"),
                 new ProbeFailed("mnist-mlp", 4_000, t, "OutOfMemoryException", "CUDA out of memory", 2),
+                // A libtorch message with its C++ stack, as an event built outside the monitor might carry: logged as its first line.
+                new ProbeFailed("mnist-mlp", 4_200, t, "ExternalException",
+                    "mat1 and mat2 shapes cannot be multiplied (16x2 and 5x5)\nException raised from meta at /pytorch/aten/src/ATen/native/LinearAlgebra.cpp:190 (most recent call first):\nframe #0: c10::Error::Error(c10::SourceLocation, std::string) + 0x9c",
+                    3),
                 new ProbeSkipped("mnist-mlp", 4_400, t, "previous probe still running", 5),
                 new RegimeChanged("mnist-mlp", 4_800, t, TrainingRegime.FeatureLearning, TrainingRegime.Overfitting,
                     "overfitting: held-out error rising beyond its noise while the training loss falls; the best held-out model was at step 3600"),

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TrainMonitor.Errors;
 using TrainMonitor.Outputs;
 using TrainMonitor.Outputs.Logging;
 using TrainMonitor.Regimes;
@@ -11,16 +10,15 @@ namespace TrainMonitor.Tests.Logging;
 /// <summary>Which of the monitor's own events it logs, with and without a <see cref="LoggingSink"/> among its sinks.</summary>
 public sealed class MonitorLoggingTests
 {
-    private static readonly ErrorFunction Throws =
-        ErrorFunctions.Custom("throws", (_, _) => throw new InvalidOperationException("user code failed"));
-
     [Fact]
-    public async Task WithoutALoggingSinkAFailedProbeIsLoggedByTheMonitorWithItsException()
+    public async Task WithoutALoggingSinkAFailedProbeIsLoggedByTheMonitorWithItsExceptionAtDebug()
     {
         var logger = new CapturingLogger<TrainingMonitor>();
-        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), Throws, SessionFixtures.EveryN(1),
+        var throws = BreakableError.Throwing();
+        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), throws.Function, SessionFixtures.EveryN(1),
             [new RecordingSink()], logger: logger))
         {
+            throws.Break();
             monitor.OnStep(1);
             await monitor.FlushAsync();
         }
@@ -28,6 +26,44 @@ public sealed class MonitorLoggingTests
         var failed = Assert.Single(logger.Events, e => e.EventId.Id == 2);
         Assert.Equal((LogLevel.Warning, "ProbeFailed"), (failed.Level, failed.EventId.Name));
         Assert.Equal("user code failed", failed["ErrorMessage"]);
+        Assert.Null(failed.Exception);
+        var detail = Assert.Single(logger.Events, e => e.EventId.Id == 10);
+        Assert.Equal((LogLevel.Debug, "ProbeFailedDetail"), (detail.Level, detail.EventId.Name));
+        Assert.Equal("user code failed", Assert.IsType<InvalidOperationException>(detail.Exception).Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ALibTorchFailureIsOneWarningLineWithoutItsNativeStack_TheExceptionFollowsAtDebug(bool withLoggingSink)
+    {
+        // A linear map of the wrong width fails in libtorch, whose message carries the C++ stack after its first line. (Not
+        // Tensor.matmul: TorchSharp 0.107 does not catch libtorch errors in it, and the process aborts.)
+        var monitorLogger = new CapturingLogger<TrainingMonitor>();
+        var sinkLogger = new CapturingLogger<LoggingSink>();
+        var breakable = new BreakableError("linear", (o, _) => TorchSharp.torch.nn.functional.linear(o, TorchSharp.torch.ones(5, 5)).reshape(-1));
+        var recorder = new RecordingSink();
+        IMonitorSink[] sinks = withLoggingSink ? [new LoggingSink(sinkLogger), recorder] : [recorder];
+        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), breakable.Function, SessionFixtures.EveryN(1),
+            sinks, logger: monitorLogger))
+        {
+            breakable.Break();
+            monitor.OnStep(1);
+            await monitor.FlushAsync();
+        }
+
+        var detail = Assert.Single(monitorLogger.Events, e => e.EventId.Id == 10);
+        Assert.Equal(LogLevel.Debug, detail.Level);
+        var native = Assert.IsAssignableFrom<Exception>(detail.Exception);
+        Assert.Contains('\n', native.Message.Trim()); // the precondition: the full message is more than one line
+
+        var warnings = monitorLogger.Events.Concat(sinkLogger.Events).Where(e => e.Level >= LogLevel.Warning).ToArray();
+        var warning = Assert.Single(warnings);
+        Assert.Equal(withLoggingSink ? LoggingSink.ProbeFailedEventId : 2, warning.EventId.Id);
+        Assert.Null(warning.Exception);
+        Assert.DoesNotContain('\n', warning.Message);
+        Assert.Contains("shapes cannot be multiplied", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(native.Message.Split('\n')[0].Trim(), Assert.Single(recorder.Of<ProbeFailed>()).Message);
     }
 
     [Fact]
@@ -78,15 +114,19 @@ public sealed class MonitorLoggingTests
     {
         var monitorLogger = new CapturingLogger<TrainingMonitor>();
         var sinkLogger = new CapturingLogger<LoggingSink>();
-        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), Throws, SessionFixtures.EveryN(1),
+        var throws = BreakableError.Throwing();
+        await using (var monitor = TrainingMonitor.Attach(SessionFixtures.Model(), SessionFixtures.Probe(), throws.Function, SessionFixtures.EveryN(1),
             [new LoggingSink(sinkLogger), new ThrowingSink()], logger: monitorLogger))
         {
+            throws.Break();
             monitor.OnStep(1);
             await monitor.FlushAsync();
         }
 
         Assert.Single(sinkLogger.Events, e => e.EventId.Id == LoggingSink.ProbeFailedEventId);
         Assert.DoesNotContain(monitorLogger.Events, e => e.EventId.Id == 2);
+        // The exception has no sink counterpart: the monitor logs it at Debug either way.
+        Assert.Single(monitorLogger.Events, e => e.EventId.Id == 10 && e.Level == LogLevel.Debug);
         // A sink that fails is the monitor's to report: no sink logs it.
         Assert.Contains(monitorLogger.Events, e => e.EventId.Id == 5 && e.Level == LogLevel.Warning);
     }

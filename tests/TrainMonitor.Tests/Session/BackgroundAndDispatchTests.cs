@@ -43,6 +43,10 @@ public sealed class BackgroundAndDispatchTests
         Assert.Equal(Enumerable.Range(1, skipped.Length).Select(i => (long)i).ToArray(), skipped.Select(s => s.SkippedTotal).ToArray());
         Assert.All(skipped, s => Assert.Contains("still running", s.Reason));
         Assert.Equal(status.ProbesTotal, sink.Of<ProbeCompleted>().Length);
+        // One session, one run id: on the status, every snapshot and every skip (the metrics' run_id label).
+        Assert.True(Guid.TryParse(status.RunId, out _), status.RunId);
+        Assert.All(skipped, s => Assert.Equal(status.RunId, s.RunId));
+        Assert.All(sink.Of<ProbeCompleted>(), c => Assert.Equal(status.RunId, c.Snapshot.RunId));
         // OnStep returned at once: 40 steps of 5 ms, not 40 probes of 300 ms.
         Assert.True(onStep.Elapsed < TimeSpan.FromSeconds(3), $"the training loop took {onStep.Elapsed}");
     }

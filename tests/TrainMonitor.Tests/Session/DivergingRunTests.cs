@@ -50,13 +50,14 @@ public sealed class DivergingRunTests
         var history = monitor.History;
         Assert.Equal([5L, 10, 15, 20, 25, 30], history.Select(h => h.Step).ToArray());
         Assert.All(history.Take(4), h => Assert.True(double.IsFinite(h.ErrorEnergy)));
-        Assert.All(history.Take(4), h => Assert.NotEqual(TrainingRegime.Unstable, h.Assessment.Regime));
+        Assert.All(history.Take(4), h => Assert.NotEqual(TrainingRegime.Unstable, h.Regime));
 
         // Step 25 is the first probe after the blow-up: unstable there, not one probe later.
         foreach (var diverged in history.Skip(4))
         {
             Assert.False(double.IsFinite(diverged.ErrorEnergy));
-            Assert.Equal(TrainingRegime.Unstable, diverged.Assessment.Regime);
+            Assert.Equal(TrainingRegime.Unstable, diverged.Regime);
+            Assert.Equal(diverged.Assessment.Regime, diverged.Regime);
             Assert.Contains("not finite", diverged.Assessment.Reason, StringComparison.Ordinal);
             Assert.False(diverged.Frontier.IsDetermined);
             Assert.False(diverged.Frontier.Fit.IsDetermined);

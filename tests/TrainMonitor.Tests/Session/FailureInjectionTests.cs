@@ -13,19 +13,22 @@ public sealed class FailureInjectionTests
 {
     private static readonly Tensor Elsewhere = ones(16).requires_grad_(true);
 
-    public static TheoryData<string, ErrorFunction, string> BrokenErrorFunctions => new()
+    // Each breaks after attach: attach checks the function once, and one broken from the start fails there (AttachCheckTests).
+    public static TheoryData<string, Func<Tensor, Tensor, Tensor>, string> BrokenErrorFunctions => new()
     {
-        { "throws", ErrorFunctions.Custom("throws", (_, _) => throw new InvalidOperationException("user code failed")), nameof(InvalidOperationException) },
-        { "detached", ErrorFunctions.Custom("detached", (o, t) => (o.detach() - t).reshape(-1)), nameof(ArgumentException) },
+        { "throws", (_, _) => throw new InvalidOperationException("user code failed"), nameof(InvalidOperationException) },
+        { "detached", (o, t) => (o.detach() - t).reshape(-1), nameof(ArgumentException) },
         // Requires grad, but through a leaf that is not a parameter of the model.
-        { "unconnected", ErrorFunctions.Custom("unconnected", (o, _) => Elsewhere.mul(2.0)), nameof(InvalidOperationException) },
-        { "out of memory", ErrorFunctions.Custom("oom", (_, _) => throw new OutOfMemoryException("CPU allocator: out of memory")), nameof(OutOfMemoryException) },
+        { "unconnected", (o, _) => Elsewhere.mul(2.0), nameof(InvalidOperationException) },
+        { "out of memory", (_, _) => throw new OutOfMemoryException("CPU allocator: out of memory"), nameof(OutOfMemoryException) },
     };
 
     [Theory]
     [MemberData(nameof(BrokenErrorFunctions))]
-    public async Task ABrokenErrorFunctionIsCountedAndReportedAndTheRunGoesOn(string name, ErrorFunction error, string errorType)
+    public async Task ABrokenErrorFunctionIsCountedAndReportedAndTheRunGoesOn(string name, Func<Tensor, Tensor, Tensor> broken, string errorType)
     {
+        var breakable = new BreakableError(name, broken);
+        var error = breakable.Function;
         manual_seed(11);
         using var model = SessionFixtures.Model();
         using var probe = SessionFixtures.Probe();
@@ -35,6 +38,7 @@ public sealed class FailureInjectionTests
         model.train();
         var sink = new RecordingSink();
         var monitor = TrainingMonitor.Attach(model, probe, error, SessionFixtures.EveryN(5), [sink]);
+        breakable.Break();
         var gradMode = is_grad_enabled();
         for (var step = 1; step <= 30; step++)
         {
@@ -79,6 +83,15 @@ public sealed class FailureInjectionTests
 
         await monitor.DisposeAsync();
         Assert.Equal((4L, 2L), (monitor.Status.ProbesTotal, monitor.Status.ProbeFailuresTotal));
+        Assert.All(sink.Of<ProbeFailed>(), f => Assert.Equal(monitor.Status.RunId, f.RunId));
+        Assert.All(monitor.History, s => Assert.Equal(monitor.Status.RunId, s.RunId));
+        // A new session of the same run name (a rerun) has a run id of its own.
+        using (var rerun = TrainingMonitor.Attach(model, probe, error, SessionFixtures.EveryN(1)))
+        {
+            Assert.Equal(monitor.Status.Run, rerun.Status.Run);
+            Assert.NotEqual(monitor.Status.RunId, rerun.Status.RunId);
+        }
+
         Assert.Equal([1L, 4, 5, 6], monitor.History.Select(s => s.Step).ToArray());
         Assert.Equal([1L, 2, 3, 4], monitor.History.Select(s => s.ProbeIndex).ToArray());
         Assert.Equal([2L, 3], sink.Of<ProbeFailed>().Select(f => f.Step).ToArray());
@@ -91,9 +104,10 @@ public sealed class FailureInjectionTests
         using var model = SessionFixtures.Model();
         using var probe = SessionFixtures.Probe();
         var sink = new RecordingSink();
-        var error = ErrorFunctions.Custom("throws", (_, _) => throw new InvalidOperationException("user code failed"));
-        var monitor = TrainingMonitor.Attach(model, probe, error, SessionFixtures.EveryN(1, ExecutionMode.Background), [sink],
+        var breakable = BreakableError.Throwing();
+        var monitor = TrainingMonitor.Attach(model, probe, breakable.Function, SessionFixtures.EveryN(1, ExecutionMode.Background), [sink],
             modelFactory: SessionFixtures.Model);
+        breakable.Break();
         for (var step = 1; step <= 5; step++)
         {
             monitor.OnStep(step);

@@ -47,8 +47,20 @@ public sealed class OptionsAndAttachTests
     public void DefaultsAreTheDocumentedOnes()
     {
         var options = new MonitorOptions();
+        // Under the test platform the entry assembly is its host, which names the runner: the fallback applies.
         Assert.Equal(("run", true, ExecutionMode.Inline), (options.RunName, options.Enabled, options.Mode));
         Assert.Equal((ScheduleKind.LogSpaced, 1L, 2.0, 0.05), (options.Schedule.Kind, options.Schedule.FirstProbeStep, options.Schedule.LogSpacingFactor, options.Schedule.OverheadBudget));
+    }
+
+    [Theory]
+    [InlineData("QuickStart", "quickstart")]
+    [InlineData("My.Training.App", "my.training.app")]
+    [InlineData(null, "run")]
+    [InlineData(" ", "run")]
+    [InlineData("testhost", "run")]
+    public void AnUnnamedRunIsNamedAfterTheEntryAssembly(string? entryAssembly, string runName)
+    {
+        Assert.Equal(runName, TrainMonitor.Defaults.MonitorDefaults.RunNameFor(entryAssembly));
     }
 
     [Fact]

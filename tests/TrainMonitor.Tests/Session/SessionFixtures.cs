@@ -54,6 +54,26 @@ internal static class SessionFixtures
     });
 }
 
+/// <summary>
+/// Squared error until <see cref="Break"/>, then whatever <c>broken</c> does at every evaluation: a user function that goes
+/// wrong mid-run. Attach runs the error function once to check it, so a function broken from the start fails there; a
+/// failing probe needs one that breaks after attach.
+/// </summary>
+internal sealed class BreakableError
+{
+    private volatile bool _broken;
+
+    public BreakableError(string name, Func<Tensor, Tensor, Tensor> broken) =>
+        Function = ErrorFunctions.Custom(name, (o, t) => _broken ? broken(o, t) : (o - t).reshape(-1));
+
+    public ErrorFunction Function { get; }
+
+    public void Break() => _broken = true;
+
+    /// <summary>Throws <see cref="InvalidOperationException"/>("user code failed") once broken.</summary>
+    public static BreakableError Throwing() => new("throws", (_, _) => throw new InvalidOperationException("user code failed"));
+}
+
 /// <summary>Records every event and flush; optionally waits on a gate before each write.</summary>
 internal sealed class RecordingSink : IMonitorSink
 {

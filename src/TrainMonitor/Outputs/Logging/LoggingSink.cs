@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
 using TrainMonitor.Shells;
+using TrainMonitor.Torch;
 
 namespace TrainMonitor.Outputs.Logging;
 
@@ -14,7 +15,8 @@ namespace TrainMonitor.Outputs.Logging;
 /// Event ids: 4100 probe completed (Information), 4101 regime changed (Information; Warning when the new regime is an
 /// alert state, <see cref="TrainingRegimeNames.IsAlert"/>: <c>unstable</c>, <c>overfitting</c>, <c>lazy_stagnant</c> or
 /// <c>not_learning</c>), 4102 probe failed (Warning), 4103 probe skipped (Debug), 4104 probe method fell
-/// back (Information; once per run and reason, not at every probe). Regimes and probe methods are logged by their wire names
+/// back (Information; once per run and reason, not at every probe). A failure's message is logged as one line (its first), without
+/// a stack trace: the monitor's own logger has the exception, at Debug. Regimes and probe methods are logged by their wire names
 /// (<see cref="TrainingRegimeNames"/>, <see cref="ProbeMethodNames"/>). Non-finite numbers are logged as NaN, as they are
 /// in the snapshot.
 /// </remarks>
@@ -101,7 +103,8 @@ public sealed partial class LoggingSink : IMonitorSink
                 LogRegimeChanged(_logger, RegimeChangeLevel.Of(e.Current), e.Run, e.Step, e.Previous.ToWireName(), e.Current.ToWireName(), e.Reason);
                 break;
             case ProbeFailed e:
-                LogProbeFailed(_logger, e.Run, e.Step, e.ErrorType, e.Message, e.FailuresTotal);
+                // One line whoever built the event: a message carrying libtorch's C++ stack would be ~45 lines at Warning.
+                LogProbeFailed(_logger, e.Run, e.Step, e.ErrorType, TorchErrorText.FirstLine(e.Message), e.FailuresTotal);
                 break;
             case ProbeSkipped e:
                 LogProbeSkipped(_logger, e.Run, e.Step, e.Reason, e.SkippedTotal);
