@@ -53,6 +53,8 @@ internal sealed class PrometheusInstruments
 
     public Counter ProbesSkippedTotal => Counter(MetricTable.ProbesSkippedTotal);
 
+    public Counter ProbesPostponedTotal => Counter(MetricTable.ProbesPostponedTotal);
+
     public Counter OperatorApplicationsTotal => Counter(MetricTable.OperatorApplicationsTotal);
 
     /// <summary>The gauge of a scalar, interval, per-shell or state-set row.</summary>

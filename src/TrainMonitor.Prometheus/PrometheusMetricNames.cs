@@ -124,6 +124,9 @@ public static class PrometheusMetricNames
     /// <summary>Counter: probes due but skipped.</summary>
     public const string ProbesSkippedTotal = Prefix + "probes_skipped_total";
 
+    /// <summary>Counter: probes due but postponed by the overhead budget.</summary>
+    public const string ProbesPostponedTotal = Prefix + "probes_postponed_total";
+
     /// <summary>Histogram: wall time of a probe, in seconds.</summary>
     public const string ProbeDurationSeconds = Prefix + "probe_duration_seconds";
 

@@ -235,6 +235,7 @@ public sealed class PrometheusSink : IMonitorSink
             _instruments.ProbesTotal.WithLabels(labels).IncTo(status.ProbesTotal);
             _instruments.ProbeFailuresTotal.WithLabels(labels).IncTo(status.ProbeFailuresTotal);
             _instruments.ProbesSkippedTotal.WithLabels(labels).IncTo(status.ProbesSkippedTotal);
+            _instruments.ProbesPostponedTotal.WithLabels(labels).IncTo(status.ProbesPostponedTotal);
             _instruments.OperatorApplicationsTotal.WithLabels(labels).IncTo(status.OperatorApplicationsTotal);
             _instruments.OverheadRatio.WithLabels(labels).Set(status.OverheadRatio);
         }

@@ -340,13 +340,13 @@ internal static class OverheadSuite
             $"  per probe: averaging the two batch measures {averaging:F2} ms, shell profile + bounds of the two-batch measure {profileBoth:F2} ms, frontier fit {fit:F2} ms, guard {guardTime:F2} ms; a forward + backward of 128 examples {step:F2} ms"));
     }
 
-    private static nn.Module<Tensor, Tensor> CreateModel() => nn.Sequential(
+    internal static nn.Module<Tensor, Tensor> CreateModel() => nn.Sequential(
         ("fc1", nn.Linear(48, 256)), ("act1", nn.GELU()),
         ("fc2", nn.Linear(256, 256)), ("act2", nn.GELU()),
         ("out", nn.Linear(256, 1)));
 
     /// <summary>The QuickStart task: inputs with covariance k^(−1.5), a teacher with energy k^(−2) plus a tanh term.</summary>
-    private static (Tensor TrainX, Tensor TrainY, Tensor ProbeX, Tensor ProbeY) Data()
+    internal static (Tensor TrainX, Tensor TrainY, Tensor ProbeX, Tensor ProbeY) Data()
     {
         using var generator = new Generator(11);
         const int dimension = 48;

@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["overhead"] = OverheadSuite.Run,
     ["scale"] = ScaleSuite.Run,
     ["nullfloor"] = NullFloorSuite.Run,
+    ["firstrun"] = FirstRunSuite.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -41,6 +41,7 @@ public sealed class PrometheusSinkTests
         { "trainmonitor_probes_total", "counter" },
         { "trainmonitor_probe_failures_total", "counter" },
         { "trainmonitor_probes_skipped_total", "counter" },
+        { "trainmonitor_probes_postponed_total", "counter" },
         { "trainmonitor_probe_duration_seconds", "histogram" },
         { "trainmonitor_operator_applications_total", "counter" },
         { "trainmonitor_overhead_ratio", "gauge" },

@@ -154,12 +154,14 @@ internal sealed class LazyRichCase(LazyRichCase.Settings settings)
         using var trainMonitor = TrainingMonitor.Attach(model, trainProbe, ErrorFunctions.SquaredError, new MonitorOptions
         {
             RunName = $"alpha-{alpha}-train",
+            MaxProbeExamples = 0,
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
             Probe = { Method = ProbeMethod.Exact, ExactMaxBatchSize = settings.TrainExamples, SketchVectors = 0, FrontierEnergyFraction = settings.EnergyFraction },
         });
         using (var monitor = TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, new MonitorOptions
         {
             RunName = $"alpha-{alpha}",
+            MaxProbeExamples = 0,
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
             Probe = probeOptions,
         }))

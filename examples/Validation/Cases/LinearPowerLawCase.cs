@@ -132,6 +132,7 @@ internal sealed class LinearPowerLawCase(LinearPowerLawCase.Settings settings)
         MonitorOptions Options(ProbeMethod method) => new()
         {
             RunName = $"linear-{method}",
+            MaxProbeExamples = 0,
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
             Probe = { Method = method, LanczosSteps = settings.LanczosSteps, ShellRatio = settings.ShellRatio, FrontierEnergyFraction = settings.EnergyFraction,
                 Frontier = { MinimumOccupancy = settings.MinimumOccupancy } },

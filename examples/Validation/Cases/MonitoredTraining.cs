@@ -21,6 +21,7 @@ internal static class MonitoredTraining
         using var monitor = TrainingMonitor.Attach(model, probe, error, new MonitorOptions
         {
             RunName = name,
+            MaxProbeExamples = 0,
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
             Probe = probeOptions ?? new SpectralProbeOptions(),
         });

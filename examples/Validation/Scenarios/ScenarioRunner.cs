@@ -24,6 +24,7 @@ internal static class ScenarioRunner
         using var monitor = TrainingMonitor.Attach(model, task.Probe, task.Error, new MonitorOptions
         {
             RunName = $"{definition.Name}-{schedule.Name}",
+            MaxProbeExamples = 0, // the scenario's probe set as designed, not the first-run cap
             Schedule = schedule.Create(),
         });
         using var optimizer = definition.Optimizer.Create(model.parameters());

@@ -187,6 +187,7 @@ public static class MonitoredTraining
             Enabled = source.Enabled,
             Mode = ExecutionMode.Inline,
             HistoryLimit = source.HistoryLimit,
+            MaxProbeExamples = source.MaxProbeExamples,
             Schedule = new ScheduleOptions
             {
                 Kind = source.Schedule.Kind,

@@ -179,6 +179,34 @@ public sealed class ProbeSet : IDisposable
         return new ProbeSet([.. batches], Count, BatchSize);
     }
 
+    /// <summary>
+    /// A set of the first <paramref name="count"/> examples (the same batch size, so its batches are this set's first ones,
+    /// the last possibly cut short); the caller owns and disposes it.
+    /// </summary>
+    internal ProbeSet Prefix(long count)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        count = Math.Min(count, Count);
+        var batches = new List<ProbeBatch>();
+        try
+        {
+            for (long start = 0, b = 0; start < count; start += BatchSize, b++)
+            {
+                var end = Math.Min(count, start + BatchSize);
+                var source = _batches[b];
+                batches.Add(new ProbeBatch(OwnedSlice(source.Input, 0, end - start), OwnedSlice(source.Target, 0, end - start)));
+            }
+        }
+        catch
+        {
+            DisposeBatches(batches);
+            throw;
+        }
+
+        return new ProbeSet([.. batches], count, BatchSize);
+    }
+
     /// <summary>Frees the set's tensors.</summary>
     public void Dispose()
     {

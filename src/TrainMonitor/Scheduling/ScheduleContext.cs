@@ -9,4 +9,14 @@ namespace TrainMonitor.Scheduling;
 /// <param name="TrainingSeconds">Cumulative training wall time: time since attach not spent inside the monitor's <c>OnStep</c>.</param>
 /// <param name="ProbeSeconds">Cumulative probe wall time (including, in background mode, the weight copy).</param>
 /// <param name="LastProbeSeconds">Wall time of the last finished probe (the expected cost of the next one); null before the first.</param>
-public readonly record struct ScheduleContext(long? LastProbeStep, double TrainingSeconds, double ProbeSeconds, double? LastProbeSeconds);
+public readonly record struct ScheduleContext(long? LastProbeStep, double TrainingSeconds, double ProbeSeconds, double? LastProbeSeconds)
+{
+    /// <summary>
+    /// Training steps <see cref="TrainingSeconds"/> covers: the last reported step minus the first plus one (step numbers,
+    /// so a loop that reports every tenth step counts ten per report); 0 when not known.
+    /// </summary>
+    public long TrainingSteps { get; init; }
+
+    /// <summary>Mean wall time of a training step so far (<see cref="TrainingSeconds"/> / <see cref="TrainingSteps"/>); null before a step is timed.</summary>
+    public double? MeanStepSeconds => TrainingSteps > 0 && TrainingSeconds > 0 ? TrainingSeconds / TrainingSteps : null;
+}

@@ -27,6 +27,14 @@ public sealed class ScheduleOptions
     public double OverheadBudget { get; set; } = OverheadBudgetSchedule.DefaultFraction;
 
     /// <summary>
+    /// Fewest training steps the overhead budget is measured over (default <see cref="OverheadBudgetSchedule.DefaultHorizonSteps"/>
+    /// = 1000; at least 0, 0 measures it over the training so far): the early probes of a log-spaced schedule may spend the
+    /// budget of a run this long, so a run of at least this many steps stays within <see cref="OverheadBudget"/> and a shorter
+    /// one may exceed it by at most horizon ÷ its length. See <see cref="OverheadBudgetSchedule"/>.
+    /// </summary>
+    public long BudgetHorizonSteps { get; set; } = OverheadBudgetSchedule.DefaultHorizonSteps;
+
+    /// <summary>
     /// Whether the monitor probes once more when it is disposed or stopped, at the last step the loop reported, unless a
     /// probe was already taken at that step (default true): the end of a run is the state a user most wants to see, and no
     /// schedule knows where the run ends. Any value is valid.
@@ -56,6 +64,12 @@ public sealed class ScheduleOptions
             throw new ArgumentOutOfRangeException($"Schedule.{nameof(LogSpacingFactor)}", LogSpacingFactor, $"Schedule.{nameof(LogSpacingFactor)} must be a finite number greater than 1.");
         }
 
+        if (BudgetHorizonSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException($"Schedule.{nameof(BudgetHorizonSteps)}", BudgetHorizonSteps,
+                $"Schedule.{nameof(BudgetHorizonSteps)} must be at least 0 steps (0 measures the overhead budget over the training so far).");
+        }
+
         if (!(OverheadBudget >= 0 && OverheadBudget < 1))
         {
             throw new ArgumentOutOfRangeException($"Schedule.{nameof(OverheadBudget)}", OverheadBudget,
@@ -73,6 +87,6 @@ public sealed class ScheduleOptions
         IProbeSchedule schedule = Kind == ScheduleKind.EveryNSteps
             ? new EveryNSteps(ProbeInterval)
             : new LogSpacedSchedule(FirstProbeStep, LogSpacingFactor);
-        return OverheadBudget > 0 ? new OverheadBudgetSchedule(schedule, OverheadBudget) : schedule;
+        return OverheadBudget > 0 ? new OverheadBudgetSchedule(schedule, OverheadBudget) { HorizonSteps = BudgetHorizonSteps, ReservedProbes = FinalProbe ? 1 : 0 } : schedule;
     }
 }

@@ -56,6 +56,16 @@ internal static partial class MonitorLog
     public static partial void ProbeFellBack(ILogger logger, string run, long step, string probeMethodRequested, int fallbackBatches, int batches,
         string probeFallbackReason);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information,
+        Message = "Run {Run}: probing the first {Examples} of the probe set's {ProbeSetExamples} examples, the same ones at every probe (MaxProbeExamples; 0 probes them all)")]
+    public static partial void ProbeSetCapped(ILogger logger, string run, int examples, long probeSetExamples);
+
+    /// <summary>Logged once per monitor, at the first probe the overhead budget postpones; later ones are only counted.</summary>
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information,
+        Message = "Run {Run}: the probe due at step {Step} is postponed to keep probes within {Budget} of the training time (measured over at least {HorizonSteps} steps): the last probe took {LastProbeSeconds} s and probes have taken {ProbeSeconds} s of {BudgetedSeconds} s; it runs when the budget allows. Later postponements are counted (probes_postponed_total), not logged")]
+    public static partial void ProbePostponed(ILogger logger, string run, long step, string budget, long horizonSteps, double lastProbeSeconds, double probeSeconds,
+        double budgetedSeconds);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Error,
         Message = "Run {Run}: unexpected monitor error at step {Step}; training goes on")]
     public static partial void MonitorError(ILogger logger, Exception exception, string run, long step);

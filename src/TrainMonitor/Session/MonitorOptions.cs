@@ -44,6 +44,18 @@ public sealed class MonitorOptions
     /// </summary>
     public int HistoryLimit { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most probe-set examples the monitor probes: it takes the first ones, the same at every probe (default
+    /// <see cref="DefaultMaxProbeExamples"/>; 0 probes the whole set). Why a cap by default: a probe's cost grows with the
+    /// examples faster than linearly (the exact path's Gram matrix and eigendecomposition), and on a small model a probe of
+    /// a few hundred examples costs tens of training steps, so a 5 % budget allowed one or two probes in 1000 steps. 64
+    /// examples probe in about three training steps of the QuickStart's model (docs/engine.md "Schedule and budget").
+    /// </summary>
+    public int MaxProbeExamples { get; set; } = DefaultMaxProbeExamples;
+
+    /// <summary>The default of <see cref="MaxProbeExamples"/>.</summary>
+    public const int DefaultMaxProbeExamples = 64;
+
     /// <summary>Throws naming the first invalid setting (<see cref="ArgumentException"/> or <see cref="ArgumentOutOfRangeException"/>).</summary>
     public void Validate()
     {
@@ -55,6 +67,12 @@ public sealed class MonitorOptions
         if (!Enum.IsDefined(Mode))
         {
             throw new ArgumentOutOfRangeException(nameof(Mode), Mode, $"{nameof(Mode)} is not a known execution mode.");
+        }
+
+        if (MaxProbeExamples < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxProbeExamples), MaxProbeExamples,
+                $"{nameof(MaxProbeExamples)} must be at least 0 (0 probes every example of the probe set).");
         }
 
         if (HistoryLimit < 1)

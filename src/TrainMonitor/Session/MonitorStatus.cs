@@ -27,6 +27,12 @@ public sealed record MonitorStatus
     /// <summary>Probes due but skipped.</summary>
     public long ProbesSkippedTotal { get; init; }
 
+    /// <summary>
+    /// Probes the overhead budget postponed (each counted once, however many steps it waited): a postponed probe is not
+    /// lost, it runs at the first step the budget allows; the first postponement of a run is logged with its cost.
+    /// </summary>
+    public long ProbesPostponedTotal { get; init; }
+
     /// <summary>Operator products computed over all probes.</summary>
     public long OperatorApplicationsTotal { get; init; }
 

@@ -26,6 +26,7 @@ internal sealed class RunLedger
     private long _probesTotal;
     private long _failuresTotal;
     private long _skippedTotal;
+    private long _postponedTotal;
     private long _applicationsTotal;
     private long _lastProbeStep = -1;
 
@@ -55,6 +56,7 @@ internal sealed class RunLedger
                     ProbesTotal = _probesTotal,
                     ProbeFailuresTotal = _failuresTotal,
                     ProbesSkippedTotal = _skippedTotal,
+                    ProbesPostponedTotal = _postponedTotal,
                     OperatorApplicationsTotal = _applicationsTotal,
                     OverheadRatio = _clock.OverheadRatio,
                     Enabled = _enabled,
@@ -102,11 +104,20 @@ internal sealed class RunLedger
                 return false;
             }
 
-            _clock.AddTrainingTime(trainingTicks);
+            _clock.AddTrainingTime(trainingTicks, step);
             _rates.Record(step, learningRate);
             _losses.Record(loss);
             context = _clock.ContextAfter(_lastProbeStep);
             return true;
+        }
+    }
+
+    /// <summary>The overhead budget postponed a due probe; returns how many it has postponed so far.</summary>
+    public long CountPostponed()
+    {
+        lock (_gate)
+        {
+            return ++_postponedTotal;
         }
     }
 

@@ -14,11 +14,24 @@ internal sealed class SessionClock
     private long _trainingTicks;
     private long _probeTicks;
     private long _lastProbeTicks = -1;
+    private long _firstStep = -1;
+    private long _steps;
 
     /// <summary>Probe time over training time; NaN before any training time.</summary>
     public double OverheadRatio => _trainingTicks > 0 ? (double)_probeTicks / _trainingTicks : double.NaN;
 
-    public void AddTrainingTime(long ticks) => _trainingTicks += ticks;
+    /// <summary>Training time up to the report of <paramref name="step"/>; steps are counted from the first step reported.</summary>
+    public void AddTrainingTime(long ticks, long step)
+    {
+        _trainingTicks += ticks;
+        if (_firstStep < 0)
+        {
+            _firstStep = step;
+        }
+
+        // Step numbers, not reports: a loop that reports every tenth step has trained ten steps per report.
+        _steps = Math.Max(_steps, step - _firstStep + 1);
+    }
 
     public void AddProbeTime(long ticks)
     {
@@ -31,7 +44,10 @@ internal sealed class SessionClock
         lastProbeStep < 0 ? null : lastProbeStep,
         Seconds(_trainingTicks),
         Seconds(_probeTicks),
-        _lastProbeTicks < 0 ? null : Seconds(_lastProbeTicks));
+        _lastProbeTicks < 0 ? null : Seconds(_lastProbeTicks))
+    {
+        TrainingSteps = _steps,
+    };
 
     public static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
 }

@@ -40,6 +40,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     private readonly ProbeSet? _ownedProbe;
     private readonly string _run;
     private readonly IProbeSchedule _schedule;
+    private readonly PostponementWatch _postponements;
     private readonly ILogger _logger;
     private readonly RunLedger _ledger;
     private readonly ProbeRunner _runner;
@@ -61,12 +62,13 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     // Training thread only.
     private long _lastExitTimestamp;
 
-    private TrainingMonitor(nn.Module<Tensor, Tensor> model, ProbeSet probe, ProbeSet? ownedProbe, ErrorFunction error, MonitorOptions options,
+    internal TrainingMonitor(nn.Module<Tensor, Tensor> model, ProbeSet probe, ProbeSet? ownedProbe, ErrorFunction error, MonitorOptions options,
         IProbeSchedule schedule, IMonitorSink[] sinks, ShadowModel? shadow, ILogger logger)
     {
         _ownedProbe = ownedProbe;
         _run = options.RunName;
         _schedule = schedule;
+        _postponements = new PostponementWatch(schedule);
         _finalProbe = options.Schedule.FinalProbe;
         var worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})");
         _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
@@ -127,63 +129,8 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     /// </summary>
     internal static TrainingMonitor Attach(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error, MonitorOptions? options,
         IEnumerable<IMonitorSink>? sinks, Func<nn.Module<Tensor, Tensor>>? modelFactory, ILogger<TrainingMonitor>? logger,
-        IProbeSchedule? schedule, bool checkFirstBatch)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(probe);
-        ArgumentNullException.ThrowIfNull(error);
-        // Validated once, here, and copied: the monitor keeps settings nobody else can change.
-        options ??= new MonitorOptions();
-        options.Validate();
-        options = options.Copy();
-        schedule ??= options.Schedule.Build();
-        var sinkArray = sinks?.ToArray() ?? [];
-        if (sinkArray.Any(s => s is null))
-        {
-            throw new ArgumentException("A sink is null.", nameof(sinks));
-        }
-
-        if (options.Mode == ExecutionMode.Background && modelFactory is null)
-        {
-            throw new ArgumentException(
-                $"{nameof(ExecutionMode)}.{nameof(ExecutionMode.Background)} needs {nameof(modelFactory)}: a function that builds a second instance of the model to probe on.",
-                nameof(modelFactory));
-        }
-
-        var first = model.parameters().FirstOrDefault()
-            ?? throw new ArgumentException("The model has no parameters to probe.", nameof(model));
-        var device = first.device;
-        var probeBatches = probe.Batches; // throws if the set was disposed
-        if (checkFirstBatch && options.Enabled)
-        {
-            // A mismatch found now is one exception naming it, not a logged failure at every probe of the run.
-            AttachCheck.Run(model, probe, error);
-        }
-
-        ProbeSet? owned = null;
-        ShadowModel? shadow = null;
-        try
-        {
-            if (probeBatches.Count > 0 && (probe.Device.type != device.type || probe.Device.index != device.index))
-            {
-                owned = probe.To(device);
-            }
-
-            if (options.Mode == ExecutionMode.Background)
-            {
-                shadow = ShadowModel.Create(model, modelFactory!);
-            }
-
-            return new TrainingMonitor(model, owned ?? probe, owned, error, options, schedule, sinkArray, shadow,
-                (ILogger?)logger ?? NullLogger.Instance);
-        }
-        catch
-        {
-            shadow?.Dispose();
-            owned?.Dispose();
-            throw;
-        }
-    }
+        IProbeSchedule? schedule, bool checkFirstBatch) =>
+        MonitorAttachment.Attach(model, probe, error, options, sinks, modelFactory, logger, schedule, checkFirstBatch);
 
     /// <summary>
     /// Tells the monitor that optimiser step <paramref name="step"/> is done. Probes if the schedule says so (inline:
@@ -212,7 +159,12 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         {
             if (_schedule.IsDue(step, context))
             {
+                _postponements.ProbeTaken();
                 _executor.ProbeDue(step, learningRate);
+            }
+            else if (_postponements.Begins(step, context))
+            {
+                ReportPostponed(step, context);
             }
         }
         catch (Exception ex)
@@ -266,6 +218,16 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 
     /// <summary>Drops the time since the last <see cref="OnStep"/> from the training clock (a benchmark interleaving two runs).</summary>
     internal void ExcludeTimeSinceLastStep() => _lastExitTimestamp = Stopwatch.GetTimestamp();
+
+    // Rare (once per postponed probe): counted always, logged the first time only, with the cost that caused it.
+    private void ReportPostponed(long step, ScheduleContext context)
+    {
+        if (_ledger.CountPostponed() == 1 && _postponements.Budget is { } budget)
+        {
+            GuardedLog.Write(() => MonitorLog.ProbePostponed(_logger, _run, step, budget.Fraction.ToString("P1", System.Globalization.CultureInfo.InvariantCulture),
+                budget.HorizonSteps, context.LastProbeSeconds ?? double.NaN, context.ProbeSeconds, budget.BudgetedSeconds(context)));
+        }
+    }
 
     // A separate method: a lambda capturing OnStep's parameters would allocate its closure at every call.
     private void ReportMonitorError(Exception exception, long step) => GuardedLog.Write(() => MonitorLog.MonitorError(_logger, exception, _run, step));

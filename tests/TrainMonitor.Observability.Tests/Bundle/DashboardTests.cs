@@ -54,7 +54,7 @@ public sealed class DashboardTests
             .Where(f => f.IsLiteral && f.Name != nameof(PrometheusMetricNames.Prefix) && !f.Name.EndsWith("Label", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToArray();
-        Assert.Equal(32, metricNames.Length);
+        Assert.Equal(33, metricNames.Length);
         var expressions = string.Join("\n", _dashboard.Targets.Select(t => t.Expression));
         Assert.All(metricNames, name => Assert.Matches($@"\b{name}(_bucket|_sum|_count)?\{{", expressions));
     }

@@ -111,7 +111,7 @@ public sealed class SnapshotSchemaDocTests
             .Where(e => e.Attribute is not null)
             .ToArray();
 
-        Assert.Equal(10, events.Length);
+        Assert.Equal(12, events.Length);
         Assert.All(events, e =>
         {
             var a = e.Attribute!;

@@ -125,6 +125,46 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public void AHorizonLetsEarlyProbesSpendTheBudgetOfARunThatLong()
+    {
+        // 10 steps of 0.1 s each (1 s of training), 1 s probed, the next costs 1 s. Over the training so far the budget of
+        // 5 % is 0.05 s: postponed. Over a horizon of 1000 steps (100 s at 0.1 s a step) it is 5 s: due.
+        var context = new ScheduleContext(1, 1, 1, 1) { TrainingSteps = 10 };
+        Assert.Equal(0.1, context.MeanStepSeconds!.Value, 12);
+        Assert.False(new OverheadBudgetSchedule(new EveryNSteps(1), 0.05).IsDue(11, context));
+        var horizon = new OverheadBudgetSchedule(new EveryNSteps(1), 0.05) { HorizonSteps = 1000 };
+        Assert.Equal(100, horizon.BudgetedSeconds(context), 9);
+        Assert.True(horizon.IsDue(11, context));
+        // Past the horizon the training so far is the longer measure: 2000 steps of 0.1 s give 200 s, not 100 s.
+        Assert.Equal(200, horizon.BudgetedSeconds(new ScheduleContext(1, 200, 1, 1) { TrainingSteps = 2000 }), 9);
+        // Without a timed step there is no mean step, and the horizon has nothing to scale.
+        Assert.Equal(0, horizon.BudgetedSeconds(new ScheduleContext(null, 0, 0, null)));
+    }
+
+    [Fact]
+    public void AReservedProbeIsKeptBackFromTheSchedule()
+    {
+        // 40 s of training at 5 % allow 2 s: 1 s probed plus the next at 1 s fits, plus one more kept back does not.
+        var context = new ScheduleContext(1, 40, 1, 1);
+        Assert.True(new OverheadBudgetSchedule(new EveryNSteps(1), 0.05).IsDue(2, context));
+        Assert.False(new OverheadBudgetSchedule(new EveryNSteps(1), 0.05) { ReservedProbes = 1 }.IsDue(2, context));
+        Assert.True(new OverheadBudgetSchedule(new EveryNSteps(1), 0.05) { ReservedProbes = 1 }.IsDue(2, context with { TrainingSeconds = 60 }));
+    }
+
+    [Fact]
+    public void BuiltScheduleCarriesTheHorizonAndKeepsRoomForTheFinalProbe()
+    {
+        var built = Assert.IsType<OverheadBudgetSchedule>(new ScheduleOptions().Build());
+        Assert.Equal((1000L, 1, 0.05), (built.HorizonSteps, built.ReservedProbes, built.Fraction));
+        var noFinal = Assert.IsType<OverheadBudgetSchedule>(new ScheduleOptions { FinalProbe = false, BudgetHorizonSteps = 0 }.Build());
+        Assert.Equal((0L, 0), (noFinal.HorizonSteps, noFinal.ReservedProbes));
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => new ScheduleOptions { BudgetHorizonSteps = -1 }.Validate());
+        Assert.Equal("Schedule.BudgetHorizonSteps", bad.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1)) { HorizonSteps = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OverheadBudgetSchedule(new EveryNSteps(1)) { ReservedProbes = -1 });
+    }
+
+    [Fact]
     public void ParametersAreValidatedByName()
     {
         Assert.Equal("interval", Assert.Throws<ArgumentOutOfRangeException>(() => new EveryNSteps(0)).ParamName);

@@ -75,6 +75,7 @@ public sealed class ValidationRelationsTests
     {
         using var monitor = TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, new MonitorOptions
         {
+            MaxProbeExamples = 0,
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
             Probe = { Method = method },
         });
@@ -106,6 +107,7 @@ public sealed class ValidationRelationsTests
         using var model = new CentredTwoLayerNetwork(d, 64, alpha, generator);
         using var monitor = TrainingMonitor.Attach(model, probe, ErrorFunctions.SquaredError, new MonitorOptions
         {
+            MaxProbeExamples = 0,
             Schedule = { FirstProbeStep = 1, LogSpacingFactor = 2, OverheadBudget = 0 },
             Probe = { LanczosSteps = 32 },
         });

@@ -204,6 +204,10 @@ public static class MetricTable
     public static MetricDefinition ProbesSkippedTotal { get; } =
         Counter("probes_skipped_total", "Probes due but not taken because the previous one was still running (count).");
 
+    /// <summary>Probes the overhead budget postponed (live status).</summary>
+    public static MetricDefinition ProbesPostponedTotal { get; } =
+        Counter("probes_postponed_total", "Probes due but postponed to keep within the overhead budget; each runs when the budget allows (count).");
+
     /// <summary>Wall time of each probe.</summary>
     public static MetricDefinition ProbeDurationSeconds { get; } = Scalar("probe_duration_seconds", "seconds",
         "Wall time of one completed probe (seconds).", s => s.ProbeDurationSeconds, log: "ProbeDurationSeconds",
@@ -271,7 +275,7 @@ public static class MetricTable
         ShellEnergy, ShellOccupancy, ErrorEnergy, TrainingLoss, ProbeLoss, NullEnergy, FrontierLambda, FrontierEnergyFraction, FrontierFitLambda,
         FrontierTailExponent, FrontierFitR2, FrontierOutlierEnergy, FrontierVelocity, PredictedLossExponent,
         MeasuredLossExponent, SpectralPosition, LambdaMax, StabilityMargin, KernelDistance, KernelDistanceFromFirst,
-        KernelVelocity, OutputChange, Regime, ShellDissipation, ShellFlux, TransportFraction, TrainingStep, ProbesTotal, ProbeFailuresTotal, ProbesSkippedTotal, ProbeDurationSeconds,
+        KernelVelocity, OutputChange, Regime, ShellDissipation, ShellFlux, TransportFraction, TrainingStep, ProbesTotal, ProbeFailuresTotal, ProbesSkippedTotal, ProbesPostponedTotal, ProbeDurationSeconds,
         OperatorApplicationsTotal, OverheadRatio,
     ];
 
