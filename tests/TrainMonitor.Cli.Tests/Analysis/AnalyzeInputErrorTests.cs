@@ -50,6 +50,10 @@ public sealed class AnalyzeInputErrorTests
             "The model of step-000025.pt and the probe data do not fit --error surprisal: Error function 'cross_entropy' expects logits of shape [N, C]"
         },
         {
+            ["analyze", CheckpointFixtures.PathOf("transformer", "torchscript"), "--tokens", Tokens, "--context", "16", "--threads", "-1"],
+            "--threads must be 0 (libtorch's default) or a positive number of threads"
+        },
+        {
             ["analyze", CheckpointFixtures.PathOf("transformer", "torchscript"), "--tokens", Tokens, "--context", "16", "--lanczos-steps", "50,50"],
             "--lanczos-steps '50,50' names 50 twice"
         },
