@@ -90,6 +90,11 @@ catch (Exception ex) when (StartupFailures(ex) is { Length: > 0 } failures)
     return Fail(string.Join("; ", failures));
 }
 
+if (arguments.Threads > 0)
+{
+    torch.set_num_threads(arguments.Threads);
+}
+
 torch.manual_seed(7);
 using var task = new PowerLawTeacherTask(dimension: 48, covarianceExponent: 1.5, teacherExponent: 2.0, seed: 11);
 var (probeInputs, probeTargets) = task.Sample(512);

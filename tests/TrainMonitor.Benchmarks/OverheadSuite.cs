@@ -23,8 +23,14 @@ namespace TrainMonitor.Benchmarks;
 /// </summary>
 internal static class OverheadSuite
 {
+    // --max-examples and --probe-threads: another probe-set cap or background worker thread count than the defaults.
+    private static int ProbeExamples = MonitorOptions.DefaultMaxProbeExamples;
+    private static int BackgroundProbeThreads;
+
     public static int Run(string[] args)
     {
+        ProbeExamples = Array.IndexOf(args, "--max-examples") >= 0 ? Arguments.Int(args, "--max-examples", 1) : MonitorOptions.DefaultMaxProbeExamples;
+        BackgroundProbeThreads = Array.IndexOf(args, "--probe-threads") >= 0 ? Arguments.Int(args, "--probe-threads", 1) : 0;
         var steps = Arguments.Int(args, "--steps", 4000);
         var pairs = Arguments.Int(args, "--pairs", 5);
         var modes = args.Contains("--background") ? new[] { ExecutionMode.Background }
@@ -123,7 +129,7 @@ internal static class OverheadSuite
         using var monitored = new TrainingLoop(trainX, trainY);
         if (mode is { } m)
         {
-            var options = new MonitorOptions { Mode = m };
+            var options = new MonitorOptions { Mode = m, MaxProbeExamples = ProbeExamples, BackgroundProbeThreads = BackgroundProbeThreads };
             monitored.Monitor = TrainingMonitor.Attach(monitored.Model, probeSet, ErrorFunctions.SquaredError, options, modelFactory: CreateModel);
             monitored.Background = m == ExecutionMode.Background;
         }

@@ -29,6 +29,7 @@ public sealed class HostedOptionsAtStartTests : IDisposable
         { "HistoryLimit", "0" },
         { "HistoryLimit", "-1" },
         { "MaxProbeExamples", "-1" },
+        { "BackgroundProbeThreads", "-1" },
         { "Schedule:Kind", "9" },
         { "Schedule:ProbeInterval", "0" },
         { "Schedule:ProbeInterval", "-5" },

@@ -35,6 +35,7 @@ public sealed class QuickStartStartupTests : IDisposable
     [InlineData("--port", "abc")]
     [InlineData("--port", "70000")]
     [InlineData("--steps", "0")]
+    [InlineData("--threads", "-1")]
     public async Task BadFlagStopsWithOneLineNamingIt(string flag, string value)
     {
         var run = await RunQuickStartAsync([flag, value], new Dictionary<string, string>());

@@ -53,6 +53,13 @@ public sealed class MonitorOptions
     /// </summary>
     public int MaxProbeExamples { get; set; } = DefaultMaxProbeExamples;
 
+    /// <summary>
+    /// libtorch intra-op threads of the background probe's worker thread (default 0: the process's count). Only for
+    /// <see cref="ExecutionMode.Background"/>; an inline probe runs on the training thread with its count. The count is per
+    /// thread, so the training loop's own threads are not changed.
+    /// </summary>
+    public int BackgroundProbeThreads { get; set; }
+
     /// <summary>The default of <see cref="MaxProbeExamples"/>.</summary>
     public const int DefaultMaxProbeExamples = 64;
 
@@ -73,6 +80,12 @@ public sealed class MonitorOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxProbeExamples), MaxProbeExamples,
                 $"{nameof(MaxProbeExamples)} must be at least 0 (0 probes every example of the probe set).");
+        }
+
+        if (BackgroundProbeThreads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BackgroundProbeThreads), BackgroundProbeThreads,
+                $"{nameof(BackgroundProbeThreads)} must be at least 0 (0 keeps the process's thread count).");
         }
 
         if (HistoryLimit < 1)

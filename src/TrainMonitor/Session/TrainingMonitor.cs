@@ -70,7 +70,7 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
         _schedule = schedule;
         _postponements = new PostponementWatch(schedule);
         _finalProbe = options.Schedule.FinalProbe;
-        var worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})");
+        var worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})", options.BackgroundProbeThreads > 0 ? options.BackgroundProbeThreads : null);
         _logger = SinkLoggedEvents.For(logger, sinks); // a LoggingSink among the sinks logs the probe results; once is enough
         _dispatcher = new SinkDispatcher(sinks, _run, _logger);
         _ledger = new RunLedger(_run, options.Enabled, options.HistoryLimit);

@@ -30,6 +30,7 @@ public sealed class OptionsAtStartTests
         ("HistoryLimit", "0", o => o.HistoryLimit = 0),
         ("HistoryLimit", "-1", o => o.HistoryLimit = -1),
         ("MaxProbeExamples", "-1", o => o.MaxProbeExamples = -1),
+        ("BackgroundProbeThreads", "-1", o => o.BackgroundProbeThreads = -1),
         ("Schedule", "null", o => o.Schedule = null!),
         ("Schedule.Kind", "9", o => o.Schedule.Kind = (ScheduleKind)9),
         ("Schedule.ProbeInterval", "0", o => o.Schedule.ProbeInterval = 0),
