@@ -92,6 +92,17 @@ public sealed class ConsumerPackageTests(PackedConsumerFixture fixture)
     }
 
     [Fact]
+    public async Task AProbeSetOfTheWrongShapeFailsAtAttachNamingBothShapes()
+    {
+        Assert.True(fixture.Pack.ExitCode == 0, fixture.Pack.ToString());
+        var run = await fixture.RunAsync(fixture.WorkRoot, ["run", "--project", fixture.ConsumerDirectory, "-c", "Release", "--", "wrong-shape"]);
+        Assert.True(run.ExitCode == 3, run.ToString());
+        var message = Printed(run)["attach_error"];
+        // The batch's inputs [32, 4] and what the model's first layer takes (3 features).
+        Assert.Contains("input shape [32, 4], expected [N, …, 3]", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnInvalidPropertyValueStopsTheProgramNamingTheProperty()
     {
         Assert.True(fixture.Pack.ExitCode == 0, fixture.Pack.ToString());
