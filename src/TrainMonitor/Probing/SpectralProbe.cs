@@ -50,7 +50,10 @@ public static class SpectralProbe
         // The kernel whose motion tells feature learning from the lazy regime is the model's tangent kernel, built by the
         // same method choice on the model's projected outputs (TangentKernelOutputs), not the error operator.
         var kernelSelector = new ProbeMethodSelector(model, TangentKernelOutputs.For(options.SketchSeed), options);
-        var kernelDecisions = batches.Select(batch => (Func<ProbeMethodDecision>)(() => kernelSelector.Select(batch))).ToArray();
+        // Where that kernel is the error operator itself (squared error, one output per example), the error operator is sketched.
+        var kernelDecisions = batches.Select(batch => ScalarOutputKernel.Applies(error, batch.Target)
+            ? (KernelSource)new KernelSource.ErrorOperator(op => ScalarOutputKernel.Outputs(op, batch.Target, options.SketchSeed))
+            : new KernelSource.Separate(() => kernelSelector.Select(batch))).ToArray();
 
         // The model's own dtype sets the default null floor even where an operator cannot tell (its trainable
         // parameters are what the products round in).
@@ -119,7 +122,7 @@ public static class SpectralProbe
     /// batch operators themselves. The probe loss takes the errors as surprisals or residuals by <paramref name="surprisal"/>.
     /// </summary>
     private static (SpectralProbeResult Result, ProbeMethod[] Methods, string? GramUnavailableReason) Measure(IReadOnlyList<Func<ProbeMethodDecision>> batchOperators,
-        IReadOnlyList<Func<ProbeMethodDecision>>? kernelOperators, bool surprisal, SpectralProbeOptions? options, ScalarType computeDtype, Action<int>? batchMeasured,
+        IReadOnlyList<KernelSource>? kernelOperators, bool surprisal, SpectralProbeOptions? options, ScalarType computeDtype, Action<int>? batchMeasured,
         CancellationToken ct)
     {
         if (batchOperators.Count == 0)
@@ -181,17 +184,17 @@ public static class SpectralProbe
     }
 
     /// <summary>
-    /// Sketches one batch's kernel — the operator <paramref name="kernelOperator"/> builds, disposed here, or
+    /// Sketches one batch's kernel — the operator a <see cref="KernelSource.Separate"/> <paramref name="kernelSource"/> builds, disposed here, or
     /// <paramref name="errorOperator"/> itself — and returns the operator applications the kernel's own operator spent.
     /// </summary>
-    private static long SketchBatch(IErrorOperator errorOperator, Func<ProbeMethodDecision>? kernelOperator, int batch, SpectralProbeOptions options,
+    private static long SketchBatch(IErrorOperator errorOperator, KernelSource? kernelSource, int batch, SpectralProbeOptions options,
         List<double[]> blocks, List<double[]> outputs, CancellationToken ct)
     {
-        if (kernelOperator is null)
+        if (kernelSource is not KernelSource.Separate { Decide: var kernelOperator })
         {
             var before = errorOperator.Applications;
             blocks.Add(KernelSketch.CaptureBatch(errorOperator, batch, options.SketchVectors, options.SketchSeed, ct));
-            outputs.Add(KernelSketch.OutputsOf(errorOperator));
+            outputs.Add(kernelSource is KernelSource.ErrorOperator { Outputs: var outputsOf } ? outputsOf(errorOperator) : KernelSketch.OutputsOf(errorOperator));
             return errorOperator.Applications - before;
         }
 

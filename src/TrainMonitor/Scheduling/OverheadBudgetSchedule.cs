@@ -2,8 +2,8 @@ namespace TrainMonitor.Scheduling;
 
 /// <summary>
 /// Caps the time spent probing at a fraction of the training time: a probe that <see cref="Inner"/> says is due is
-/// postponed while <c>ProbeSeconds + LastProbeSeconds &gt; Fraction × max(TrainingSeconds, HorizonSteps × MeanStepSeconds)</c>,
-/// i.e. while taking it now (at the cost of the last probe) would push the overhead above the budget, measured over the
+/// postponed while <c>ProbeSeconds + ExpectedProbeSeconds &gt; Fraction × max(TrainingSeconds, HorizonSteps × MeanStepSeconds)</c>,
+/// i.e. while taking it now (at the larger of the last probe's cost and the mean) would push the overhead above the budget, measured over the
 /// training so far or over <see cref="HorizonSteps"/> steps, whichever is longer.
 /// </summary>
 /// <remarks>
@@ -11,8 +11,8 @@ namespace TrainMonitor.Scheduling;
 /// The first probe is never postponed (there is no cost estimate yet). A postponed probe is not dropped: the inner
 /// schedule stays due (its last probe step does not advance), so the probe is taken at the first step at which the
 /// budget allows it. Training time grows with every step, so that step always comes: a probe waits at most until
-/// cumulative training time reaches <c>(ProbeSeconds + LastProbeSeconds) / Fraction</c>, i.e. about
-/// <c>LastProbeSeconds / Fraction</c> of training after the previous probe's budget was met. Postponement never
+/// cumulative training time reaches <c>(ProbeSeconds + ExpectedProbeSeconds) / Fraction</c>, i.e. about
+/// <c>ExpectedProbeSeconds / Fraction</c> of training after the previous probe's budget was met. Postponement never
 /// starves the schedule unless training itself stops advancing. Several inner points passed while postponed give a
 /// single probe (see the inner schedule).
 /// </para>
@@ -71,7 +71,7 @@ public sealed class OverheadBudgetSchedule : IProbeSchedule
 
     /// <summary>
     /// Probes' worth of the budget kept back (default 0; not negative): a probe is taken only if the budget still holds
-    /// this many more at the last probe's cost. The monitor keeps one for its final probe (<see cref="ScheduleOptions.FinalProbe"/>),
+    /// this many more at the expected cost (<see cref="ScheduleContext.ExpectedProbeSeconds"/>). The monitor keeps one for its final probe (<see cref="ScheduleOptions.FinalProbe"/>),
     /// which is taken whatever the budget says, so that it does not push a run that spent its budget over it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
@@ -88,9 +88,9 @@ public sealed class OverheadBudgetSchedule : IProbeSchedule
     /// <inheritdoc />
     public bool IsDue(long step, ScheduleContext context) => Inner.IsDue(step, context) && WithinBudget(context);
 
-    /// <summary>Whether a probe costing the last probe's duration would stay within the budget now.</summary>
+    /// <summary>Whether a probe of the expected cost (<see cref="ScheduleContext.ExpectedProbeSeconds"/>) would stay within the budget now.</summary>
     public bool WithinBudget(ScheduleContext context) =>
-        context.LastProbeSeconds is not { } expected || context.ProbeSeconds + ((1 + ReservedProbes) * expected) <= Fraction * BudgetedSeconds(context);
+        context.ExpectedProbeSeconds is not { } expected || context.ProbeSeconds + ((1 + ReservedProbes) * expected) <= Fraction * BudgetedSeconds(context);
 
     /// <summary>The training time the budget is a share of: the training so far, or <see cref="HorizonSteps"/> mean steps if longer.</summary>
     public double BudgetedSeconds(ScheduleContext context) =>

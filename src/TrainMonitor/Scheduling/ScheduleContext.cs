@@ -17,6 +17,17 @@ public readonly record struct ScheduleContext(long? LastProbeStep, double Traini
     /// </summary>
     public long TrainingSteps { get; init; }
 
+    /// <summary>Finished probes <see cref="ProbeSeconds"/> covers; 0 when not known.</summary>
+    public long ProbesTimed { get; init; }
+
+    /// <summary>
+    /// What the next probe is expected to cost: the larger of the last probe's wall time and the mean so far (null before
+    /// the first). The last alone ran over the budget whenever a probe cost more than the one before it (one probe in
+    /// three on a busy machine, docs/benchmarks.md "firstrun"); the mean damps that without the cold first probe ruling.
+    /// </summary>
+    public double? ExpectedProbeSeconds => LastProbeSeconds is not { } last ? null
+        : ProbesTimed > 0 ? Math.Max(last, ProbeSeconds / ProbesTimed) : last;
+
     /// <summary>Mean wall time of a training step so far (<see cref="TrainingSeconds"/> / <see cref="TrainingSteps"/>); null before a step is timed.</summary>
     public double? MeanStepSeconds => TrainingSteps > 0 && TrainingSeconds > 0 ? TrainingSeconds / TrainingSteps : null;
 }

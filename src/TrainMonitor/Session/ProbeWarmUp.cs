@@ -23,6 +23,21 @@ internal static class ProbeWarmUp
     /// <summary>Examples the warm-up probes: enough for every path a probe of the set takes, few enough to cost little.</summary>
     public const int Examples = 4;
 
+    /// <summary>
+    /// The probe's settings with the depths cut to what runs every code path once: a large model on the Lanczos path would
+    /// otherwise spend its full Lanczos depth and every sketch vector on four examples at attach.
+    /// </summary>
+    internal static SpectralProbeOptions Shallow(SpectralProbeOptions options)
+    {
+        var shallow = options.Copy();
+        shallow.LanczosSteps = Math.Min(shallow.LanczosSteps, ShallowLanczosSteps);
+        shallow.SketchVectors = Math.Min(shallow.SketchVectors, 1);
+        return shallow;
+    }
+
+    /// <summary>Lanczos steps of the warm-up: enough to run the iteration, its reorthogonalisation and the quadrature.</summary>
+    public const int ShallowLanczosSteps = 4;
+
     /// <summary>Runs the warm-up on the first <see cref="Examples"/> examples of <paramref name="probe"/>; returns its wall time (zero when it failed).</summary>
     public static TimeSpan Run(nn.Module<Tensor, Tensor> model, ProbeSet probe, ErrorFunction error, SpectralProbeOptions options)
     {
@@ -32,7 +47,7 @@ internal static class ProbeWarmUp
         try
         {
             using var few = probe.Prefix(Examples);
-            SpectralProbe.Run(model, few.Batches, error, options);
+            SpectralProbe.Run(model, few.Batches, error, Shallow(options));
             return stopwatch.Elapsed;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -16,6 +16,7 @@ internal sealed class SessionClock
     private long _lastProbeTicks = -1;
     private long _firstStep = -1;
     private long _steps;
+    private long _probes;
 
     /// <summary>Probe time over training time; NaN before any training time.</summary>
     public double OverheadRatio => _trainingTicks > 0 ? (double)_probeTicks / _trainingTicks : double.NaN;
@@ -37,6 +38,7 @@ internal sealed class SessionClock
     {
         _probeTicks += ticks;
         _lastProbeTicks = ticks;
+        _probes++;
     }
 
     /// <summary>What a schedule is told of the run so far (<paramref name="lastProbeStep"/> is -1 before the first probe).</summary>
@@ -47,6 +49,7 @@ internal sealed class SessionClock
         _lastProbeTicks < 0 ? null : Seconds(_lastProbeTicks))
     {
         TrainingSteps = _steps,
+        ProbesTimed = _probes,
     };
 
     public static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;

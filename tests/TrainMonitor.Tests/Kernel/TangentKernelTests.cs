@@ -65,6 +65,65 @@ public sealed class TangentKernelTests
         Assert.True(KernelSketch.Distance(reference, result.Sketch) < 1e-12);
     }
 
+    [Theory]
+    [InlineData(ProbeMethod.Gram, true)]
+    [InlineData(ProbeMethod.Gram, false)]
+    [InlineData(ProbeMethod.Lanczos, true)]
+    [InlineData(ProbeMethod.Exact, false)]
+    public void Squared_error_on_one_output_per_example_sketches_the_error_operator_as_the_tangent_kernel(ProbeMethod method, bool columnOutput)
+    {
+        // Output [N, 1] (projected on r's one sign) or [N]: the probe sketches M itself instead of a second operator; the
+        // sketch and the outputs must be the tangent kernel's, as the reference builds them from rᵀf.
+        using var scope = NewDisposeScope();
+        nn.Module<Tensor, Tensor> Make()
+        {
+            manual_seed(9);
+            var body = nn.Sequential(("fc1", nn.Linear(4, 8, dtype: ScalarType.Float64)), ("act", nn.Tanh()), ("fc2", nn.Linear(8, 1, dtype: ScalarType.Float64)));
+            return columnOutput ? body : nn.Sequential(("body", body), ("flat", nn.Flatten(0)));
+        }
+
+        using var model = Make();
+        manual_seed(10);
+        var x = randn(6, 4, dtype: ScalarType.Float64);
+        var y = columnOutput ? randn(6, 1, dtype: ScalarType.Float64) : randn(6, dtype: ScalarType.Float64);
+        var options = new SpectralProbeOptions { Method = method, SketchVectors = Vectors, SketchSeed = Seed };
+        var shortcut = SpectralProbe.Run(model, [new ProbeBatch(x, y)], ErrorFunctions.SquaredError, options);
+        // The same squared error under another name takes the separate tangent-kernel operator.
+        var squared = ErrorFunctions.Custom("squared, separately", (output, target) => (output - target).reshape(-1));
+        var separate = SpectralProbe.Run(model, [new ProbeBatch(x, y)], squared, options);
+
+        // The reference projection: rᵀf over the last dimension for [N, 1]; a 1-D output as it is (TangentKernelOutputs).
+        var r = tensor(TangentKernelOutputs.Signs(Seed, 1), dtype: ScalarType.Float64);
+        Tensor Project(Tensor output) => columnOutput ? (output * r).sum(-1).reshape(-1) : output.reshape(-1);
+        var jacobian = ReferenceJacobian.Compute(Make, model, x, y, ErrorFunctions.Custom("r·f", (output, _) => Project(output)));
+        Tensor outputs;
+        using (no_grad())
+        {
+            outputs = Project(model.call(x));
+        }
+
+        var reference = SketchOf(jacobian.matmul(jacobian.T) / jacobian.shape[0], outputs);
+        foreach (var result in new[] { shortcut, separate })
+        {
+            var measured = tensor(result.Sketch!.CopyBatchSketch(0));
+            var expected = tensor(reference.CopyBatchSketch(0));
+            Assert.True(Numerics.RelativeError(measured, expected) < 1e-10, $"sketch relative error {Numerics.RelativeError(measured, expected):E2}");
+            Assert.Equal(0.0, KernelSketch.OutputChange(reference, result.Sketch), 12);
+        }
+    }
+
+    [Fact]
+    public void The_error_operator_stands_for_the_tangent_kernel_only_for_the_built_in_squared_error_on_one_output_per_example()
+    {
+        using var scope = NewDisposeScope();
+        Assert.True(ScalarOutputKernel.Applies(ErrorFunctions.SquaredError, zeros(6)));
+        Assert.True(ScalarOutputKernel.Applies(ErrorFunctions.SquaredError, zeros(6, 1)));
+        Assert.False(ScalarOutputKernel.Applies(ErrorFunctions.SquaredError, zeros(6, 2)));
+        Assert.False(ScalarOutputKernel.Applies(ErrorFunctions.SquaredError, zeros(6, 1, 1)));
+        Assert.False(ScalarOutputKernel.Applies(ErrorFunctions.CrossEntropy, zeros(6, dtype: ScalarType.Int64)));
+        Assert.False(ScalarOutputKernel.Applies(ErrorFunctions.Custom("mine", (o, t) => (o - t).reshape(-1)), zeros(6)));
+    }
+
     [Fact]
     public void A_sequence_models_kernel_has_one_entry_per_token_in_example_major_order()
     {

@@ -142,6 +142,20 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public void TheExpectedProbeCostIsTheLargerOfTheLastAndTheMean()
+    {
+        Assert.Null(new ScheduleContext(null, 10, 0, null).ExpectedProbeSeconds);
+        // Three probes of 6 s in all, the last 1 s: the mean, 2 s, is expected (a cheap last probe does not open the budget).
+        Assert.Equal(2, new ScheduleContext(3, 100, 6, 1) { ProbesTimed = 3 }.ExpectedProbeSeconds);
+        Assert.Equal(4, new ScheduleContext(3, 100, 6, 4) { ProbesTimed = 3 }.ExpectedProbeSeconds);
+        Assert.Equal(1, new ScheduleContext(3, 100, 6, 1).ExpectedProbeSeconds); // count unknown: the last
+        // 75 s of training at 10 % allow 7.5 s, less than 6 s probed + 2 s expected; 80 s allow 8: due.
+        var budget = new OverheadBudgetSchedule(new EveryNSteps(1), 0.10);
+        Assert.True(budget.IsDue(4, new ScheduleContext(3, 80, 6, 1) { ProbesTimed = 3 }));
+        Assert.False(budget.IsDue(4, new ScheduleContext(3, 75, 6, 1) { ProbesTimed = 3 }));
+    }
+
+    [Fact]
     public void AReservedProbeIsKeptBackFromTheSchedule()
     {
         // 40 s of training at 5 % allow 2 s: 1 s probed plus the next at 1 s fits, plus one more kept back does not.
