@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TrainMonitor.Hosting;
 using TrainMonitor.Session;
+using TrainMonitor.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -73,6 +75,10 @@ public static class TrainMonitorServiceCollectionExtensions
         services.AddOptions<MonitorOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitorOptions>, MonitorOptionsValidation>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMonitorSinkProvider, LoggingSinkProvider>());
+        // The metrics as a System.Diagnostics.Metrics meter "TrainMonitor", created through the host's IMeterFactory when it
+        // has one: an OpenTelemetry pipeline with AddMeter("TrainMonitor") receives them with no other code.
+        services.TryAddSingleton(sp => new TrainMonitorMeter(sp.GetService<IMeterFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMonitorSinkProvider, MeterSinkProvider>());
         services.TryAddSingleton<TrainMonitorHostedService>();
         services.TryAddSingleton<ITrainingMonitorFactory>(sp => sp.GetRequiredService<TrainMonitorHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrainMonitorHostedService>(sp => sp.GetRequiredService<TrainMonitorHostedService>()));

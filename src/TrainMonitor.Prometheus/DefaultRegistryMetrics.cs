@@ -1,4 +1,5 @@
 using Prometheus;
+using TrainMonitor.Telemetry;
 
 namespace TrainMonitor.Prometheus;
 
@@ -12,8 +13,10 @@ namespace TrainMonitor.Prometheus;
 /// <c>process_private_memory_bytes</c>, <c>process_virtual_memory_bytes</c>, <c>process_open_handles</c>,
 /// <c>process_num_threads</c>, <c>process_start_time_seconds</c>, <c>dotnet_collection_count_total</c>,
 /// <c>dotnet_total_memory_bytes</c>): conventional names with units, the right types, and enough to see a training
-/// process's CPU, memory and GC. Kept: the Meter adapter for every meter except <c>System.Runtime</c>, so an
-/// application's own <c>System.Diagnostics.Metrics</c> instruments are still exported.
+/// process's CPU, memory and GC. Kept: the Meter adapter for every meter except <c>System.Runtime</c> and TrainMonitor's own
+/// (<see cref="TrainMonitorMeter"/>, whose rows this page already serves under their own names; through the adapter they
+/// came twice, as <c>trainmonitor_trainmonitor_*</c>), so an application's own <c>System.Diagnostics.Metrics</c>
+/// instruments are still exported.
 /// </para>
 /// <para>
 /// Dropped, because promtool rejects them and what they measure is already in the process collector: the event-counter
@@ -43,7 +46,8 @@ internal static class DefaultRegistryMetrics
             return;
         }
 
-        Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => instrument.Meter.Name != RuntimeMeterName);
+        Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate =
+            instrument => instrument.Meter.Name is not (RuntimeMeterName or TrainMonitorMeter.MeterName));
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
         {
             SuppressProcessMetrics = false,

@@ -24,7 +24,7 @@ public sealed partial class SourceLayoutTests
         ["Probing"],
         ["Outputs"],
         ["Session"],
-        ["Checkpoints"],
+        ["Checkpoints", "Telemetry"],
     ];
 
     private const int LineLimit = 350;
