@@ -53,7 +53,7 @@ internal static class AnalyzeRun
         File.Delete(jsonLines);
         var result = await ProbeAsync(console, settings, series, loader, probe, error, jsonLines, ct).ConfigureAwait(false);
 
-        var runs = await DepthRunsAsync(jsonLines, result, ct).ConfigureAwait(false);
+        var runs = DepthRuns(jsonLines, result);
         var tables = AnalysisTables.All(result);
         if (runs[^1] is { } primary)
         {
@@ -185,17 +185,21 @@ internal static class AnalyzeRun
         return result!;
     }
 
-    /// <summary>The run of each depth read back from the JSON lines (null for a depth whose every probe failed).</summary>
-    private static async Task<RunHistory?[]> DepthRunsAsync(string jsonLines, CheckpointAnalysisResult result, CancellationToken ct)
-    {
-        if (result.Probes.All(p => !p.Succeeded))
+    /// <summary>
+    /// The run of each depth, from the snapshots the analysis holds — the ones its JSON lines were written from, not read back
+    /// from the file (null for a depth whose every probe failed). In step order, as a run read from a file is.
+    /// </summary>
+    private static RunHistory?[] DepthRuns(string jsonLines, CheckpointAnalysisResult result) =>
+        result.RunNames.Select((name, depth) =>
         {
-            return new RunHistory?[result.Depths.Count];
-        }
-
-        var file = await RunFile.LoadAsync(jsonLines, ct).ConfigureAwait(false);
-        return result.RunNames.Select(name => file.Runs.SingleOrDefault(r => r.Name == name)).ToArray();
-    }
+            var snapshots = result.Probes.Select(p => p.Snapshot).OfType<ProbeSnapshot>().Where(s => s.Run == name)
+                .OrderBy(s => s.Step).ThenBy(s => s.ProbeIndex).ToArray();
+            return snapshots.Length == 0 ? null : new RunHistory(Path.GetFullPath(jsonLines), name, snapshots)
+            {
+                // The file holds one run per depth, in depth order.
+                RunId = snapshots[0].RunId, Number = depth + 1, RunsInFile = result.RunNames.Count,
+            };
+        }).ToArray();
 
     private static async Task WriteReportAsync(IAnsiConsole console, CheckpointAnalysisResult result, AnalysisDescription description,
         IReadOnlyList<AnalysisTable> tables, IReadOnlyList<RunHistory> runs, OutputFiles files, CancellationToken ct)
