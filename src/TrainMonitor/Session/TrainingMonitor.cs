@@ -100,7 +100,11 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 
     /// <summary>Attaches a monitor to a training run.</summary>
     /// <param name="model">The model being trained. Only read: probes run on it in inline mode, and it is copied from in background mode.</param>
-    /// <param name="probe">The fixed held-out probe set; keep it alive until the monitor is disposed. Copied to the model's device if it lives elsewhere.</param>
+    /// <param name="probe">
+    /// The fixed held-out probe set; keep it alive until the monitor is disposed. Copied to the model's device if it lives
+    /// elsewhere; the monitor probes its first <see cref="MonitorOptions.MaxProbeExamples"/> examples (default 64; 0: all),
+    /// after a warm-up probe of its first few at attach that pays the probe path's one-time start-up before training.
+    /// </param>
     /// <param name="error">The error function defining the error vector.</param>
     /// <param name="options">Settings (defaults when null); validated here and copied, so later changes to them have no effect.</param>
     /// <param name="sinks">Receivers of the monitor's events, in order (flushed, not disposed, by the monitor).</param>
