@@ -10,10 +10,10 @@ namespace TrainMonitor.Torch;
 /// </summary>
 /// <remarks>
 /// The thread lives as long as the worker: a fresh native thread per call pays for its allocator arena, OpenMP team
-/// and libtorch thread-local state, which grows the working set over a long run. The intra-op limit is per thread
-/// (OpenMP's nthreads ICV and MKL's local thread count, which <c>torch.set_num_threads</c> sets), so the callers'
-/// threads, a training loop's included, keep theirs. Why <c>eigh</c> gets one thread, with the measurements, is in
-/// docs/benchmarks.md (section "operator", the <c>--threads</c> comparison).
+/// and libtorch thread-local state, which grows the working set over a long run. A thread's intra-op limit is its own once
+/// it has used torch, but <c>torch.set_num_threads</c> also moves the count new threads start with; <see cref="LimitThisThread"/>
+/// puts that back, so the callers' threads, a training loop's included (on thread-pool threads too), keep theirs. Why
+/// <c>eigh</c> gets one thread, with the measurements, is in docs/benchmarks.md (section "operator", the <c>--threads</c> comparison).
 /// </remarks>
 internal sealed class TorchWorker : IDisposable
 {
@@ -103,6 +103,31 @@ internal sealed class TorchWorker : IDisposable
         return result!;
     }
 
+    /// <summary>
+    /// Gives the calling thread <paramref name="threads"/> intra-op threads and leaves every other thread's count as it was.
+    /// </summary>
+    /// <remarks>
+    /// <c>set_num_threads</c> sets the calling thread's count and also the count that every thread first using torch
+    /// afterwards starts with; threads that already used it keep theirs (measured: after a worker set 1, the main thread
+    /// still read 2 and a new thread read 1). Left so, one probe worker would change a training loop whose steps run on
+    /// thread-pool threads (async code) to one thread. So the calling thread takes its count at once (its first
+    /// <c>get_num_threads</c> fixes it), and a short-lived thread sets the starting count back.
+    /// </remarks>
+    internal static void LimitThisThread(int threads)
+    {
+        var processDefault = get_num_threads(); // also fixes this thread's count at the default before it changes
+        if (processDefault == threads)
+        {
+            return;
+        }
+
+        set_num_threads(threads);
+        _ = get_num_threads();
+        var restore = new Thread(() => set_num_threads(processDefault)) { IsBackground = true, Name = "TrainMonitor thread-count restore" };
+        restore.Start();
+        restore.Join();
+    }
+
     /// <summary>Lets queued work finish, then ends the thread.</summary>
     public void Dispose()
     {
@@ -117,7 +142,7 @@ internal sealed class TorchWorker : IDisposable
     {
         if (intraOpThreads is { } threads)
         {
-            set_num_threads(threads);
+            LimitThisThread(threads);
         }
 
         foreach (var work in _work.GetConsumingEnumerable())

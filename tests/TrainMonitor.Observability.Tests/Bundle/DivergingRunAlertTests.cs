@@ -69,14 +69,19 @@ public sealed partial class DivergingRunAlertTests
         var samples = new List<int>();
         for (var step = 1; step <= 40; step++)
         {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            nn.functional.mse_loss(model.call(x), y).backward();
-            optimizer.step();
-            if (step == 22)
+            // The scope ends before the awaits below: TorchSharp's dispose scopes belong to a thread, and a continuation
+            // may resume on another, leaving the scope open on this one to swallow tensors of whatever runs there next
+            // (the live fixture's training data, once: "Tensor invalid -- empty handle").
+            using (NewDisposeScope())
             {
-                using var noGrad = no_grad();
-                model.parameters().Last().fill_(float.PositiveInfinity);
+                optimizer.zero_grad();
+                nn.functional.mse_loss(model.call(x), y).backward();
+                optimizer.step();
+                if (step == 22)
+                {
+                    using var noGrad = no_grad();
+                    model.parameters().Last().fill_(float.PositiveInfinity);
+                }
             }
 
             var probes = monitor.History.Count;

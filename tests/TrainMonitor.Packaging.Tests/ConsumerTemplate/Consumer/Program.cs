@@ -8,7 +8,6 @@ using static TorchSharp.torch;
 // One monitored training step with the README's plain Attach (default options; the first probe is never postponed by
 // the budget), then what the monitor saw, one "key=value" line each for the packaging test. With the argument
 // "wrong-shape" the probe inputs have 4 features for a model that takes 3: Attach must refuse them, naming both shapes.
-using var scope = NewDisposeScope();
 var inputs = linspace(-1, 1, 96).reshape(32, 3);
 var targets = sin(inputs.sum(1, keepdim: true));
 var model = nn.Sequential(("hidden", nn.Linear(3, 16)), ("tanh", nn.Tanh()), ("out", nn.Linear(16, 1)));
