@@ -90,6 +90,7 @@ internal sealed class ProbeRunner
 
         var elapsed = Stopwatch.GetTimestamp() - start + extraTicks;
         _ledger.AddProbeTime(elapsed);
+        var reporting = Stopwatch.GetTimestamp();
         try
         {
             _reporter.Complete(step, learningRate, loss, result, path, elapsed);
@@ -97,6 +98,12 @@ internal sealed class ProbeRunner
         catch (Exception ex)
         {
             _reporter.Fail(step, ex);
+        }
+        finally
+        {
+            // The regime, the energy budget and the snapshot are the monitor's time too (about a fifth of a small probe's):
+            // the budget and the overhead ratio count them, the snapshot's probe duration does not.
+            _ledger.AddReportingTime(Stopwatch.GetTimestamp() - reporting);
         }
     }
 }

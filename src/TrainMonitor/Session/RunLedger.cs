@@ -174,6 +174,15 @@ internal sealed class RunLedger
         }
     }
 
+    /// <summary>Time the monitor spent reporting the probe just timed (see <see cref="SessionClock.AddReportingTime"/>).</summary>
+    public void AddReportingTime(long ticks)
+    {
+        lock (_gate)
+        {
+            _clock.AddReportingTime(ticks);
+        }
+    }
+
     public void AddProbeTime(long ticks)
     {
         lock (_gate)

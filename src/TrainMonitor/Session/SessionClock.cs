@@ -41,6 +41,19 @@ internal sealed class SessionClock
         _probes++;
     }
 
+    /// <summary>
+    /// Time spent after a probe's measurement on its report (regime, energy budget, snapshot): probe time, and part of the
+    /// last probe's cost (what the budget expects the next to cost), but not a probe of its own.
+    /// </summary>
+    public void AddReportingTime(long ticks)
+    {
+        _probeTicks += ticks;
+        if (_lastProbeTicks >= 0)
+        {
+            _lastProbeTicks += ticks;
+        }
+    }
+
     /// <summary>What a schedule is told of the run so far (<paramref name="lastProbeStep"/> is -1 before the first probe).</summary>
     public ScheduleContext ContextAfter(long lastProbeStep) => new(
         lastProbeStep < 0 ? null : lastProbeStep,
