@@ -61,7 +61,7 @@ internal sealed class ProbeReporter
             NullEnergyFraction = result.IsNonFinite || !(result.ErrorEnergy > 0.0) ? double.NaN : result.Profile.NullEnergy.Estimate / result.ErrorEnergy,
             StabilityMarginApplies = _stabilityMarginApplies,
         });
-        var recorded = _ledger.Record(_mapper.Map(step, learningRate, loss, result, assessment, elapsedTicks) with { Dissipation = dissipation, Transport = transport });
+        var recorded = _ledger.Record(_mapper.Map(step, learningRate, loss, result, assessment, elapsedTicks, dissipation, transport));
         var snapshot = recorded.Snapshot;
         var previous = recorded.PreviousRegime;
         Log(() => MonitorLog.ProbeCompleted(_logger, _run, snapshot.ProbeIndex, step, snapshot.ErrorEnergy, snapshot.LambdaMax,

@@ -1,3 +1,4 @@
+using TrainMonitor.EnergyBudget;
 using TrainMonitor.Outputs;
 using TrainMonitor.Probing;
 using TrainMonitor.Regimes;
@@ -12,12 +13,12 @@ internal sealed class ProbeSnapshotMapper(string run, string runId, SpectralProb
 {
 
     /// <summary>
-    /// The snapshot of a probe completed at <paramref name="step"/>, timestamped now, without
-    /// <see cref="ProbeSnapshot.ProbeIndex"/> and <see cref="ProbeSnapshot.OverheadRatio"/>: <see cref="RunLedger.Record"/>
-    /// sets those under its lock, together with the counts they belong to.
+    /// The snapshot of a probe completed at <paramref name="step"/>, timestamped now: built once, whole. Its number and the
+    /// overhead so far are <see cref="RunLedger.Record"/>'s, which calls the function this returns under its lock, together
+    /// with the counts they belong to.
     /// </summary>
-    public ProbeSnapshot Map(long step, double? learningRate, double? loss, SpectralProbeResult result, RegimeAssessment assessment,
-        long elapsedTicks)
+    public Func<long, double, ProbeSnapshot> Map(long step, double? learningRate, double? loss, SpectralProbeResult result, RegimeAssessment assessment,
+        long elapsedTicks, DissipationProfile? dissipation, TransportBudget? transport)
     {
         var frontier = result.Frontier;
         var quantile = result.QuantileFrontier;
@@ -26,13 +27,17 @@ internal sealed class ProbeSnapshotMapper(string run, string runId, SpectralProb
         var fit = new FrontierFitSnapshot(frontier.Lambda, frontier.TailExponent, frontier.Amplitude, frontier.R2, frontier.ShellsUsed,
             frontier.PeakShellIndex, frontier.Reason, frontier.OutlierEnergy, frontier.OutlierShells);
         var frontierSnapshot = new FrontierSnapshot(quantile.Lambda, quantile.Lower, quantile.Upper, quantile.EnergyFraction, quantile.Reason, fit);
-        return new ProbeSnapshot
+        var timestamp = DateTimeOffset.UtcNow;
+        return (probeIndex, overheadRatio) => new ProbeSnapshot
         {
             Run = run,
             RunId = runId,
             Step = step,
-            Timestamp = DateTimeOffset.UtcNow,
-            ProbeIndex = 0,
+            Timestamp = timestamp,
+            ProbeIndex = probeIndex,
+            OverheadRatio = overheadRatio,
+            Dissipation = dissipation,
+            Transport = transport,
             LearningRate = learningRate,
             TrainingLoss = loss,
             ProbeLoss = result.ProbeLoss,

@@ -192,14 +192,15 @@ internal sealed class RunLedger
     }
 
     /// <summary>
-    /// Numbers <paramref name="unnumbered"/> (see <see cref="ProbeSnapshotMapper.Map"/>) and stamps it with the overhead so
-    /// far, counts it and its operator applications, and appends it to the history.
+    /// Builds the snapshot with its number and the overhead so far (<paramref name="build"/>, from
+    /// <see cref="ProbeSnapshotMapper.Map"/>), counts it and its operator applications, and appends it to the history, in one
+    /// step under the lock.
     /// </summary>
-    public RecordedProbe Record(ProbeSnapshot unnumbered)
+    public RecordedProbe Record(Func<long, double, ProbeSnapshot> build)
     {
         lock (_gate)
         {
-            var snapshot = unnumbered with { ProbeIndex = _probesTotal + 1, OverheadRatio = _clock.OverheadRatio };
+            var snapshot = build(_probesTotal + 1, _clock.OverheadRatio);
             _probesTotal++;
             _applicationsTotal += snapshot.OperatorApplications;
             return _history.Append(snapshot);
