@@ -69,26 +69,13 @@ internal static class FirstRunSuite
     /// <summary>One run from a fresh model; with the monitor attached by default options and disposed at the end (timed).</summary>
     private static Outcome Train(Tensor trainX, Tensor trainY, ProbeSet probeSet, int steps, bool monitored, int? maxExamples)
     {
-        manual_seed(7);
-        using var model = OverheadSuite.CreateModel();
-        using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
-        using var generator = new Generator(13);
+        using var loop = new OverheadSuite.TrainingLoop(trainX, trainY);
         var stopwatch = Stopwatch.StartNew();
         var monitor = !monitored ? null
-            : maxExamples is { } cap ? TrainingMonitor.Attach(model, probeSet, ErrorFunctions.SquaredError, new MonitorOptions { MaxProbeExamples = cap })
-            : TrainingMonitor.Attach(model, probeSet, ErrorFunctions.SquaredError);
-        for (var step = 1; step <= steps; step++)
-        {
-            using var scope = NewDisposeScope();
-            var index = randint(0, trainX.shape[0], new long[] { 128 }, generator: generator);
-            optimizer.zero_grad();
-            var loss = nn.functional.mse_loss(model.call(trainX.index_select(0, index)), trainY.index_select(0, index));
-            loss.backward();
-            optimizer.step();
-            var lossValue = loss.item<float>();
-            monitor?.OnStep(step, 0.05, lossValue);
-        }
-
+            : maxExamples is { } cap ? TrainingMonitor.Attach(loop.Model, probeSet, ErrorFunctions.SquaredError, new MonitorOptions { MaxProbeExamples = cap })
+            : TrainingMonitor.Attach(loop.Model, probeSet, ErrorFunctions.SquaredError);
+        loop.Monitor = monitor;
+        loop.Run(1, steps);
         monitor?.Dispose();
         var seconds = stopwatch.Elapsed.TotalSeconds;
         if (monitor is null)

@@ -167,7 +167,7 @@ internal static class OverheadSuite
     }
 
     /// <summary>The QuickStart training loop on its own model, optimiser and sampling generator (same seeds for every instance).</summary>
-    private sealed class TrainingLoop : IDisposable
+    internal sealed class TrainingLoop : IDisposable
     {
         private readonly Tensor _x;
         private readonly Tensor _y;

@@ -3,10 +3,14 @@ using TrainMonitor.Scheduling;
 namespace TrainMonitor.Session;
 
 /// <summary>
-/// Tells when an overhead budget starts holding back a probe its inner schedule wants, so that each postponed probe is
-/// counted once (not at every step it waits) and the first of a run can be logged with the cost that caused it.
+/// Asks the schedule whether a probe is due and tells when an overhead budget starts holding back a probe its inner
+/// schedule wants, so that each postponed probe is counted once (not at every step it waits) and the first of a run can
+/// be logged with the cost that caused it.
 /// </summary>
-/// <remarks>Training thread only.</remarks>
+/// <remarks>
+/// With a budget it asks the inner schedule and the budget itself (what <see cref="OverheadBudgetSchedule.IsDue"/> does),
+/// so telling "not due" from "postponed" costs no second evaluation of the inner schedule on the hot path. Training thread only.
+/// </remarks>
 internal sealed class PostponementWatch(IProbeSchedule schedule)
 {
     private readonly OverheadBudgetSchedule? _budget = schedule as OverheadBudgetSchedule;
@@ -16,20 +20,30 @@ internal sealed class PostponementWatch(IProbeSchedule schedule)
     public OverheadBudgetSchedule? Budget => _budget;
 
     /// <summary>
-    /// Called when the schedule said "not due" at <paramref name="step"/>: true when that is because the budget began,
-    /// at this step, to postpone a probe the inner schedule wants.
+    /// Whether a probe is due at <paramref name="step"/>; <paramref name="postponementBegins"/> is true when it is not because
+    /// the budget began, at this step, to postpone a probe the inner schedule wants.
     /// </summary>
-    public bool Begins(long step, ScheduleContext context)
+    public bool IsDue(long step, ScheduleContext context, out bool postponementBegins)
     {
-        if (_budget is null || _waiting || !_budget.Inner.IsDue(step, context))
+        postponementBegins = false;
+        if (_budget is null)
+        {
+            return schedule.IsDue(step, context);
+        }
+
+        if (!_budget.Inner.IsDue(step, context))
         {
             return false;
         }
 
-        _waiting = true;
-        return true;
-    }
+        if (_budget.WithinBudget(context))
+        {
+            _waiting = false; // a probe is taken: the next postponement is a new one
+            return true;
+        }
 
-    /// <summary>A probe was taken: the next postponement is a new one.</summary>
-    public void ProbeTaken() => _waiting = false;
+        postponementBegins = !_waiting;
+        _waiting = true;
+        return false;
+    }
 }

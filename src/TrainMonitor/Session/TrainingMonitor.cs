@@ -39,7 +39,6 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 {
     private readonly ProbeSet? _ownedProbe;
     private readonly string _run;
-    private readonly IProbeSchedule _schedule;
     private readonly PostponementWatch _postponements;
     private readonly ILogger _logger;
     private readonly RunLedger _ledger;
@@ -67,7 +66,6 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
     {
         _ownedProbe = ownedProbe;
         _run = options.RunName;
-        _schedule = schedule;
         _postponements = new PostponementWatch(schedule);
         _finalProbe = options.Schedule.FinalProbe;
         var worker = shadow is null ? null : new TorchWorker($"TrainMonitor probe ({options.RunName})", options.BackgroundProbeThreads > 0 ? options.BackgroundProbeThreads : null);
@@ -161,12 +159,11 @@ public sealed class TrainingMonitor : IDisposable, IAsyncDisposable
 
         try
         {
-            if (_schedule.IsDue(step, context))
+            if (_postponements.IsDue(step, context, out var postponementBegins))
             {
-                _postponements.ProbeTaken();
                 _executor.ProbeDue(step, learningRate);
             }
-            else if (_postponements.Begins(step, context))
+            else if (postponementBegins)
             {
                 ReportPostponed(step, context);
             }
